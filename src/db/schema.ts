@@ -1,0 +1,248 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Deal, Property, Source } from "../sources/listing.ts";
+
+// Times are integers: milliseconds since the epoch (UTC). Booleans are 0/1.
+const bool = (name: string) => integer(name, { mode: "boolean" });
+
+/** A Telegram user who talks to the bot. */
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    telegramId: integer("telegram_id").notNull(),
+    chatId: integer("chat_id").notNull(),
+    language: text("language", { enum: ["pl", "en"] }).notNull().default("pl"),
+    /** All notifications paused by the user (/pause). */
+    paused: bool("paused").notNull().default(false),
+    /** Set when Telegram answered 403: the user blocked the bot. Data is kept. */
+    blockedAt: integer("blocked_at"),
+    /** Synthetic load-test user: messages are recorded, not sent, whatever TELEGRAM_MODE says. */
+    isMock: bool("is_mock").notNull().default(false),
+    isAdmin: bool("is_admin").notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_telegram_id_uq").on(t.telegramId)],
+);
+
+/**
+ * Cities and their districts: names users type, the ids OLX wants, the path
+ * Otodom wants, and a centroid for radius checks on listings without coordinates.
+ */
+export const locations = sqliteTable(
+  "locations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["city", "district"] }).notNull(),
+    /** "warszawa", or "warszawa/mokotow" for a district. */
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    parentId: integer("parent_id").references((): ReturnType<typeof integer> => locations.id),
+    olxCityId: integer("olx_city_id"),
+    olxRegionId: integer("olx_region_id"),
+    olxDistrictId: integer("olx_district_id"),
+    /** Otodom's location path, e.g. "mazowieckie/warszawa/warszawa/warszawa". */
+    otodomPath: text("otodom_path"),
+    lat: real("lat"),
+    lon: real("lon"),
+  },
+  (t) => [uniqueIndex("locations_slug_uq").on(t.slug), index("locations_parent_idx").on(t.parentId)],
+);
+
+/** One saved search of one user. The criteria are ANDed; null means "any". */
+export const savedSearches = sqliteTable(
+  "saved_searches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    active: bool("active").notNull().default(true),
+    /** null: both sources. */
+    source: text("source").$type<Source>(),
+    deal: text("deal").$type<Deal>().notNull(),
+    property: text("property").$type<Property>().notNull(),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => locations.id),
+    priceMin: real("price_min"),
+    priceMax: real("price_max"),
+    areaMin: real("area_min"),
+    areaMax: real("area_max"),
+    roomsMin: integer("rooms_min"),
+    roomsMax: integer("rooms_max"),
+    pricePerM2Min: real("price_per_m2_min"),
+    pricePerM2Max: real("price_per_m2_max"),
+    /** JSON array of district names; empty or null: the whole city. */
+    districts: text("districts", { mode: "json" }).$type<string[]>(),
+    /** Centre and radius of a "near this point" search. */
+    lat: real("lat"),
+    lon: real("lon"),
+    radiusKm: real("radius_km"),
+    includeKeywords: text("include_keywords", { mode: "json" }).$type<string[]>(),
+    excludeKeywords: text("exclude_keywords", { mode: "json" }).$type<string[]>(),
+    privateOnly: bool("private_only").notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("saved_searches_user_idx").on(t.userId),
+    index("saved_searches_city_active_idx").on(t.cityId, t.active),
+  ],
+);
+
+/**
+ * What the parser fetches: source + deal + property + city, derived from the
+ * active saved searches, so cost grows with distinct feeds, not with users.
+ */
+export const feeds = sqliteTable(
+  "feeds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").$type<Source>().notNull(),
+    deal: text("deal").$type<Deal>().notNull(),
+    property: text("property").$type<Property>().notNull(),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => locations.id),
+    /** false when no active search needs it any more; kept for its health history. */
+    active: bool("active").notNull().default(true),
+    /** How many active searches share this feed; busy feeds are fetched more often. */
+    subscribers: integer("subscribers").notNull().default(0),
+    intervalS: integer("interval_s").notNull().default(60),
+    nextDueAt: integer("next_due_at").notNull().default(0),
+    /** First successful fetch: what was listed then is stored, not sent. */
+    baselineAt: integer("baseline_at"),
+    lastRunAt: integer("last_run_at"),
+    lastSuccessAt: integer("last_success_at"),
+    lastErrorAt: integer("last_error_at"),
+    lastError: text("last_error"),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    lastDurationMs: integer("last_duration_ms"),
+    lastSeen: integer("last_seen"),
+    lastNew: integer("last_new"),
+    /** Set when the site blocked us (403, 429, captcha): no fetch before this time. */
+    blockedUntil: integer("blocked_until"),
+    /** When the admin chat was told about the current block; cleared on success. */
+    blockAlertedAt: integer("block_alerted_at"),
+    /** Counts fetch cycles, so listings not seen for several cycles can be retired. */
+    cycle: integer("cycle").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("feeds_key_uq").on(t.source, t.deal, t.property, t.cityId),
+    index("feeds_due_idx").on(t.active, t.nextDueAt),
+    index("feeds_city_idx").on(t.cityId),
+  ],
+);
+
+/** Every listing any feed has seen, normalised (src/sources/listing.ts). */
+export const listings = sqliteTable(
+  "listings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    source: text("source").$type<Source>().notNull(),
+    externalId: text("external_id").notNull(),
+    /**
+     * Same key for the same ad on both sites: OLX shows Otodom partner ads
+     * that link to otodom.pl, and those must not notify twice.
+     */
+    dedupKey: text("dedup_key").notNull(),
+    /** Another listing row already stands for this ad (same dedupKey). */
+    duplicateOf: integer("duplicate_of"),
+    feedId: integer("feed_id").references(() => feeds.id),
+    url: text("url").notNull(),
+    title: text("title").notNull(),
+    price: real("price"),
+    currency: text("currency"),
+    rent: real("rent"),
+    areaM2: real("area_m2"),
+    rooms: integer("rooms"),
+    pricePerM2: real("price_per_m2"),
+    city: text("city"),
+    district: text("district"),
+    lat: real("lat"),
+    lon: real("lon"),
+    isPrivate: bool("is_private"),
+    photoUrl: text("photo_url"),
+    deal: text("deal").$type<Deal>(),
+    property: text("property").$type<Property>(),
+    publishedAt: integer("published_at"),
+    firstSeenAt: integer("first_seen_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    /** The feed's cycle when last seen; listings several cycles behind become inactive. */
+    lastSeenCycle: integer("last_seen_cycle").notNull().default(0),
+    /** How many times an upsert touched the row; 1 right after the insert. */
+    seenCount: integer("seen_count").notNull().default(1),
+    /** false for a feed's baseline and for duplicates: stored, never sent. */
+    notify: bool("notify").notNull(),
+    enqueuedAt: integer("enqueued_at"),
+    filteredAt: integer("filtered_at"),
+    inactiveAt: integer("inactive_at"),
+  },
+  (t) => [
+    uniqueIndex("listings_source_external_uq").on(t.source, t.externalId),
+    index("listings_dedup_idx").on(t.dedupKey),
+    index("listings_feed_cycle_idx").on(t.feedId, t.lastSeenCycle),
+    // The sweep's query: saved, meant to be sent, never queued.
+    index("listings_unqueued_idx")
+      .on(t.firstSeenAt)
+      .where(sql`${t.notify} = 1 AND ${t.enqueuedAt} IS NULL`),
+    index("listings_first_seen_idx").on(t.firstSeenAt),
+  ],
+);
+
+/** One listing matched for one user: the unit of delivery. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    listingId: integer("listing_id")
+      .notNull()
+      .references(() => listings.id),
+    /** The first of the user's searches that matched. */
+    searchId: integer("search_id").references(() => savedSearches.id, { onDelete: "set null" }),
+    matchedAt: integer("matched_at").notNull(),
+    /** Handed to the user's Notifier object (its outbox). */
+    handedAt: integer("handed_at"),
+    /** Telegram accepted it (or mock mode recorded it). */
+    sentAt: integer("sent_at"),
+    status: text("status", { enum: ["pending", "queued", "sent", "failed", "dropped"] })
+      .notNull()
+      .default("pending"),
+    /** Sent inside a digest rather than on its own. */
+    digest: bool("digest").notNull().default(false),
+    mock: bool("mock").notNull().default(false),
+    error: text("error"),
+    errorCode: integer("error_code"),
+  },
+  (t) => [
+    uniqueIndex("notifications_user_listing_uq").on(t.userId, t.listingId),
+    index("notifications_listing_idx").on(t.listingId),
+    index("notifications_search_idx").on(t.searchId),
+    index("notifications_pending_idx").on(t.listingId).where(sql`${t.handedAt} IS NULL`),
+    index("notifications_sent_idx").on(t.sentAt),
+  ],
+);
+
+/** Queue messages that failed every retry (from the dead-letter queue). */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    queue: text("queue").notNull(),
+    body: text("body").notNull(),
+    attempts: integer("attempts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("dead_letters_received_idx").on(t.receivedAt)],
+);
+
+/** Small counters shared by all isolates, e.g. the saved-search version the filter cache checks. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: integer("value").notNull(),
+});

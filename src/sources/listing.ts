@@ -1,0 +1,41 @@
+/** The two platforms GetMeOne watches. */
+export const SOURCES = ["olx", "otodom"] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const DEALS = ["rent", "sale"] as const;
+export type Deal = (typeof DEALS)[number];
+
+export const PROPERTIES = ["flat", "house", "room", "plot", "garage", "commercial", "other"] as const;
+export type Property = (typeof PROPERTIES)[number];
+
+/**
+ * One listing as every stage after the parser sees it, whatever site or page
+ * format it came from. A value the format does not carry is null, never guessed.
+ */
+export interface Listing {
+  source: Source;
+  /** The platform's own id, as a string (OLX ids are numbers, Otodom's too, but both are opaque here). */
+  externalId: string;
+  url: string;
+  title: string;
+  /** Asking price (monthly rent for rentals); null when hidden or not a number. */
+  price: number | null;
+  currency: string | null;
+  /** Rent extras paid on top of the price (OLX "Czynsz (dodatkowo)", Otodom rentPrice), PLN. */
+  rent: number | null;
+  areaM2: number | null;
+  /** Number of rooms; OLX "4 i więcej" reads as 4, Otodom "MORE" as 10. */
+  rooms: number | null;
+  pricePerM2: number | null;
+  city: string | null;
+  district: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** true: private owner; false: agency or developer; null: the page does not say. */
+  isPrivate: boolean | null;
+  photoUrl: string | null;
+  deal: Deal | null;
+  property: Property | null;
+  /** The platform's own creation/refresh time, ISO 8601 with offset; null when it gives none. */
+  publishedAt: string | null;
+}

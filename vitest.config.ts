@@ -1,0 +1,24 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against Miniflare's D1, Queues and Durable Objects,
+// configured from wrangler.toml. Only the outside world (OLX, Otodom, Telegram)
+// is faked, at the HTTP boundary (test/helpers/fake-web.ts).
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
+          TELEGRAM_BOT_TOKEN: "123456:test-token",
+          ADMIN_CHAT_ID: "999",
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/apply-migrations.ts"],
+  },
+});
