@@ -1,0 +1,22 @@
+import type { Db } from "../db/client.ts";
+import { markEnqueuedStatement } from "../db/listings.ts";
+import type { NewListingsMessage } from "../filter/message.ts";
+
+/**
+ * Sends listing ids to the filter, then records that they were sent. If the
+ * send fails the listings stay unqueued in D1 and the next tick's sweep sends
+ * them; if the record fails they may be sent twice, which the filter absorbs
+ * (one notification per user and listing).
+ */
+export async function enqueueListings(
+  queue: Queue,
+  db: Db,
+  feedId: number,
+  ids: readonly number[],
+  now: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const body: NewListingsMessage = { listingIds: [...ids], feedId, enqueuedAt: now };
+  await queue.send(body, { contentType: "json" });
+  await markEnqueuedStatement(db, ids, now);
+}

@@ -1,0 +1,171 @@
+import type { Db } from "../db/client.ts";
+import { type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
+import { type ListingInput, retireStatement, toUpserted, upsertListingsStatement } from "../db/listings.ts";
+import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
+import type { Source } from "../sources/listing.ts";
+import { errorMessage, log } from "../lib/log.ts";
+import { recordMetric } from "../lib/metrics.ts";
+import { enqueueListings } from "./enqueue.ts";
+import { blockDelayS, retryDelayS } from "./schedule.ts";
+
+/** Pages read per cycle at most: enough to catch up after a pause, bounded for the subrequest limit. */
+export const MAX_PAGES = 3;
+/** Cycles a listing may go unseen on the pages we read before it becomes inactive. */
+export const STALE_CYCLES = 5;
+
+export interface FeedRunDeps {
+  db: Db;
+  queue: Queue;
+  fetcher: PageFetcher;
+  baseUrl: Record<Source, string>;
+  metrics?: AnalyticsEngineDataset;
+  /** Tells the operator (admin chat); must not throw. */
+  alert: (text: string) => Promise<void>;
+  clock: () => number;
+}
+
+export interface FeedRunResult {
+  outcome: FeedOutcome;
+  /** Ids of the new listings sent to the queue. */
+  queued: number[];
+}
+
+/**
+ * One cycle of one feed: read its newest pages, store every listing, and queue
+ * the new ones page by page (the first page's reach the filter while the
+ * second is still downloading). The first successful cycle is the baseline:
+ * stored, never sent. Never throws: a failure is an outcome on the feed row.
+ */
+export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRunResult> {
+  const started = deps.clock();
+  const adapter = adapters[feed.source];
+  const baseline = feed.baselineAt === null;
+  const cycle = feed.cycle + 1;
+  const queued: number[] = [];
+  let seen = 0;
+  let pagesRead = 0;
+  let outcome: FeedOutcome;
+
+  try {
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const pageStarted = deps.clock();
+      let parsed;
+      try {
+        const response = await deps.fetcher.fetch(adapter.searchRequest(feed, deps.baseUrl[feed.source], page));
+        parsed = await adapter.parseSearch(response);
+      } catch (error) {
+        // Page 1 failing fails the cycle; a later page failing only ends it early.
+        if (pagesRead === 0) throw error;
+        log.warn("feed_page_failed", { feed: feed.id, page, error: errorMessage(error) });
+        break;
+      }
+      pagesRead++;
+      reportIssues(feed, page, parsed, deps.metrics);
+
+      const now = deps.clock();
+      const inputs: ListingInput[] = parsed.listings.map((l) => ({
+        ...l,
+        // The feed's query fixes deal and property when the page does not say.
+        deal: l.deal ?? feed.deal,
+        property: l.property ?? feed.property,
+        dedupKey: dedupKey(l),
+      }));
+      const upserted = inputs.length
+        ? toUpserted(await upsertListingsStatement(deps.db, inputs, { feedId: feed.id, cycle, now, notify: !baseline }))
+        : [];
+      const fresh = upserted.filter((u) => u.fresh).map((u) => u.id);
+      try {
+        await enqueueListings(deps.queue, deps.db, feed.id, fresh, deps.clock());
+        queued.push(...fresh);
+      } catch (error) {
+        // Stored but not queued: the next tick's sweep sends them.
+        log.error("enqueue_failed", { feed: feed.id, listings: fresh.length, error: errorMessage(error) });
+        recordMetric(deps.metrics, { stage: "enqueue", source: feed.source, city: feed.city.slug, outcome: "error", count: fresh.length });
+      }
+      seen += inputs.length;
+
+      recordMetric(deps.metrics, {
+        stage: "fetch",
+        source: feed.source,
+        city: feed.city.slug,
+        durationMs: deps.clock() - pageStarted,
+        count: inputs.length,
+      });
+      // Newest first: a page with anything already known means we have caught up.
+      const caughtUp = baseline || fresh.length < inputs.length || inputs.length === 0;
+      if (caughtUp || !parsed.hasNextPage) break;
+    }
+    outcome = { kind: "ok", durationMs: deps.clock() - started, seen, fresh: queued.length, baseline };
+  } catch (error) {
+    outcome = await failure(feed, error, started, deps);
+  }
+
+  const now = deps.clock();
+  const statements = [feedResultStatement(deps.db, feed, outcome, now)];
+  if (outcome.kind === "ok") statements.push(retireStatement(deps.db, feed.id, cycle, STALE_CYCLES, now));
+  await deps.db.batch([statements[0], ...statements.slice(1)] as [(typeof statements)[0], ...typeof statements]);
+
+  recordMetric(deps.metrics, {
+    stage: "feed",
+    source: feed.source,
+    city: feed.city.slug,
+    outcome: outcome.kind,
+    durationMs: outcome.durationMs,
+    count: queued.length,
+  });
+  log.info("feed_cycle", {
+    feed: feed.id,
+    source: feed.source,
+    city: feed.city.slug,
+    outcome: outcome.kind,
+    seen,
+    queued: queued.length,
+    baseline,
+    ms: Math.round(outcome.durationMs),
+    ...(outcome.kind === "ok" ? {} : { error: outcome.error }),
+  });
+  return { outcome, queued };
+}
+
+async function failure(feed: FeedRow, error: unknown, started: number, deps: FeedRunDeps): Promise<FeedOutcome> {
+  const now = deps.clock();
+  const failures = feed.consecutiveFailures + 1;
+  const message = errorMessage(error);
+  if (error instanceof PageError && error.kind === "blocked") {
+    const retryAt = now + blockDelayS(failures) * 1000;
+    // One alert per blocked streak, not one per retry.
+    const alerted = feed.blockAlertedAt === null;
+    if (alerted) {
+      await deps.alert(
+        `Feed ${feed.source} ${feed.deal} ${feed.property} ${feed.city.name} is blocked (${message}). ` +
+          `Backing off until ${new Date(retryAt).toISOString()}.`,
+      );
+    }
+    return { kind: "blocked", durationMs: now - started, error: message, retryAt, alerted };
+  }
+  return {
+    kind: "error",
+    durationMs: now - started,
+    error: message,
+    retryAt: now + retryDelayS(feed.intervalS, failures) * 1000,
+    alerted: false,
+  };
+}
+
+function reportIssues(
+  feed: FeedRow,
+  page: number,
+  parsed: { errors: { item: string; message: string }[]; warnings: { item: string; message: string }[] },
+  metrics: AnalyticsEngineDataset | undefined,
+) {
+  for (const [kind, issues] of [
+    ["item_error", parsed.errors],
+    ["item_warning", parsed.warnings],
+  ] as const) {
+    if (issues.length === 0) continue;
+    recordMetric(metrics, { stage: "parse_issue", source: feed.source, city: feed.city.slug, outcome: kind, count: issues.length });
+    for (const issue of issues.slice(0, 5)) {
+      log.warn(kind, { feed: feed.id, page, item: issue.item, message: issue.message });
+    }
+  }
+}

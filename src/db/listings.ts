@@ -1,0 +1,144 @@
+import { sql } from "drizzle-orm";
+import type { StoredListing } from "../durable/delivery.ts";
+import type { Listing } from "../sources/listing.ts";
+import type { Db } from "./client.ts";
+import { jsonList } from "./json-list.ts";
+
+/** A page's listing ready for D1: the normalised fields plus its dedup key. */
+export interface ListingInput extends Listing {
+  dedupKey: string;
+}
+
+export interface UpsertedListing {
+  id: number;
+  externalId: string;
+  /** First time any feed stored it, not a duplicate, not a baseline: send it. */
+  fresh: boolean;
+}
+
+/**
+ * Inserts a page of listings, refreshes the ones already stored, and tells
+ * which are new, in ONE statement (the page travels as one JSON parameter).
+ * A listing whose dedup key is already stored from the other site is kept
+ * (duplicate_of) but never notified; nor is anything stored as a baseline.
+ */
+export function upsertListingsStatement(
+  db: Db,
+  page: readonly ListingInput[],
+  opts: { feedId: number; cycle: number; now: number; notify: boolean },
+) {
+  const rows = page.map((l) => ({ ...l, publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null }));
+  return db.all<{ id: number; external_id: string; seen_count: number; notify: number }>(sql`
+    INSERT INTO listings (
+      source, external_id, dedup_key, duplicate_of, feed_id, url, title, price, currency, rent,
+      area_m2, rooms, price_per_m2, city, district, lat, lon, is_private, photo_url, deal, property,
+      published_at, first_seen_at, last_seen_at, last_seen_cycle, seen_count, notify)
+    SELECT
+      j.value ->> 'source', j.value ->> 'externalId', j.value ->> 'dedupKey',
+      (SELECT d.id FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source' LIMIT 1),
+      ${opts.feedId}, j.value ->> 'url', j.value ->> 'title', j.value ->> 'price', j.value ->> 'currency',
+      j.value ->> 'rent', j.value ->> 'areaM2', j.value ->> 'rooms', j.value ->> 'pricePerM2',
+      j.value ->> 'city', j.value ->> 'district', j.value ->> 'lat', j.value ->> 'lon', j.value ->> 'isPrivate',
+      j.value ->> 'photoUrl', j.value ->> 'deal', j.value ->> 'property', j.value ->> 'publishedAt',
+      ${opts.now}, ${opts.now}, ${opts.cycle}, 1,
+      CASE WHEN ${opts.notify ? 1 : 0} = 1 AND NOT EXISTS (
+        SELECT 1 FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source'
+      ) THEN 1 ELSE 0 END
+    FROM json_each(${JSON.stringify(rows)}) j WHERE true
+    ON CONFLICT (source, external_id) DO UPDATE SET
+      last_seen_at = excluded.last_seen_at,
+      last_seen_cycle = excluded.last_seen_cycle,
+      seen_count = listings.seen_count + 1,
+      title = excluded.title, price = excluded.price, rent = excluded.rent,
+      photo_url = coalesce(excluded.photo_url, listings.photo_url),
+      inactive_at = NULL
+    RETURNING id, external_id, seen_count, notify`);
+}
+
+export function toUpserted(rows: readonly { id: number; external_id: string; seen_count: number; notify: number }[]): UpsertedListing[] {
+  return rows.map((r) => ({ id: r.id, externalId: r.external_id, fresh: r.seen_count === 1 && r.notify === 1 }));
+}
+
+/** Saved before queued: marks what reached the queue, so the sweep leaves it alone. */
+export function markEnqueuedStatement(db: Db, ids: readonly number[], now: number) {
+  return db.run(sql`UPDATE listings SET enqueued_at = ${now} WHERE id IN ${jsonList(ids)} AND enqueued_at IS NULL`);
+}
+
+/**
+ * Listings a feed no longer shows on the pages we read for `staleCycles`
+ * cycles become inactive (a reappearance clears it).
+ */
+export function retireStatement(db: Db, feedId: number, cycle: number, staleCycles: number, now: number) {
+  return db.run(sql`
+    UPDATE listings SET inactive_at = ${now}
+    WHERE feed_id = ${feedId} AND last_seen_cycle < ${cycle - staleCycles} AND inactive_at IS NULL`);
+}
+
+/** Saved, meant to be sent, never queued (the queue send failed): the sweep re-sends them. */
+export async function findUnqueued(db: Db, olderThan: number, limit: number) {
+  return db.all<{ id: number; feed_id: number }>(sql`
+    SELECT id, feed_id FROM listings
+    WHERE notify = 1 AND enqueued_at IS NULL AND first_seen_at < ${olderThan}
+    ORDER BY first_seen_at LIMIT ${limit}`);
+}
+
+interface ListingRow {
+  id: number;
+  source: StoredListing["source"];
+  external_id: string;
+  url: string;
+  title: string;
+  price: number | null;
+  currency: string | null;
+  rent: number | null;
+  area_m2: number | null;
+  rooms: number | null;
+  price_per_m2: number | null;
+  city: string | null;
+  district: string | null;
+  lat: number | null;
+  lon: number | null;
+  is_private: number | null;
+  photo_url: string | null;
+  deal: StoredListing["deal"];
+  property: StoredListing["property"];
+  published_at: number | null;
+  first_seen_at: number;
+  city_id: number;
+  filtered_at: number | null;
+}
+
+/** The listings of a queue batch with their feed's city, in one query. */
+export function loadListingsStatement(db: Db, ids: readonly number[]) {
+  return db.all<ListingRow>(sql`
+    SELECT l.*, f.city_id FROM listings l JOIN feeds f ON f.id = l.feed_id
+    WHERE l.id IN ${jsonList(ids)}`);
+}
+
+export function toStoredListing(r: ListingRow): StoredListing & { cityId: number; filteredAt: number | null } {
+  return {
+    id: r.id,
+    source: r.source,
+    externalId: r.external_id,
+    url: r.url,
+    title: r.title,
+    price: r.price,
+    currency: r.currency,
+    rent: r.rent,
+    areaM2: r.area_m2,
+    rooms: r.rooms,
+    pricePerM2: r.price_per_m2,
+    city: r.city,
+    district: r.district,
+    lat: r.lat,
+    lon: r.lon,
+    isPrivate: r.is_private === null ? null : r.is_private === 1,
+    photoUrl: r.photo_url,
+    deal: r.deal,
+    property: r.property,
+    publishedAt: r.published_at === null ? null : new Date(r.published_at).toISOString(),
+    firstSeenAt: r.first_seen_at,
+    cityId: r.city_id,
+    filteredAt: r.filtered_at,
+  };
+}

@@ -1,0 +1,148 @@
+import type { Db } from "../db/client.ts";
+import { loadListingsStatement, toStoredListing } from "../db/listings.ts";
+import {
+  type MatchRow,
+  insertMatchesStatements,
+  markFilteredStatement,
+  markHandedStatements,
+  pendingHandoffStatement,
+} from "../db/notifications.ts";
+import { type ActiveSearch, searchVersionStatement } from "../db/searches.ts";
+import type { Delivery, Recipient } from "../durable/delivery.ts";
+import { errorMessage, log } from "../lib/log.ts";
+import { recordMetric } from "../lib/metrics.ts";
+import { mapBounded } from "../lib/pool.ts";
+import { matchBatch } from "./match.ts";
+import type { SearchCache } from "./search-cache.ts";
+
+/** Notifier RPCs in flight at once during a hand-over (a burst can reach thousands of users). */
+const HANDOFF_CONCURRENCY = 50;
+
+export interface FilterDeps {
+  db: Db;
+  notifier: Env["NOTIFIER"];
+  cache: SearchCache;
+  metrics?: AnalyticsEngineDataset;
+  clock: () => number;
+}
+
+export interface FilterResult {
+  listings: number;
+  matches: number;
+  handedOver: number;
+  /** Users whose Notifier could not be reached: the batch must be retried. */
+  failedUsers: number;
+}
+
+/**
+ * Matches one queue batch of new listings against the saved searches of their
+ * cities, records each (user, listing) once, and hands each user's matches to
+ * that user's Notifier in one RPC. A constant number of D1 round trips whatever
+ * the batch size: listings + search version (1), searches when the cache is cold
+ * (0 or 1), matches written + pending read (1), hand-over recorded (1).
+ * Idempotent: a redelivered batch records nothing twice and hands over only
+ * what an earlier try left behind.
+ */
+export async function filterListings(listingIds: readonly number[], deps: FilterDeps): Promise<FilterResult> {
+  const started = deps.clock();
+  const { db } = deps;
+
+  const [listingRows, versionRows] = await db.batch([loadListingsStatement(db, listingIds), searchVersionStatement(db)]);
+  const listings = listingRows.map(toStoredListing);
+  const version = versionRows[0]?.value ?? 0;
+  if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
+
+  const cityIds = [...new Set(listings.map((l) => l.cityId))];
+  const { searches, centroids } = await deps.cache.get(db, cityIds, version, started);
+
+  const matched = matchBatch(listings, searches, centroids);
+  const rows: MatchRow[] = [];
+  const searchById = new Map(searches.map((s) => [s.id, s]));
+  for (const [listing, found] of matched) {
+    const seenUsers = new Set<number>();
+    for (const search of found) {
+      // Two searches of one user notify once; the first one names the match.
+      if (seenUsers.has(search.userId)) continue;
+      seenUsers.add(search.userId);
+      rows.push([search.userId, listing.id, search.id]);
+    }
+  }
+
+  // Matches an earlier try recorded but could not hand over, then this batch's new ones.
+  const matchedAt = deps.clock();
+  const [leftBehind, ...inserted] = await db.batch([
+    pendingHandoffStatement(db, listingIds),
+    ...insertMatchesStatements(db, rows, matchedAt),
+  ]);
+  const pending = [...leftBehind, ...inserted.flat()];
+
+  const byId = new Map(listings.map((l) => [l.id, l]));
+  const byUser = Map.groupBy(pending, (n) => n.user_id);
+  const handed: number[] = [];
+  let failedUsers = 0;
+  await mapBounded([...byUser], HANDOFF_CONCURRENCY, async ([userId, notes]) => {
+    const deliveries: Delivery[] = [];
+    let recipient: Recipient | null = null;
+    for (const n of notes) {
+      const listing = byId.get(n.listing_id);
+      const search = n.search_id === null ? undefined : searchById.get(n.search_id);
+      if (!listing) continue;
+      recipient ??= search ? toRecipient(search) : null;
+      const { cityId: _city, filteredAt: _filtered, ...card } = listing;
+      deliveries.push({
+        notificationId: n.id,
+        searchId: n.search_id,
+        searchName: search?.name ?? "",
+        matchedAt: n.matched_at,
+        listing: card,
+      });
+    }
+    // The user paused, deleted the search or blocked the bot since the match: leave it pending.
+    if (!recipient || deliveries.length === 0) return;
+    try {
+      await deps.notifier.getByName(String(userId)).deliver(recipient, deliveries);
+      handed.push(...deliveries.map((d) => d.notificationId));
+    } catch (error) {
+      failedUsers++;
+      log.error("handoff_failed", { user: userId, notifications: deliveries.length, error: errorMessage(error) });
+    }
+  });
+  // Analytics Engine takes 250 points per invocation: one per batch, not per user.
+  recordMetric(deps.metrics, {
+    stage: "handoff",
+    outcome: failedUsers ? "partial" : "ok",
+    durationMs: deps.clock() - matchedAt,
+    count: handed.length,
+  });
+
+  const now = deps.clock();
+  await db.batch([markFilteredStatement(db, listingIds, matchedAt), ...markHandedStatements(db, handed, now)]);
+
+  // First time through only (not on a redelivery), one point per source and city.
+  const firstTime = listings.filter((l) => l.filteredAt === null);
+  for (const group of Map.groupBy(firstTime, (l) => `${l.source}|${l.city ?? ""}`).values()) {
+    const sample = group[0];
+    if (!sample) continue;
+    const oldest = Math.min(...group.map((l) => (l.publishedAt ? Date.parse(l.publishedAt) : l.firstSeenAt)));
+    recordMetric(deps.metrics, {
+      stage: "filter",
+      source: sample.source,
+      city: sample.city,
+      durationMs: matchedAt - started,
+      count: group.length,
+      e2eMs: matchedAt - oldest,
+    });
+  }
+  log.info("filter_batch", {
+    listings: listings.length,
+    matches: rows.length,
+    handed: handed.length,
+    failedUsers,
+    ms: now - started,
+  });
+  return { listings: listings.length, matches: rows.length, handedOver: handed.length, failedUsers };
+}
+
+function toRecipient(s: ActiveSearch): Recipient {
+  return { userId: s.userId, chatId: s.chatId, language: s.language, isMock: s.isMock };
+}
