@@ -16,17 +16,21 @@ export interface ParseResult {
   warnings: ItemIssue[];
 }
 
+/** Why a whole page could not be read. */
+export type PageErrorKind = "blocked" | "format";
+
 /**
  * The page as a whole cannot be read: a captcha or block page, or a format
  * that changed so much that no listing can be found. Never means "zero listings".
+ *
+ * Written without TypeScript parameter properties so that Node's type
+ * stripping (`npm run parse`) can load it.
  */
 export class PageError extends Error {
   override readonly name = "PageError";
-  constructor(
-    readonly kind: "blocked" | "format",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly kind: PageErrorKind;
+  constructor(kind: PageErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.kind = kind;
   }
 }

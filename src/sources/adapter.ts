@@ -1,0 +1,38 @@
+import type { Deal, Property, Source } from "./listing.ts";
+import type { ParseResult } from "./parse-result.ts";
+
+/** What the cron asks a source for: one search feed (source + deal + property + city). */
+export interface FeedTarget {
+  source: Source;
+  deal: Deal;
+  property: Property;
+  city: { slug: string; name: string; olxCityId: number | null; olxRegionId: number | null; otodomPath: string | null };
+}
+
+/** One page of a feed, read. */
+export interface SearchPage extends ParseResult {
+  hasNextPage: boolean;
+}
+
+/** One site behind one shape: how to ask for a feed's newest page, and how to read the answer. */
+export interface SourceAdapter {
+  readonly source: Source;
+  /** Request for page `page` (1-based) of the feed's newest listings, on baseUrl (scheme+host, e.g. env.OLX_BASE_URL). Throws if the feed can't be expressed (e.g. city without OLX ids). */
+  searchRequest(feed: FeedTarget, baseUrl: string, page: number): Request;
+  /** Reads one fetched page. Throws PageError when the page itself can't be read. */
+  parseSearch(response: Response): Promise<SearchPage>;
+}
+
+/** A feed this source cannot search for (no ids for the city, a property it has no category for). */
+export class UnsupportedFeedError extends Error {
+  override readonly name = "UnsupportedFeedError";
+}
+
+/** Rejects a non-success answer that is not a block (those throw PageError in assertNotBlocked). */
+export function assertOk(response: Response, site: string): void {
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${site}`);
+}
+
+export function assertPage(page: number): void {
+  if (!Number.isInteger(page) || page < 1) throw new RangeError(`page must be a 1-based integer, got ${page}`);
+}

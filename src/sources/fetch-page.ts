@@ -1,0 +1,124 @@
+import { PageError } from "./parse-result.ts";
+
+/**
+ * The one way the parser stage gets a page. `directFetcher` is plain `fetch`
+ * from the Worker; another way (Browser Rendering, a relay, a fake in tests)
+ * is one more object with this method, and parsers never know which it was.
+ * Implementations throw PageError("blocked") for block pages (see assertNotBlocked).
+ */
+export interface PageFetcher {
+  fetch(request: Request): Promise<Response>;
+}
+
+/**
+ * Headers of a current desktop Chrome on Windows with a Polish locale.
+ * A request's own headers win (the adapters set Accept per site).
+ */
+export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
+  "User-Agent":
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+  Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+  "Accept-Language": "pl-PL,pl;q=0.9,en-US;q=0.8,en;q=0.7",
+  "Sec-Ch-Ua": '"Chromium";v="142", "Google Chrome";v="142", "Not_A Brand";v="99"',
+  "Sec-Ch-Ua-Mobile": "?0",
+  "Sec-Ch-Ua-Platform": '"Windows"',
+  "Upgrade-Insecure-Requests": "1",
+};
+
+/** Global fetch with browser headers, then assertNotBlocked. */
+export const directFetcher: PageFetcher = {
+  async fetch(request) {
+    const headers = new Headers(BROWSER_HEADERS);
+    request.headers.forEach((value, name) => headers.set(name, value));
+    return assertNotBlocked(await fetch(new Request(request, { headers })));
+  },
+};
+
+/** Statuses that mean "you are blocked or throttled", whatever the body says. */
+const BLOCK_STATUSES = new Set([403, 429]);
+/** Text only anti-bot pages carry: DataDome (Otodom), CloudFront WAF (OLX), Cloudflare challenges. */
+const BLOCK_MARKERS = [
+  "captcha-delivery.com",
+  "geo.captcha-delivery",
+  "datadome",
+  "the request could not be satisfied",
+  "request blocked",
+  "cf-chl-",
+  "challenge-platform",
+] as const;
+/** A challenge page is a few KB; a real listing page is hundreds. Only this much is looked at. */
+const SNIFF_BYTES = 32 * 1024;
+
+/**
+ * Throws PageError("blocked") for a block: status 403 or 429, or an HTML page
+ * (any status, 503 included) whose body is small and carries an anti-bot
+ * marker. A good page is not consumed: at most its first 32 KB are peeked at
+ * and put back, and a JSON or non-HTML answer is not looked at all.
+ *
+ * @returns the response to read on (the same one, or an equal one with the peeked bytes put back)
+ */
+export async function assertNotBlocked(response: Response): Promise<Response> {
+  if (BLOCK_STATUSES.has(response.status)) {
+    const retryAfter = response.headers.get("retry-after");
+    await response.body?.cancel();
+    throw new PageError(
+      "blocked",
+      `HTTP ${response.status} from ${hostOf(response)}${retryAfter ? ` (retry-after ${retryAfter})` : ""}`,
+    );
+  }
+  const type = response.headers.get("content-type") ?? "";
+  if (!/html/i.test(type) || !response.body) return response;
+
+  const reader = response.body.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < SNIFF_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) {
+      ended = true;
+      break;
+    }
+    head.push(value);
+    size += value.byteLength;
+  }
+  // Only a page that ended within the peek can be a challenge page.
+  if (ended) {
+    const text = new TextDecoder().decode(concat(head, size)).toLowerCase();
+    const marker = BLOCK_MARKERS.find((m) => text.includes(m));
+    if (marker) throw new PageError("blocked", `anti-bot page from ${hostOf(response)} (HTTP ${response.status}, "${marker}")`);
+  }
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of head) controller.enqueue(chunk);
+      if (ended) controller.close();
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function hostOf(response: Response): string {
+  try {
+    return new URL(response.url).host || "the site";
+  } catch {
+    return "the site";
+  }
+}

@@ -1,0 +1,44 @@
+import { assertOk, assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
+import { assertNotBlocked } from "../fetch-page.ts";
+import type { Deal, Property } from "../listing.ts";
+import { extractNextData } from "./extract-next-data.ts";
+import { parseOtodomNextData } from "./next-data.ts";
+
+/** Listings per page asked for; Otodom's own default is 36. */
+export const OTODOM_PAGE_SIZE = 72;
+
+export const OTODOM_DEALS: Readonly<Record<Deal, string>> = { sale: "sprzedaz", rent: "wynajem" };
+export const OTODOM_PROPERTIES: Readonly<Partial<Record<Property, string>>> = {
+  flat: "mieszkanie",
+  house: "dom",
+  room: "pokoj",
+  plot: "dzialka",
+};
+
+/**
+ * Otodom through its search page's `__NEXT_DATA__`, newest first:
+ * `/pl/wyniki/<deal>/<estate>/<otodomPath>?by=LATEST&direction=DESC&limit=72&page=<n>`
+ * (the 2026 path form: the Kraków capture's canonicalURL is
+ * `/pl/wyniki/sprzedaz/mieszkanie/malopolskie/krakow/krakow/krakow`).
+ */
+export const otodomAdapter: SourceAdapter = {
+  source: "otodom",
+  searchRequest(feed: FeedTarget, baseUrl: string, page: number): Request {
+    assertPage(page);
+    const estate = OTODOM_PROPERTIES[feed.property];
+    if (!estate) throw new UnsupportedFeedError(`Otodom has no search for property ${feed.property}`);
+    const path = feed.city.otodomPath?.replace(/^\/+|\/+$/g, "");
+    if (!path) throw new UnsupportedFeedError(`city ${feed.city.slug} has no Otodom path`);
+    const url = new URL(`/pl/wyniki/${OTODOM_DEALS[feed.deal]}/${estate}/${path}`, baseUrl);
+    url.searchParams.set("by", "LATEST");
+    url.searchParams.set("direction", "DESC");
+    url.searchParams.set("limit", String(OTODOM_PAGE_SIZE));
+    url.searchParams.set("page", String(page));
+    return new Request(url, { headers: { Accept: "text/html,application/xhtml+xml" } });
+  },
+  async parseSearch(response: Response): Promise<SearchPage> {
+    const checked = await assertNotBlocked(response);
+    assertOk(checked, "Otodom");
+    return parseOtodomNextData(await extractNextData(checked));
+  },
+};

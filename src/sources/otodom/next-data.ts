@@ -1,0 +1,242 @@
+import { z } from "zod";
+import type { Deal, Listing, Property } from "../listing.ts";
+import { perSquareMetre } from "../olx/offer.ts";
+import { parseDecimal } from "../parse-number.ts";
+import { PageError } from "../parse-result.ts";
+import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
+import { parseWarsawLocal } from "../warsaw-time.ts";
+
+/** A page of Otodom listings and whether Otodom has a following one. */
+export interface OtodomPage extends PageParse {
+  hasNextPage: boolean;
+}
+
+export const OTODOM_AD_URL = "https://www.otodom.pl/pl/oferta/";
+
+const nullishString = z.string().nullish();
+const Money = z.object({ value: z.number().nullish(), currency: nullishString }).nullish();
+
+/** `props.pageProps.data.searchAds.items[i]`, 2021 to 2026 (test/fixtures/otodom/SCHEMA.md). */
+const SearchItem = z.object({
+  id: z.union([z.number(), z.string()]),
+  title: z.string(),
+  slug: nullishString,
+  href: nullishString,
+  estate: nullishString,
+  transaction: nullishString,
+  locationLabel: z.object({ value: z.string() }).nullish(),
+  location: z
+    .object({
+      address: z.object({ city: z.object({ name: z.string() }).nullish() }).nullish(),
+      reverseGeocoding: z
+        .object({ locations: z.array(z.object({ name: nullishString, locationLevel: nullishString })).nullish() })
+        .nullish(),
+    })
+    .nullish(),
+  images: z.array(z.object({ medium: nullishString, large: nullishString })).nullish(),
+  isPrivateOwner: z.boolean().nullish(),
+  totalPrice: Money,
+  rentPrice: Money,
+  pricePerSquareMeter: Money,
+  areaInSquareMeters: z.number().nullish(),
+  roomsNumber: nullishString,
+  hidePrice: z.boolean().nullish(),
+  dateCreated: nullishString,
+  createdAtFirst: nullishString,
+  pushedUpAt: nullishString,
+});
+
+const SearchPage = z.object({
+  props: z.object({
+    pageProps: z.object({
+      data: z.object({
+        searchAds: z.object({
+          items: z.array(z.unknown()),
+          pagination: z
+            .object({
+              currentPage: z.number().nullish(),
+              page: z.number().nullish(),
+              totalPages: z.number().nullish(),
+            })
+            .nullish(),
+        }),
+      }),
+    }),
+  }),
+});
+
+/** `props.pageProps.ad` of an ad page (2021 form; ISO `createdAt` and `adCategory` of later pages accepted). */
+const AdItem = z.object({
+  id: z.union([z.number(), z.string()]),
+  slug: nullishString,
+  url: nullishString,
+  title: z.string(),
+  advertiserType: nullishString,
+  dateCreated: nullishString,
+  createdAt: nullishString,
+  characteristics: z
+    .array(z.object({ key: z.string(), value: z.union([z.string(), z.number()]).nullish(), currency: nullishString }))
+    .nullish(),
+  location: z
+    .object({
+      coordinates: z.object({ latitude: z.number().nullish(), longitude: z.number().nullish() }).nullish(),
+      geoLevels: z.array(z.object({ label: nullishString, type: nullishString })).nullish(),
+    })
+    .nullish(),
+  images: z.array(z.object({ medium: nullishString, large: nullishString })).nullish(),
+  target: z.object({ OfferType: nullishString, ProperType: nullishString }).nullish(),
+  adCategory: z.object({ name: nullishString, type: nullishString }).nullish(),
+});
+
+const AdPage = z.object({ props: z.object({ pageProps: z.object({ ad: z.unknown() }) }) });
+
+const ROOMS: Readonly<Record<string, number>> = {
+  ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5, SIX: 6, SEVEN: 7, EIGHT: 8, NINE: 9, TEN: 10,
+  // "MORE" is "more than ten": 10 is the lower bound, as OLX's "four" is 4.
+  MORE: 10,
+};
+const TRANSACTIONS: Readonly<Record<string, Deal>> = { SELL: "sale", RENT: "rent", sprzedaz: "sale", wynajem: "rent" };
+const ESTATES: Readonly<Record<string, Property>> = {
+  FLAT: "flat", HOUSE: "house", ROOM: "room", TERRAIN: "plot",
+  mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot",
+};
+
+/**
+ * The one mapping from a parsed Otodom `__NEXT_DATA__` to listings: a search
+ * page (`props.pageProps.data.searchAds.items`) or an ad page (`props.pageProps.ad`).
+ *
+ * Skipped, not errors (they are what the page is meant to hold, not defects):
+ * developer INVESTMENT tiles (a project with many units, no single price or
+ * size) and the promoted copy of a listing (`href` "hpr/…", fake id, date 1999).
+ *
+ * @throws PageError("format") when the object is neither page kind
+ */
+export function parseOtodomNextData(nextData: unknown): OtodomPage {
+  const search = SearchPage.safeParse(nextData);
+  if (search.success) {
+    const { items, pagination } = search.data.props.pageProps.data.searchAds;
+    const current = pagination?.currentPage ?? pagination?.page ?? null;
+    const total = pagination?.totalPages ?? null;
+    return {
+      ...readItems(items, searchItemToListing),
+      hasNextPage: current !== null && total !== null && current < total,
+    };
+  }
+  const ad = AdPage.safeParse(nextData);
+  if (ad.success && ad.data.props.pageProps.ad) {
+    return { ...readItems([ad.data.props.pageProps.ad], adToListing), hasNextPage: false };
+  }
+  throw new PageError("format", "__NEXT_DATA__ holds neither searchAds.items nor an ad");
+}
+
+/**
+ * One search item → Listing.
+ * - city/district: `location.address.city` and the `district` level of `reverseGeocoding` (2026);
+ *   2021 items only have `locationLabel` "Warszawa, Praga-Południe, Gocław" (city, district, …).
+ * - lat/lon: search items carry none (null).
+ * - price null when `hidePrice` ("Zapytaj o cenę") or absent: not a warning, the ad says so.
+ * - publishedAt: `pushedUpAt` (ISO with offset), else `dateCreated` (Warsaw wall clock), else
+ *   `createdAtFirst`, read as Warsaw wall clock: its "Z" is wrong (a 2026 capture has items
+ *   "created" two hours after it was saved). 2021 items have no date: null.
+ */
+export function searchItemToListing(raw: unknown, warn: (message: string) => void): Listing | Skipped {
+  const item = SearchItem.parse(raw);
+  if (item.estate === "INVESTMENT") return skip("developer project tile (INVESTMENT)");
+  if (item.href?.startsWith("hpr/") || item.dateCreated?.startsWith("1999-")) {
+    return skip("promoted duplicate (hpr/)");
+  }
+  const slug = item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "";
+  const levels = item.location?.reverseGeocoding?.locations ?? [];
+  const label = (item.locationLabel?.value ?? "").split(",").map((s) => s.trim());
+  const labelDistrict = label[1] && !/^(ul\.|al\.|pl\.)/i.test(label[1]) ? label[1] : null;
+  const price = item.hidePrice ? null : (item.totalPrice?.value ?? null);
+  const areaM2 = item.areaInSquareMeters ?? null;
+  return {
+    source: "otodom",
+    externalId: String(item.id),
+    url: slug ? OTODOM_AD_URL + slug : "",
+    title: item.title,
+    price,
+    currency: price === null ? null : (item.totalPrice?.currency ?? null),
+    rent: item.rentPrice?.value ?? null,
+    areaM2,
+    rooms: rooms(item.roomsNumber, warn),
+    pricePerM2: item.pricePerSquareMeter?.value ?? perSquareMetre(price, areaM2),
+    city:
+      item.location?.address?.city?.name ||
+      levels.find((l) => l.locationLevel === "city_or_village")?.name ||
+      label[0] ||
+      null,
+    district: levels.find((l) => l.locationLevel === "district")?.name || labelDistrict,
+    lat: null,
+    lon: null,
+    isPrivate: item.isPrivateOwner ?? null,
+    photoUrl: item.images?.[0]?.medium || item.images?.[0]?.large || null,
+    deal: mapped(TRANSACTIONS, item.transaction, "transaction", warn),
+    property: item.estate ? (ESTATES[item.estate] ?? "other") : null,
+    publishedAt: item.pushedUpAt || warsawIso(item.dateCreated) || warsawIso(item.createdAtFirst?.replace(/Z$/, "")),
+  };
+}
+
+/**
+ * An ad page's `ad` → Listing: numbers come as strings in `characteristics[]`
+ * (price, m, rooms_num, price_per_m, rent), places in `location.geoLevels`,
+ * coordinates in `location.coordinates`, deal/property in `adCategory` or the
+ * 2021 `target.OfferType/ProperType`, the seller kind in `advertiserType`.
+ */
+export function adToListing(raw: unknown, warn: (message: string) => void): Listing {
+  const ad = AdItem.parse(raw);
+  const chars = new Map((ad.characteristics ?? []).map((c) => [c.key, c]));
+  const number = (key: string) => parseDecimal(chars.get(key)?.value?.toString());
+  const level = (type: string) => ad.location?.geoLevels?.find((l) => l.type === type)?.label || null;
+  const roomsText = chars.get("rooms_num")?.value?.toString() ?? null;
+  const slug = ad.slug || ad.url?.replace(/^.*\/oferta\//, "").replace(/\.html$/, "") || "";
+  const price = number("price");
+  const areaM2 = number("m");
+  const advertiser = ad.advertiserType?.toLowerCase();
+  return {
+    source: "otodom",
+    externalId: String(ad.id),
+    url: slug ? OTODOM_AD_URL + slug : "",
+    title: ad.title,
+    price,
+    currency: price === null ? null : chars.get("price")?.currency || null,
+    rent: number("rent"),
+    areaM2,
+    rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? rooms(roomsText.toUpperCase(), warn)),
+    pricePerM2: number("price_per_m") ?? perSquareMetre(price, areaM2),
+    city: level("city"),
+    district: level("district"),
+    lat: ad.location?.coordinates?.latitude ?? null,
+    lon: ad.location?.coordinates?.longitude ?? null,
+    isPrivate: advertiser === "private" ? true : advertiser === "business" ? false : null,
+    photoUrl: ad.images?.[0]?.medium || ad.images?.[0]?.large || null,
+    deal: mapped(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
+    property: propertyOf(ad.adCategory?.name ?? ad.target?.ProperType),
+    publishedAt: ad.createdAt || warsawIso(ad.dateCreated),
+  };
+}
+
+function rooms(value: string | null | undefined, warn: (message: string) => void): number | null {
+  if (!value) return null;
+  const n = ROOMS[value];
+  if (n === undefined) warn(`unknown rooms value ${JSON.stringify(value)}`);
+  return n ?? null;
+}
+
+function mapped<T>(table: Readonly<Record<string, T>>, value: string | null | undefined, what: string, warn: (m: string) => void): T | null {
+  if (!value) return null;
+  const out = table[value];
+  if (out === undefined) warn(`unknown ${what} ${JSON.stringify(value)}`);
+  return out ?? null;
+}
+
+function propertyOf(value: string | null | undefined): Property | null {
+  return value ? (ESTATES[value] ?? "other") : null;
+}
+
+function warsawIso(local: string | null | undefined): string | null {
+  if (!local) return null;
+  const t = parseWarsawLocal(local);
+  return t === null ? null : new Date(t).toISOString();
+}
