@@ -18,6 +18,8 @@ export interface FeedRunDeps {
   queue: Queue;
   fetcher: PageFetcher;
   baseUrl: Record<Source, string>;
+  /** FEED_INTERVAL_S: a lone feed's interval. */
+  baseIntervalS: number;
   metrics?: AnalyticsEngineDataset;
   /** Tells the operator (admin chat); must not throw. */
   alert: (text: string) => Promise<void>;

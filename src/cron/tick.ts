@@ -49,7 +49,7 @@ async function syncFeeds(deps: FeedRunDeps, now: number): Promise<FeedRow[]> {
 
   for (const [key, want] of demand) {
     const have = byKey.get(key);
-    const intervalS = feedInterval(want.subscribers);
+    const intervalS = feedInterval(want.subscribers, deps.baseIntervalS);
     if (!have || !have.active || have.subscribers !== want.subscribers || have.intervalS !== intervalS) {
       changes.push({ ...want, active: true, intervalS });
     }

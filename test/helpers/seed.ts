@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import { env } from "cloudflare:workers";
+import { useDb } from "../../src/db/client.ts";
+import { locations, savedSearches, users } from "../../src/db/schema.ts";
+import { bumpSearchVersionStatement } from "../../src/db/searches.ts";
+
+export const db = () => useDb(env.DB);
+
+let nextTelegramId = 1000;
+
+/** A user who started the bot. */
+export async function seedUser(fields: Partial<typeof users.$inferInsert> = {}) {
+  const telegramId = fields.telegramId ?? nextTelegramId++;
+  const [row] = await db()
+    .insert(users)
+    .values({ telegramId, chatId: telegramId, createdAt: 0, ...fields })
+    .returning();
+  if (!row) throw new Error("user not inserted");
+  return row;
+}
+
+export async function cityId(slug: string): Promise<number> {
+  const [row] = await db().select({ id: locations.id }).from(locations).where(eq(locations.slug, slug));
+  if (!row) throw new Error(`no city ${slug} in the seed migration`);
+  return row.id;
+}
+
+/** A saved search; bumps the search version as every real change must. */
+export async function seedSearch(userId: number, fields: Partial<typeof savedSearches.$inferInsert> & { city: string }) {
+  const { city, ...rest } = fields;
+  const [row] = await db()
+    .insert(savedSearches)
+    .values({
+      userId,
+      name: "test search",
+      deal: "rent",
+      property: "flat",
+      cityId: await cityId(city),
+      createdAt: 0,
+      updatedAt: 0,
+      ...rest,
+    })
+    .returning();
+  await bumpSearchVersionStatement(db());
+  if (!row) throw new Error("search not inserted");
+  return row;
+}
