@@ -13,7 +13,7 @@ const Envelope = z.object({
   data: z.array(z.unknown()),
   links: z.object({ next: Href.nullish() }).nullish(),
 });
-const Single = z.object({ data: z.object({ id: z.unknown() }) });
+const Single = z.object({ data: z.looseObject({ id: z.unknown() }) });
 const BareOffer = z.object({ id: z.unknown(), url: z.string(), params: z.array(z.unknown()) });
 
 /**

@@ -1,0 +1,47 @@
+/**
+ * The real captures (test/fixtures, see PROVENANCE.md there), imported as
+ * text with Vite's `?raw` so the files on disk stay byte-exact.
+ */
+import olxApiOffer from "../fixtures/olx/api-offer-mieszkania-wroclaw-2023.json?raw";
+import olxUzSearch from "../fixtures/olx/api-offers-samochody-uz-tashkent-2026.json?raw";
+import olxPage2023 from "../fixtures/olx/page-mieszkania-all-poland-2023.html?raw";
+import olxPage2016 from "../fixtures/olx/page-mieszkania-sprzedaz-warszawa-2016.html?raw";
+import otodomAd2021 from "../fixtures/otodom/ad-sell-flat-warszawa-2021.json?raw";
+import otodomRentItem2026 from "../fixtures/otodom/search-rent-flat-poznan-2026-item.json?raw";
+import otodomKrakow2026 from "../fixtures/otodom/search-sell-flat-krakow-2026.json?raw";
+import otodomWarszawa2021 from "../fixtures/otodom/search-sell-flat-warszawa-2021.html?raw";
+
+export const raw = {
+  olxApiOffer,
+  olxUzSearch,
+  olxPage2023,
+  olxPage2016,
+  otodomAd2021,
+  otodomRentItem2026,
+  otodomKrakow2026,
+  otodomWarszawa2021,
+};
+
+/** A fresh parsed copy (tests may change it). */
+export function json(text: string): unknown {
+  return JSON.parse(text);
+}
+
+/** Any JSON value as a mutable record, for tests that bend a capture. */
+export function record(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not a JSON object");
+  return value as Record<string, unknown>;
+}
+
+/** A page as a site would send it. */
+export function htmlResponse(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
