@@ -1,0 +1,65 @@
+import { Api } from "grammy";
+import type { UrlButton } from "./render.ts";
+
+/** Seconds a Bot API call may take before it counts as a network error (grammY's default is 500). */
+const CALL_TIMEOUT_S = 15;
+
+/**
+ * A grammY Api for the bot, pointed at TELEGRAM_API_ROOT (the real Bot API or
+ * a local fake). grammY keeps the `fetch` it is given; passing a wrapper that
+ * looks `fetch` up on each call lets a test's stub of the global be seen.
+ * Create one per invocation; never log it (its URLs carry the token).
+ *
+ * @example const api = createTelegramApi(env); await api.sendMessage(chatId, "hi");
+ */
+export function createTelegramApi(env: Pick<Env, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT">): Api {
+  return new Api(env.TELEGRAM_BOT_TOKEN, {
+    apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
+    timeoutSeconds: CALL_TIMEOUT_S,
+    fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+  });
+}
+
+/** One message the notifier sends, independent of how (Bot API or mock record). */
+export type OutgoingMessage =
+  | { method: "sendPhoto"; chatId: number; photo: string; caption: string; button: UrlButton | null }
+  | {
+      method: "sendMessage";
+      chatId: number;
+      text: string;
+      button: UrlButton | null;
+      /** The page the link preview shows; null: no preview. */
+      previewUrl: string | null;
+    };
+
+/** The visible text of an outgoing message (caption or text). */
+export function messageText(message: OutgoingMessage): string {
+  return message.method === "sendPhoto" ? message.caption : message.text;
+}
+
+function keyboard(button: UrlButton | null) {
+  return button ? { inline_keyboard: [[{ text: button.text, url: button.url }]] } : undefined;
+}
+
+/**
+ * Sends an OutgoingMessage in HTML parse mode. Throws grammY's GrammyError or
+ * HttpError; classifyTelegramError() (errors.ts) says what they mean.
+ *
+ * @returns Telegram's message id
+ */
+export async function sendOutgoing(api: Api, message: OutgoingMessage): Promise<number> {
+  if (message.method === "sendPhoto") {
+    const sent = await api.sendPhoto(message.chatId, message.photo, {
+      caption: message.caption,
+      parse_mode: "HTML",
+      reply_markup: keyboard(message.button),
+    });
+    return sent.message_id;
+  }
+  const sent = await api.sendMessage(message.chatId, message.text, {
+    parse_mode: "HTML",
+    reply_markup: keyboard(message.button),
+    link_preview_options: message.previewUrl ? { url: message.previewUrl } : { is_disabled: true },
+  });
+  return sent.message_id;
+}
