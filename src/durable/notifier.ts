@@ -1,2 +1,359 @@
 import { DurableObject } from "cloudflare:workers";
-export class Notifier extends DurableObject<Env> {}
+import { useDb } from "../db/client.ts";
+import { errorMessage, log } from "../lib/log.ts";
+import { recordMetric } from "../lib/metrics.ts";
+import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
+import { type TelegramFailure, classifyTelegramError, failureCode } from "../telegram/errors.ts";
+import { listingTime, renderDigest, renderFailureAlert, renderListing } from "../telegram/render.ts";
+import type { Delivery, Recipient } from "./delivery.ts";
+import { Outbox, type OutboxRow, type OutboxState, type SentLogEntry } from "./outbox.ts";
+import {
+  BACKOFF_BASE_MS,
+  CHAT_GAP_MS,
+  DEFAULT_DIGEST_THRESHOLD,
+  MAX_SEND_ATTEMPTS,
+  SENT_RETENTION_MS,
+  backoffDelayMs,
+  nextWakeAt,
+} from "./pacing.ts";
+import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";
+
+/** What the next send carries: one listing, or one part of a digest. */
+interface Work {
+  digest: boolean;
+  rows: OutboxRow[];
+  message: OutgoingMessage;
+}
+
+type Outcome = { ok: true; message: OutgoingMessage } | { ok: false; message: OutgoingMessage; failure: TelegramFailure };
+
+/**
+ * One Durable Object per user (`env.NOTIFIER.getByName(String(userId))`):
+ * serialises that user's Telegram messages. The filter hands matches over with
+ * deliver(); they wait in an outbox in the object's SQLite storage, and an
+ * alarm sends them one at a time: at least CHAT_GAP_MS apart, each inside a
+ * slot of the global SendBudget, honouring 429 retry_after, backing off on 5xx
+ * and network errors. A backlog past `digestThreshold` goes out as one digest.
+ * The alarm follows the data: it is armed for the earliest moment the next
+ * send may happen, and not at all when the outbox is empty.
+ *
+ * Every time decision reads `now()`, so tests drive the schedule without waiting.
+ */
+export class Notifier extends DurableObject<Env> {
+  /** The clock (ms since epoch). */
+  now: () => number = () => Date.now();
+  /** Jitter source for backoffs, in [0, 1). */
+  random: () => number = () => Math.random();
+  /** More queued messages than this at send time go out as one digest. */
+  digestThreshold = DEFAULT_DIGEST_THRESHOLD;
+  /** Where "send" and "send_error" points go (tests swap in a recorder). */
+  metrics: AnalyticsEngineDataset | undefined;
+
+  readonly #outbox: Outbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#outbox = new Outbox(ctx.storage);
+    this.metrics = env.METRICS;
+  }
+
+  /**
+   * Takes a user's new matches (all of a batch in one call) into the outbox
+   * and arms the alarm. Idempotent: notification ids already here, queued or
+   * done in the last SENT_RETENTION_MS, are ignored.
+   *
+   * @returns how many deliveries were new
+   * @example await env.NOTIFIER.getByName(String(userId)).deliver(recipient, deliveries)
+   */
+  async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number }> {
+    const now = this.now();
+    this.#outbox.setRecipient(recipient);
+    const accepted = this.#outbox.add(deliveries, now);
+    await this.#arm();
+    return { accepted };
+  }
+
+  /** Outbox rows by state and the armed alarm (ms or null), for the admin page and tests. */
+  async inspect(): Promise<{ counts: Record<OutboxState, number>; alarmAt: number | null; chatNextAllowed: number }> {
+    return {
+      counts: this.#outbox.counts(),
+      alarmAt: await this.ctx.storage.getAlarm(),
+      chatNextAllowed: this.#outbox.chatNextAllowed(),
+    };
+  }
+
+  /** What mock mode recorded instead of sending, oldest first. */
+  async recorded(limit = 1000): Promise<SentLogEntry[]> {
+    return this.#outbox.recorded(limit);
+  }
+
+  /**
+   * Sends the next message if its time has come, then re-arms while work is
+   * left. Safe to run early or twice: it re-checks every gate against the
+   * stored state. Never throws (a throwing alarm would be retried blindly).
+   */
+  override async alarm(): Promise<void> {
+    try {
+      await this.#tick();
+    } catch (error) {
+      log.error("notifier_alarm_failed", { error: errorMessage(error) });
+      const wake = this.#wakeAt();
+      if (wake !== null) await this.ctx.storage.setAlarm(Math.max(wake, this.now() + BACKOFF_BASE_MS));
+    }
+  }
+
+  async #tick(): Promise<void> {
+    const now = this.now();
+    this.#outbox.prune(now - SENT_RETENTION_MS);
+    const recipient = this.#outbox.recipient();
+    const wake = this.#wakeAt();
+    if (wake === null || recipient === null) return this.#arm();
+    if (wake > now) return this.#arm(); // early or repeated alarm
+
+    // A slot held from an earlier alarm is used as is; otherwise reserve one.
+    if (this.#outbox.reservedSlot() === null) {
+      const slot = await this.env.SEND_BUDGET.getByName("global").reserve(now);
+      if (slot > now) {
+        this.#outbox.setReservedSlot(slot);
+        return this.#arm();
+      }
+    }
+    this.#outbox.setReservedSlot(null);
+
+    const work = this.#pickWork(recipient, now);
+    if (work) await this.#send(recipient, work);
+    await this.#arm();
+  }
+
+  /** The earliest moment the next send may happen; null: nothing queued. */
+  #wakeAt(): number | null {
+    return nextWakeAt({
+      earliestDue: this.#outbox.earliestDue(),
+      chatNextAllowed: this.#outbox.chatNextAllowed(),
+      reservedSlot: this.#outbox.reservedSlot(),
+    });
+  }
+
+  /** Alarm follows the data: armed for the next send time, deleted when there is no work. */
+  async #arm(): Promise<void> {
+    const wake = this.#wakeAt();
+    if (wake === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    if ((await this.ctx.storage.getAlarm()) !== wake) await this.ctx.storage.setAlarm(wake);
+  }
+
+  /** The current digest's next part, a new digest when the backlog is past the threshold, or the oldest due row. */
+  #pickWork(recipient: Recipient, now: number): Work | null {
+    let digestRows = this.#outbox.digestRows(now);
+    if (digestRows.length === 0 && this.#outbox.queuedCount() > this.digestThreshold) {
+      this.#outbox.startDigest();
+      digestRows = this.#outbox.digestRows(now);
+    }
+    if (digestRows.length > 0) {
+      const progress = this.#outbox.digestProgress();
+      const [part] = renderDigest(
+        digestRows.map((r) => r.delivery),
+        recipient.language,
+        { total: progress.total, offset: progress.done },
+      );
+      if (part) {
+        const ids = new Set(part.notificationIds);
+        return {
+          digest: true,
+          rows: digestRows.filter((r) => ids.has(r.notificationId)),
+          message: { method: "sendMessage", chatId: recipient.chatId, text: part.text, button: null, previewUrl: null },
+        };
+      }
+    }
+    const row = this.#outbox.nextDue(now);
+    if (!row) return null;
+    return { digest: false, rows: [row], message: this.#listingMessage(recipient, row, now) };
+  }
+
+  #listingMessage(recipient: Recipient, row: OutboxRow, now: number, forceText = false): OutgoingMessage {
+    const card = renderListing(row.delivery, recipient.language, now);
+    if (card.photo && !row.photoRefused && !forceText) {
+      return { method: "sendPhoto", chatId: recipient.chatId, photo: card.photo, caption: card.caption, button: card.button };
+    }
+    return { method: "sendMessage", chatId: recipient.chatId, text: card.text, button: card.button, previewUrl: card.previewUrl };
+  }
+
+  #isMock(recipient: Recipient): boolean {
+    return this.env.TELEGRAM_MODE === "mock" || recipient.isMock;
+  }
+
+  /** Sends (or records) one message and applies the outcome to the outbox, D1 and metrics. */
+  async #send(recipient: Recipient, work: Work): Promise<void> {
+    const started = this.now();
+    const mock = this.#isMock(recipient);
+    const outcome = mock ? this.#record(work, started) : await this.#call(recipient, work);
+    const finished = this.now();
+    const ids = work.rows.map((r) => r.notificationId);
+    const first = work.rows[0]?.delivery.listing;
+
+    if (outcome.ok) {
+      this.#outbox.finish(ids, "sent", finished);
+      this.#outbox.holdChat(finished + CHAT_GAP_MS);
+      if (work.digest) this.#outbox.digestPartSent(ids.length);
+      log.info("notifier_sent", {
+        user: recipient.userId,
+        method: outcome.message.method,
+        notifications: ids.length,
+        digest: work.digest,
+        mock,
+        ms: finished - started,
+      });
+      for (const row of work.rows) {
+        const listing = row.delivery.listing;
+        recordMetric(this.metrics, {
+          stage: "send",
+          source: listing.source,
+          city: listing.city,
+          durationMs: finished - started,
+          e2eMs: finished - listingTime(listing),
+        });
+      }
+      await this.#d1("mark_sent", (db) => markSentStatement(db, ids, finished, { mock, digest: work.digest }));
+      return;
+    }
+
+    const { failure } = outcome;
+    recordMetric(this.metrics, {
+      stage: "send_error",
+      source: first?.source ?? null,
+      city: first?.city ?? null,
+      outcome: failureCode(failure),
+      durationMs: finished - started,
+      count: ids.length,
+    });
+    log.warn("notifier_send_failed", {
+      user: recipient.userId,
+      method: outcome.message.method,
+      kind: failure.kind,
+      code: failure.code,
+      description: failure.description,
+      notifications: ids.length,
+    });
+
+    switch (failure.kind) {
+      case "rate_limited": {
+        // Telegram names the wait; the chat waits, and so does the whole bot,
+        // since the per-chat gap already keeps us under the per-chat limit.
+        const until = finished + failure.retryAfterS * 1000;
+        this.#outbox.holdChat(until);
+        await this.env.SEND_BUDGET.getByName("global").holdUntil(until, finished);
+        return;
+      }
+      case "blocked":
+        return this.#blocked(recipient, failure, finished);
+      case "transient": {
+        const attempts = Math.max(...work.rows.map((r) => r.attempts)) + 1;
+        if (attempts >= MAX_SEND_ATTEMPTS) return this.#failed(recipient, ids, failure, attempts, finished);
+        this.#outbox.retryLater(ids, attempts, finished + backoffDelayMs(attempts, this.random));
+        this.#outbox.holdChat(finished + CHAT_GAP_MS);
+        return;
+      }
+      case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
+      case "rejected": {
+        const attempts = Math.max(...work.rows.map((r) => r.attempts)) + 1;
+        this.#outbox.holdChat(finished + CHAT_GAP_MS);
+        return this.#failed(recipient, ids, failure, attempts, finished);
+      }
+    }
+  }
+
+  /** Mock mode: the message goes to the sent_log table, as if Telegram had accepted it. */
+  #record(work: Work, at: number): Outcome {
+    const m = work.message;
+    this.#outbox.record({
+      method: m.method,
+      chatId: m.chatId,
+      text: messageText(m),
+      photo: m.method === "sendPhoto" ? m.photo : null,
+      notificationIds: work.rows.map((r) => r.notificationId),
+      at,
+    });
+    return { ok: true, message: m };
+  }
+
+  /** Calls the Bot API; a refused photo is retried at once as text (that call was no delivered message). */
+  async #call(recipient: Recipient, work: Work): Promise<Outcome> {
+    const api = createTelegramApi(this.env);
+    try {
+      await sendOutgoing(api, work.message);
+      return { ok: true, message: work.message };
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      const row = work.rows[0];
+      if (failure.kind !== "photo_refused" || !row || work.digest) return { ok: false, message: work.message, failure };
+      log.info("notifier_photo_refused", { user: recipient.userId, notification: row.notificationId, description: failure.description });
+      recordMetric(this.metrics, {
+        stage: "send_error",
+        source: row.delivery.listing.source,
+        city: row.delivery.listing.city,
+        outcome: "photo_refused",
+      });
+      this.#outbox.markPhotoRefused(row.notificationId);
+      const text = this.#listingMessage(recipient, row, this.now(), true);
+      try {
+        await sendOutgoing(api, text);
+        return { ok: true, message: text };
+      } catch (retryError) {
+        return { ok: false, message: text, failure: classifyTelegramError(retryError) };
+      }
+    }
+  }
+
+  /** 403: the user blocked the bot. Everything queued is dropped; nothing more is sent. */
+  async #blocked(recipient: Recipient, failure: TelegramFailure, at: number): Promise<void> {
+    const ids = this.#outbox.queuedIds();
+    this.#outbox.finish(ids, "dropped", at);
+    log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
+    await this.#d1("mark_blocked", (db) =>
+      db.batch([markUserBlockedStatement(db, recipient.userId, at), markDroppedStatement(db, ids, 403, failure.description)]),
+    );
+  }
+
+  /** The last attempt failed, or retrying cannot help: record it and tell the operator once. */
+  async #failed(recipient: Recipient, ids: number[], failure: TelegramFailure, attempts: number, at: number): Promise<void> {
+    this.#outbox.finish(ids, "failed", at);
+    await this.#d1("mark_failed", (db) => markFailedStatement(db, ids, failure.code, failure.description));
+    await this.#alert(
+      renderFailureAlert({
+        userId: recipient.userId,
+        notificationIds: ids,
+        code: failure.code,
+        description: failure.description,
+        attempts,
+      }),
+      at,
+    );
+  }
+
+  /** One message to ADMIN_CHAT_ID (when set); its own failure is logged, never retried. */
+  async #alert(text: string, at: number): Promise<void> {
+    const chatId = Number(this.env.ADMIN_CHAT_ID);
+    if (!this.env.ADMIN_CHAT_ID || !Number.isSafeInteger(chatId)) return;
+    if (this.env.TELEGRAM_MODE === "mock") {
+      this.#outbox.record({ method: "sendMessage", chatId, text, photo: null, notificationIds: [], at });
+      return;
+    }
+    try {
+      await createTelegramApi(this.env).sendMessage(chatId, text, { parse_mode: "HTML" });
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      log.error("admin_alert_failed", { code: failure.code, description: failure.description });
+    }
+  }
+
+  /** A D1 write after the fact: its failure is logged, not thrown (the message itself went or failed already). */
+  async #d1(event: string, write: (db: ReturnType<typeof useDb>) => Promise<unknown>): Promise<void> {
+    try {
+      await write(useDb(this.env.DB));
+    } catch (error) {
+      log.error(`notifier_${event}_failed`, { error: errorMessage(error) });
+    }
+  }
+}

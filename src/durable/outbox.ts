@@ -1,0 +1,298 @@
+import type { Delivery, Recipient } from "./delivery.ts";
+
+/** Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop repeats. */
+export type OutboxState = "queued" | "sent" | "failed" | "dropped";
+
+/** One notification in a Notifier's outbox. */
+export interface OutboxRow {
+  notificationId: number;
+  delivery: Delivery;
+  state: OutboxState;
+  /** Earliest time (ms) the row may be tried: when it arrived, or after a backoff. */
+  dueAt: number;
+  /** Failed attempts so far (5xx, network). */
+  attempts: number;
+  /** Part of the digest being sent. */
+  inDigest: boolean;
+  /** Telegram refused its photo once: send it as text. */
+  photoRefused: boolean;
+}
+
+/** A message recorded instead of sent (mock mode). */
+export interface SentLogEntry {
+  method: string;
+  chatId: number;
+  /** Caption or text, HTML. */
+  text: string;
+  photo: string | null;
+  notificationIds: number[];
+  at: number;
+}
+
+/**
+ * Versioned schema, applied in order (agents' idempotent migrations): the
+ * stored version says which statements already ran.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS outbox (
+     notification_id INTEGER PRIMARY KEY,
+     delivery TEXT NOT NULL,
+     state TEXT NOT NULL DEFAULT 'queued',
+     due_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     in_digest INTEGER NOT NULL DEFAULT 0,
+     photo_refused INTEGER NOT NULL DEFAULT 0,
+     added_at INTEGER NOT NULL,
+     done_at INTEGER
+   );
+   CREATE INDEX IF NOT EXISTS outbox_state_due_idx ON outbox (state, due_at);
+   CREATE INDEX IF NOT EXISTS outbox_done_idx ON outbox (done_at) WHERE done_at IS NOT NULL;
+   CREATE TABLE IF NOT EXISTS sent_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     method TEXT NOT NULL,
+     chat_id INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     photo TEXT,
+     notification_ids TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS sent_log_at_idx ON sent_log (at);`,
+];
+
+const KEY = {
+  schema: "schema_version",
+  recipient: "recipient",
+  chatNextAllowed: "chat_next_allowed",
+  reservedSlot: "reserved_slot",
+  digestTotal: "digest_total",
+  digestDone: "digest_done",
+} as const;
+
+type RawRow = {
+  notification_id: number;
+  delivery: string;
+  state: string;
+  due_at: number;
+  attempts: number;
+  in_digest: number;
+  photo_refused: number;
+};
+
+function toRow(r: RawRow): OutboxRow {
+  return {
+    notificationId: r.notification_id,
+    delivery: JSON.parse(r.delivery) as Delivery,
+    state: r.state as OutboxState,
+    dueAt: r.due_at,
+    attempts: r.attempts,
+    inDigest: r.in_digest === 1,
+    photoRefused: r.photo_refused === 1,
+  };
+}
+
+const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_digest, photo_refused";
+
+/**
+ * A Notifier's durable state in its SQLite storage: the outbox keyed by
+ * notification id, the recipient, the chat's next allowed send time, a held
+ * budget slot, and the mock-mode record. Every method is synchronous (the
+ * storage API is), so a caller's sequence of calls cannot interleave with
+ * another event.
+ */
+export class Outbox {
+  readonly #sql: SqlStorage;
+  readonly #kv: SyncKvStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#sql = storage.sql;
+    this.#kv = storage.kv;
+    const version = this.#kv.get<number>(KEY.schema) ?? 0;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const statement = MIGRATIONS[v];
+      if (statement) this.#sql.exec(statement);
+    }
+    if (version !== MIGRATIONS.length) this.#kv.put(KEY.schema, MIGRATIONS.length);
+  }
+
+  /**
+   * Adds deliveries as queued rows; an id already here (queued, sent, failed or
+   * dropped) is ignored, so a repeated hand-over sends nothing twice.
+   *
+   * @returns how many were new
+   */
+  add(deliveries: readonly Delivery[], now: number): number {
+    let added = 0;
+    for (const d of deliveries) {
+      // rowsWritten counts index entries too: RETURNING says whether the row is new.
+      added += this.#sql.exec(
+        `INSERT OR IGNORE INTO outbox (notification_id, delivery, state, due_at, added_at)
+         VALUES (?, ?, 'queued', ?, ?) RETURNING notification_id`,
+        d.notificationId,
+        JSON.stringify(d),
+        now,
+        now,
+      ).toArray().length;
+    }
+    return added;
+  }
+
+  recipient(): Recipient | null {
+    return this.#kv.get<Recipient>(KEY.recipient) ?? null;
+  }
+
+  setRecipient(recipient: Recipient): void {
+    this.#kv.put(KEY.recipient, recipient);
+  }
+
+  /** The first time the chat may get another message (ms). */
+  chatNextAllowed(): number {
+    return this.#kv.get<number>(KEY.chatNextAllowed) ?? 0;
+  }
+
+  /** Pushes the chat's next allowed time forward (never back). */
+  holdChat(until: number): void {
+    if (until > this.chatNextAllowed()) this.#kv.put(KEY.chatNextAllowed, until);
+  }
+
+  /** A global budget slot reserved and not used yet. */
+  reservedSlot(): number | null {
+    return this.#kv.get<number>(KEY.reservedSlot) ?? null;
+  }
+
+  setReservedSlot(slot: number | null): void {
+    if (slot === null) this.#kv.delete(KEY.reservedSlot);
+    else this.#kv.put(KEY.reservedSlot, slot);
+  }
+
+  queuedCount(): number {
+    return this.#sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'queued'`).one().n;
+  }
+
+  /** Due time of the earliest queued row; null: no work. */
+  earliestDue(): number | null {
+    const row = this.#sql.exec<{ at: number | null }>(`SELECT min(due_at) AS at FROM outbox WHERE state = 'queued'`).one();
+    return row.at;
+  }
+
+  /** The oldest queued row due by `now`. */
+  nextDue(now: number): OutboxRow | null {
+    const rows = this.#sql
+      .exec<RawRow>(
+        `SELECT ${ROW_COLUMNS} FROM outbox WHERE state = 'queued' AND due_at <= ?
+         ORDER BY due_at, notification_id LIMIT 1`,
+        now,
+      )
+      .toArray();
+    const first = rows[0];
+    return first ? toRow(first) : null;
+  }
+
+  /** Queued rows of the current digest that are due, oldest first. */
+  digestRows(now: number): OutboxRow[] {
+    return this.#sql
+      .exec<RawRow>(
+        `SELECT ${ROW_COLUMNS} FROM outbox WHERE state = 'queued' AND in_digest = 1 AND due_at <= ?
+         ORDER BY notification_id`,
+        now,
+      )
+      .toArray()
+      .map(toRow);
+  }
+
+  /** Starts a digest of everything queued. @returns how many rows it holds */
+  startDigest(): number {
+    const n = this.#sql.exec(`UPDATE outbox SET in_digest = 1 WHERE state = 'queued' RETURNING 1`).toArray().length;
+    this.#kv.put(KEY.digestTotal, n);
+    this.#kv.put(KEY.digestDone, 0);
+    return n;
+  }
+
+  /** The current digest's size and how many of its lines earlier parts held. */
+  digestProgress(): { total: number; done: number } {
+    return { total: this.#kv.get<number>(KEY.digestTotal) ?? 0, done: this.#kv.get<number>(KEY.digestDone) ?? 0 };
+  }
+
+  digestPartSent(lines: number): void {
+    this.#kv.put(KEY.digestDone, this.digestProgress().done + lines);
+  }
+
+  /** Ids of every queued row. */
+  queuedIds(): number[] {
+    return this.#sql
+      .exec<{ id: number }>(`SELECT notification_id AS id FROM outbox WHERE state = 'queued' ORDER BY notification_id`)
+      .toArray()
+      .map((r) => r.id);
+  }
+
+  /** Marks rows done (sent, failed or dropped); they stay to stop a repeated hand-over until pruned. */
+  finish(ids: readonly number[], state: Exclude<OutboxState, "queued">, now: number): void {
+    this.#sql.exec(
+      `UPDATE outbox SET state = ?, done_at = ?, in_digest = 0
+       WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
+      state,
+      now,
+      JSON.stringify(ids),
+    );
+  }
+
+  /** Records a failed attempt: the rows wait until `dueAt`. */
+  retryLater(ids: readonly number[], attempts: number, dueAt: number): void {
+    this.#sql.exec(
+      `UPDATE outbox SET attempts = ?, due_at = ?
+       WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
+      attempts,
+      dueAt,
+      JSON.stringify(ids),
+    );
+  }
+
+  markPhotoRefused(id: number): void {
+    this.#sql.exec(`UPDATE outbox SET photo_refused = 1 WHERE notification_id = ?`, id);
+  }
+
+  /** Forgets rows done before `before`, and mock records older than that. */
+  prune(before: number): void {
+    this.#sql.exec(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`, before);
+    this.#sql.exec(`DELETE FROM sent_log WHERE at < ?`, before);
+  }
+
+  /** Rows by state, for inspection. */
+  counts(): Record<OutboxState, number> {
+    const counts: Record<OutboxState, number> = { queued: 0, sent: 0, failed: 0, dropped: 0 };
+    for (const r of this.#sql.exec<{ state: string; n: number }>(`SELECT state, count(*) AS n FROM outbox GROUP BY state`)) {
+      if (r.state in counts) counts[r.state as OutboxState] = r.n;
+    }
+    return counts;
+  }
+
+  /** Records a message instead of sending it (mock mode). */
+  record(entry: SentLogEntry): void {
+    this.#sql.exec(
+      `INSERT INTO sent_log (method, chat_id, text, photo, notification_ids, at) VALUES (?, ?, ?, ?, ?, ?)`,
+      entry.method,
+      entry.chatId,
+      entry.text,
+      entry.photo,
+      JSON.stringify(entry.notificationIds),
+      entry.at,
+    );
+  }
+
+  /** The mock record, oldest first. */
+  recorded(limit = 1000): SentLogEntry[] {
+    return this.#sql
+      .exec<{ method: string; chat_id: number; text: string; photo: string | null; notification_ids: string; at: number }>(
+        `SELECT method, chat_id, text, photo, notification_ids, at FROM sent_log ORDER BY id LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        method: r.method,
+        chatId: r.chat_id,
+        text: r.text,
+        photo: r.photo,
+        notificationIds: JSON.parse(r.notification_ids) as number[],
+        at: r.at,
+      }));
+  }
+}

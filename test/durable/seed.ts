@@ -1,0 +1,182 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq, inArray } from "drizzle-orm";
+import { useDb } from "../../src/db/client.ts";
+import { listings, notifications, users } from "../../src/db/schema.ts";
+import type { Delivery, Recipient, StoredListing } from "../../src/durable/delivery.ts";
+import type { Notifier } from "../../src/durable/notifier.ts";
+import type { TestClock } from "../helpers/fake-telegram.ts";
+
+export const db = () => useDb(env.DB);
+
+let nextTelegramId = 50_000;
+
+/** A user who started the bot, and the Recipient the filter would hand over for them. */
+export async function seedRecipient(fields: Partial<Recipient> = {}): Promise<Recipient> {
+  const telegramId = nextTelegramId++;
+  const [row] = await db()
+    .insert(users)
+    .values({ telegramId, chatId: fields.chatId ?? telegramId, language: fields.language ?? "pl", isMock: fields.isMock ?? false, createdAt: 0 })
+    .returning();
+  if (!row) throw new Error("user not inserted");
+  return { userId: row.id, chatId: row.chatId, language: row.language, isMock: row.isMock };
+}
+
+let nextExternalId = 1;
+
+/** A non-empty array as the tuple type drizzle's batch() wants, mapped element-wise. */
+function nonEmpty<T>(items: readonly T[]) {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error("nothing to insert");
+  return {
+    map: <U>(f: (item: T) => U): [U, ...U[]] => [f(first), ...rest.map(f)],
+  };
+}
+
+/** A listing as the parser would store it; fields overridable. */
+export function sampleListing(now: number, fields: Partial<StoredListing> = {}): Omit<StoredListing, "id"> {
+  const externalId = String(nextExternalId++);
+  return {
+    source: "olx",
+    externalId,
+    url: `https://www.olx.pl/d/oferta/mieszkanie-${externalId}.html`,
+    title: `Mieszkanie ${externalId}`,
+    price: 2900,
+    currency: "PLN",
+    rent: 800,
+    areaM2: 48.5,
+    rooms: 2,
+    pricePerM2: null,
+    city: "Warszawa",
+    district: "Mokotów",
+    lat: null,
+    lon: null,
+    isPrivate: true,
+    photoUrl: `https://img.olx.pl/${externalId}.jpg`,
+    deal: "rent",
+    property: "flat",
+    publishedAt: new Date(now - 5 * 60_000).toISOString(),
+    firstSeenAt: now - 60_000,
+    ...fields,
+  };
+}
+
+/**
+ * Stores `count` listings and one notification each for the recipient, and
+ * returns the deliveries the filter would hand to the Notifier.
+ */
+export async function seedDeliveries(
+  recipient: Recipient,
+  count: number,
+  now: number,
+  fields: (i: number) => Partial<StoredListing> = () => ({}),
+  searchName = "Mokotów do 3000",
+): Promise<Delivery[]> {
+  const cards = Array.from({ length: count }, (_, i) => sampleListing(now, fields(i)));
+  const d = db();
+  const inserted = await d.batch(
+    nonEmpty(cards).map((l) =>
+      d
+        .insert(listings)
+        .values({
+          ...l,
+          dedupKey: `${l.source}:${l.externalId}`,
+          publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null,
+          lastSeenAt: l.firstSeenAt,
+          notify: true,
+        })
+        .returning({ id: listings.id }),
+    ),
+  );
+  const listingIds = inserted.map((rows) => {
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error("listing not inserted");
+    return id;
+  });
+  const noteRows = await d.batch(
+    nonEmpty(listingIds).map((listingId) =>
+      d
+        .insert(notifications)
+        .values({ userId: recipient.userId, listingId, matchedAt: now, handedAt: now, status: "queued" })
+        .returning({ id: notifications.id }),
+    ),
+  );
+  return noteRows.map((rows, i) => {
+    const notificationId = rows[0]?.id;
+    const card = cards[i];
+    const listingId = listingIds[i];
+    if (notificationId === undefined || !card || listingId === undefined) throw new Error("notification not inserted");
+    return { notificationId, searchId: null, searchName, matchedAt: now, listing: { ...card, id: listingId } };
+  });
+}
+
+export async function notificationRows(ids: readonly number[]) {
+  return db().select().from(notifications).where(inArray(notifications.id, [...ids])).orderBy(notifications.id);
+}
+
+export async function userRow(userId: number) {
+  const [row] = await db().select().from(users).where(eq(users.id, userId));
+  return row;
+}
+
+/** What the Notifier wrote to Analytics Engine, as blobs/doubles. */
+export interface MetricRecord {
+  stage: string;
+  source: string;
+  city: string;
+  outcome: string;
+  durationMs: number;
+  count: number;
+  e2eMs: number;
+}
+
+/**
+ * The user's Notifier with the test's clock, a fixed jitter (none) and a
+ * metrics recorder wired in. Configure more with `setup`.
+ */
+export async function notifierFor(recipient: Recipient, clock: TestClock, setup: (n: Notifier) => void = () => {}) {
+  const stub = env.NOTIFIER.getByName(String(recipient.userId));
+  const metrics: MetricRecord[] = [];
+  await runInDurableObject(stub, (n: Notifier) => {
+    n.now = () => clock.now;
+    n.random = () => 0;
+    n.metrics = {
+      writeDataPoint(point) {
+        const [stage = "", source = "", city = "", outcome = ""] = (point?.blobs ?? []).map(String);
+        const [durationMs = 0, count = 0, e2eMs = 0] = point?.doubles ?? [];
+        metrics.push({ stage, source, city, outcome, durationMs, count, e2eMs });
+      },
+    };
+    setup(n);
+  });
+  return { stub, metrics };
+}
+
+/**
+ * Moves the clock to the armed alarm (never back) and runs it.
+ *
+ * @returns the alarm time it ran, or null when none was armed
+ */
+export async function runNextAlarm(stub: DurableObjectStub<Notifier>, clock: TestClock): Promise<number | null> {
+  const at = await runInDurableObject(stub, (_n: Notifier, state) => state.storage.getAlarm());
+  if (at === null) return null;
+  clock.now = Math.max(clock.now, at);
+  await runDurableObjectAlarm(stub);
+  return at;
+}
+
+/** Runs alarms until none is armed; returns the times they were armed for. */
+export async function drain(stub: DurableObjectStub<Notifier>, clock: TestClock, max = 500): Promise<number[]> {
+  const schedule: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const at = await runNextAlarm(stub, clock);
+    if (at === null) return schedule;
+    schedule.push(at);
+  }
+  throw new Error(`outbox not drained after ${max} alarms`);
+}
+
+/** The alarm the Notifier has armed, or null. */
+export function armedAlarm(stub: DurableObjectStub<Notifier>): Promise<number | null> {
+  return runInDurableObject(stub, (_n: Notifier, state) => state.storage.getAlarm());
+}

@@ -1,0 +1,31 @@
+import { env } from "cloudflare:workers";
+import { onTestFinished } from "vitest";
+import { type FakeTelegramOptions, createFakeTelegram } from "../../sim/fake-telegram.ts";
+import { fakeWeb } from "./fake-web.ts";
+
+/**
+ * Year 2100: a test clock this far ahead keeps the Durable Objects' real
+ * alarms (set for clock times) from ever firing on their own, so only
+ * runDurableObjectAlarm runs them.
+ */
+export const FAR_FUTURE = Date.UTC(2100, 0, 1);
+
+/** A clock a test moves by hand. */
+export interface TestClock {
+  now: number;
+}
+
+export function testClock(start = FAR_FUTURE): TestClock {
+  return { now: start };
+}
+
+/**
+ * Routes the Worker's fetches to TELEGRAM_API_ROOT to a fake Bot API that
+ * enforces Telegram's limits on `clock`; undone when the test finishes.
+ */
+export function installFakeTelegram(clock: TestClock, options: FakeTelegramOptions = {}) {
+  const telegram = createFakeTelegram({ clock: () => clock.now, token: env.TELEGRAM_BOT_TOKEN, ...options });
+  const web = fakeWeb({ [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
+  onTestFinished(() => web.restore());
+  return { telegram, requests: web.requests };
+}
