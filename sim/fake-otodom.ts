@@ -1,0 +1,302 @@
+/**
+ * A fake www.otodom.pl that answers the search pages GetMeOne reads:
+ * `GET /pl/wyniki/<sprzedaz|wynajem>/<mieszkanie|dom|pokoj|dzialka>/<location path>?by=LATEST&direction=DESC&limit=&page=`,
+ * as HTML whose `<script id="__NEXT_DATA__">` holds the page. Pure
+ * web-standard handler, shared by workerd tests, `npm start` and the benchmark.
+ *
+ * Built from real captures, only values rewritten: the page is a real search
+ * `__NEXT_DATA__` (the 2026 Kraków capture) with its `searchAds.items` and
+ * `pagination` replaced; each listing is one of its real items (and any extra
+ * real items given, e.g. the 2026 Poznań RENT item) with a fresh id, slug id,
+ * price and times. The HTML around the script is a real page given by the
+ * caller (e.g. the 2021 Warsaw search page) or else a minimal one.
+ *
+ * Filtering: deal, estate and the location path of the URL must match a
+ * listing's target exactly; `limit` (≤ 72, default 36) and `page` are
+ * honoured; every other query parameter is ignored; order is always newest first.
+ *
+ * The fake reads no files: the caller passes the fixture contents in.
+ */
+import { toBase62 } from "../src/sources/base62.ts";
+import { formatWarsawLocal } from "../src/sources/warsaw-time.ts";
+
+/** Where a published listing belongs: the search URL's path parts. */
+export interface OtodomTarget {
+  deal: "sprzedaz" | "wynajem";
+  estate: "mieszkanie" | "dom" | "pokoj" | "dzialka";
+  /** Location path as Otodom writes it, e.g. "malopolskie/krakow/krakow/krakow". */
+  path: string;
+  /** City name for the listing's address (default: the template's). */
+  cityName?: string;
+}
+
+export interface FakeOtodomOptions {
+  /** A real search page `__NEXT_DATA__`, parsed (search-sell-flat-krakow-2026.json): the page and the item templates. */
+  nextData: unknown;
+  /** More real search items to use as templates (e.g. the parsed search-rent-flat-poznan-2026-item.json). */
+  extraItems?: readonly unknown[];
+  /** A real Otodom page whose `__NEXT_DATA__` script content is replaced; default a minimal HTML page. */
+  shellHtml?: string;
+  /** Listings published when the fake is made, one minute apart, the newest at `now`. Default 0. */
+  initial?: number;
+  now?: number;
+  clock?: () => number;
+  firstId?: number;
+}
+
+export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
+
+export interface FakeOtodomListing {
+  id: number;
+  publishedAt: number;
+  target: OtodomTarget;
+  item: Record<string, unknown>;
+}
+
+export interface FakeOtodom {
+  handle(request: Request): Promise<Response>;
+  /** Publishes n new listings at `now` (ms); returns their ids. */
+  publish(n: number, now: number, target?: Partial<OtodomTarget>): number[];
+  steady(options: { perMinute: number; from: number; target?: Partial<OtodomTarget> } | null): void;
+  advance(now: number): number[];
+  /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200 HTML without `__NEXT_DATA__`). */
+  setMode(mode: FakeMode): void;
+  readonly listings: readonly FakeOtodomListing[];
+  readonly requests: number;
+}
+
+type Json = Record<string, unknown>;
+
+const DEFAULT_LIMIT = 36;
+const MAX_LIMIT = 72;
+const NEXT_DATA_OPEN = '<script id="__NEXT_DATA__" type="application/json">';
+const MINIMAL_SHELL =
+  '<!DOCTYPE html><html lang="pl"><head><meta charSet="utf-8"/><title>Otodom</title></head>' +
+  `<body><div id="__next"></div>${NEXT_DATA_OPEN}{}</script></body></html>`;
+const DEALS = { SELL: "sprzedaz", RENT: "wynajem" } as const;
+const TRANSACTIONS = { sprzedaz: "SELL", wynajem: "RENT" } as const;
+const ESTATES = { FLAT: "mieszkanie", HOUSE: "dom", ROOM: "pokoj", TERRAIN: "dzialka" } as const;
+const ESTATE_ENUMS = { mieszkanie: "FLAT", dom: "HOUSE", pokoj: "ROOM", dzialka: "TERRAIN" } as const;
+
+export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
+  const page = asObject(options.nextData, "nextData");
+  const searchAds = dig(page, ["props", "pageProps", "data", "searchAds"]);
+  const usable = (items: readonly unknown[]) =>
+    items
+      .map((t, i) => asObject(t, `template ${i}`))
+      .filter((t) => t.estate !== "INVESTMENT" && !String(t.href ?? "").startsWith("hpr/"));
+  // The page's own items serve its own feed; extra items only serve a target that asks for their kind (e.g. RENT).
+  const own = usable(Array.isArray(searchAds.items) ? searchAds.items : []);
+  const all = [...own, ...usable(options.extraItems ?? [])];
+  if (all.length === 0) throw new Error("createFakeOtodom needs at least one search item template");
+
+  // The page serialised once around two holes; each answer only serialises its items and pagination.
+  const ITEMS = JSON.stringify("__fake_otodom_items__");
+  const PAGINATION = JSON.stringify("__fake_otodom_pagination__");
+  const skeleton = JSON.stringify(withSearchAds(page, { ...searchAds, items: JSON.parse(ITEMS), pagination: JSON.parse(PAGINATION) }));
+  const itemsAt = skeleton.indexOf(ITEMS);
+  const paginationAt = skeleton.indexOf(PAGINATION);
+  const itemsFirst = itemsAt < paginationAt;
+  const [firstHole, firstLength, secondHole, secondLength] = itemsFirst
+    ? [itemsAt, ITEMS.length, paginationAt, PAGINATION.length]
+    : [paginationAt, PAGINATION.length, itemsAt, ITEMS.length];
+  const head = skeleton.slice(0, firstHole);
+  const middle = skeleton.slice(firstHole + firstLength, secondHole);
+  const tail = skeleton.slice(secondHole + secondLength);
+  const shell = splitShell(options.shellHtml ?? MINIMAL_SHELL);
+
+  const clock = options.clock ?? Date.now;
+  const listings: FakeOtodomListing[] = [];
+  let nextId = options.firstId ?? 70_000_000;
+  let mode: FakeMode = "ok";
+  let requests = 0;
+  let rate: { perMinute: number; from: number; target?: Partial<OtodomTarget>; done: number } | null = null;
+
+  function publishOne(at: number, target: Partial<OtodomTarget> | undefined): number {
+    const id = nextId++;
+    const wanted = target?.deal ? TRANSACTIONS[target.deal] : null;
+    const matching = wanted ? all.filter((t) => t.transaction === wanted) : [];
+    const pool = matching.length ? matching : own.length ? own : all;
+    const template = pool[listings.length % pool.length] as Json;
+    const full: OtodomTarget = { ...targetOf(template), ...target };
+    listings.push({ id, publishedAt: at, target: full, item: rewrite(template, id, at, full, listings.length) });
+    return id;
+  }
+
+  function advance(now: number): number[] {
+    if (!rate || rate.perMinute <= 0) return [];
+    const interval = 60_000 / rate.perMinute;
+    const due = Math.floor((now - rate.from) / interval) + 1;
+    const ids: number[] = [];
+    while (rate.done < due) {
+      ids.push(publishOne(rate.from + rate.done * interval, rate.target));
+      rate.done++;
+    }
+    return ids;
+  }
+
+  const start = options.now ?? clock();
+  for (let i = (options.initial ?? 0) - 1; i >= 0; i--) publishOne(start - i * 60_000, undefined);
+
+  async function handle(request: Request): Promise<Response> {
+    requests++;
+    advance(clock());
+    if (mode === "blocked") return new Response("Forbidden", { status: 403, headers: { "content-type": "text/plain" } });
+    if (mode === "rate-limited") {
+      return new Response("Too Many Requests", { status: 429, headers: { "content-type": "text/plain", "retry-after": "60" } });
+    }
+    const url = new URL(request.url);
+    const m = /^\/pl\/wyniki\/(sprzedaz|wynajem)\/(mieszkanie|dom|pokoj|dzialka)\/(.+?)\/?$/.exec(url.pathname);
+    if (request.method !== "GET" || !m) return html(shell[0] + shell[1], 404);
+    if (mode === "changed-format") return html(shell[0] + shell[1]);
+
+    const [, deal, estate, path] = m;
+    const limit = Math.min(Math.max(int(url.searchParams.get("limit"), DEFAULT_LIMIT), 1), MAX_LIMIT);
+    const current = Math.max(int(url.searchParams.get("page"), 1), 1);
+    const matching = listings
+      .filter((l) => l.target.deal === deal && l.target.estate === estate && l.target.path === decodeURIComponent(path ?? ""))
+      .sort((a, b) => b.publishedAt - a.publishedAt || b.id - a.id);
+    const items = matching
+      .slice((current - 1) * limit, current * limit)
+      .map((l, i) => ({ ...l.item, rowIndex: i }));
+    const pagination = {
+      totalItems: matching.length,
+      totalPages: Math.max(1, Math.ceil(matching.length / limit)),
+      currentPage: current,
+      itemsPerPage: limit,
+      __typename: "SearchPagination",
+    };
+    const [first, second] = itemsFirst ? [items, pagination] : [pagination, items];
+    const nextData = head + JSON.stringify(first) + middle + JSON.stringify(second) + tail;
+    return html(shell[0] + NEXT_DATA_OPEN + escapeForScript(nextData) + "</script>" + shell[1]);
+  }
+
+  return {
+    handle,
+    publish: (n, now, target) => Array.from({ length: n }, () => publishOne(now, target)),
+    steady(o) {
+      rate = o ? { ...o, done: 0 } : null;
+    },
+    advance,
+    setMode(m) {
+      mode = m;
+    },
+    get listings() {
+      return listings;
+    },
+    get requests() {
+      return requests;
+    },
+  };
+}
+
+/** The target a template item already describes: its transaction, estate and city level of reverseGeocoding. */
+function targetOf(item: Json): OtodomTarget {
+  const locations = reverseLocations(item);
+  const city = locations.find((l) => l.locationLevel === "city_or_village");
+  return {
+    deal: DEALS[item.transaction as keyof typeof DEALS] ?? "sprzedaz",
+    estate: ESTATES[item.estate as keyof typeof ESTATES] ?? "mieszkanie",
+    path: typeof city?.id === "string" ? city.id : "",
+  };
+}
+
+/** A template with a new identity: id, slug id, href, price, times, and the target's deal, estate and city. */
+function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n: number): Json {
+  const item = structuredClone(template);
+  const slug = String(item.slug ?? "ogloszenie").replace(/-ID[0-9A-Za-z]+$/, "") + `-ID${toBase62(id)}`;
+  const local = formatWarsawLocal(at);
+  item.id = id;
+  item.slug = slug;
+  if ("href" in item) item.href = `[lang]/ad/${slug}`;
+  item.transaction = TRANSACTIONS[target.deal];
+  item.estate = ESTATE_ENUMS[target.estate];
+  item.dateCreated = local;
+  // Otodom writes Warsaw wall-clock time with a "Z" here (see test/fixtures/otodom/PROVENANCE.md); so does the fake.
+  if ("createdAtFirst" in item) item.createdAtFirst = `${local.replace(" ", "T")}Z`;
+  if ("pushedUpAt" in item) item.pushedUpAt = null;
+
+  const factor = 0.85 + (n % 11) * 0.03;
+  const price = item.totalPrice as Json | null | undefined;
+  if (price && typeof price.value === "number") {
+    const area = typeof item.areaInSquareMeters === "number" ? item.areaInSquareMeters : 50;
+    const base = target.deal === "wynajem" && price.value > 50_000 ? area * 70 : target.deal === "sprzedaz" && price.value < 50_000 ? area * 12_000 : price.value;
+    price.value = Math.round((base * factor) / 10) * 10;
+    const perM2 = item.pricePerSquareMeter as Json | null | undefined;
+    if (perM2 && area > 0) perM2.value = Math.round((price.value as number) / area);
+  }
+
+  const targetPath = target.path;
+  const templatePath = targetOf(template).path;
+  if (targetPath !== templatePath || target.cityName) {
+    const location = item.location as Json | undefined;
+    const address = location?.address as Json | undefined;
+    if (address && target.cityName) address.city = { ...(address.city as Json), name: target.cityName };
+    const geo = location?.reverseGeocoding as Json | undefined;
+    if (geo && Array.isArray(geo.locations)) {
+      // Districts of the template's city do not belong to another city: keep region and city only.
+      geo.locations = (geo.locations as Json[])
+        .filter((l) => l.locationLevel === "voivodeship" || l.locationLevel === "city_or_village")
+        .map((l) =>
+          l.locationLevel === "city_or_village"
+            ? { ...l, id: targetPath, ...(target.cityName ? { name: target.cityName, fullName: target.cityName } : {}) }
+            : l,
+        );
+    }
+  }
+  return item;
+}
+
+function reverseLocations(item: Json): Json[] {
+  const location = item.location as Json | undefined;
+  const geo = location?.reverseGeocoding as Json | undefined;
+  return Array.isArray(geo?.locations) ? (geo.locations as Json[]) : [];
+}
+
+function withSearchAds(page: Json, searchAds: Json): Json {
+  const props = page.props as Json;
+  const pageProps = props.pageProps as Json;
+  const data = pageProps.data as Json;
+  return { ...page, props: { ...props, pageProps: { ...pageProps, data: { ...data, searchAds } } } };
+}
+
+/** The shell's HTML before and after its `__NEXT_DATA__` script (removed). */
+function splitShell(shellHtml: string): [string, string] {
+  const open = shellHtml.indexOf('<script id="__NEXT_DATA__"');
+  const close = open < 0 ? -1 : shellHtml.indexOf("</script>", open);
+  if (open < 0 || close < 0) throw new Error("shellHtml has no __NEXT_DATA__ script");
+  return [shellHtml.slice(0, open), shellHtml.slice(close + "</script>".length)];
+}
+
+/** What Next.js does to JSON inside a script tag: no "<", ">", "&", U+2028/9 left raw. */
+function escapeForScript(json: string): string {
+  return json
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+function html(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+function int(text: string | null, fallback: number): number {
+  const n = text === null ? fallback : Number(text);
+  return Number.isInteger(n) ? n : fallback;
+}
+
+function dig(root: Json, path: string[]): Json {
+  let at: unknown = root;
+  for (const key of path) {
+    if (typeof at !== "object" || at === null) throw new Error(`nextData has no ${path.join(".")}`);
+    at = (at as Json)[key];
+  }
+  return asObject(at, path.join("."));
+}
+
+function asObject(value: unknown, what: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
+  return value as Json;
+}
