@@ -93,8 +93,11 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
         durationMs: deps.clock() - pageStarted,
         count: inputs.length,
       });
-      // Newest first: a page with anything already known means we have caught up.
-      const caughtUp = baseline || fresh.length < inputs.length || inputs.length === 0;
+      // Newest first, but OLX puts older promoted ads on top: we have caught up
+      // once the page's last (oldest) listing is one we already had.
+      const oldest = inputs.at(-1);
+      const oldestIsNew = oldest !== undefined && upserted.some((u) => u.fresh && u.externalId === oldest.externalId);
+      const caughtUp = baseline || !oldestIsNew;
       if (caughtUp || !parsed.hasNextPage) break;
     }
     outcome = { kind: "ok", durationMs: deps.clock() - started, seen, fresh: queued.length, baseline };
@@ -103,9 +106,9 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
   }
 
   const now = deps.clock();
-  const statements = [feedResultStatement(deps.db, feed, outcome, now)];
-  if (outcome.kind === "ok") statements.push(retireStatement(deps.db, feed.id, cycle, STALE_CYCLES, now));
-  await deps.db.batch([statements[0], ...statements.slice(1)] as [(typeof statements)[0], ...typeof statements]);
+  const health = feedResultStatement(deps.db, feed, outcome, now);
+  if (outcome.kind === "ok") await deps.db.batch([health, retireStatement(deps.db, feed.id, cycle, STALE_CYCLES, now)]);
+  else await health;
 
   recordMetric(deps.metrics, {
     stage: "feed",

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Deal, Property, Source } from "../sources/listing.ts";
 
 // Times are integers: milliseconds since the epoch (UTC). Booleans are 0/1.
@@ -37,7 +37,7 @@ export const locations = sqliteTable(
     /** "warszawa", or "warszawa/mokotow" for a district. */
     slug: text("slug").notNull(),
     name: text("name").notNull(),
-    parentId: integer("parent_id").references((): ReturnType<typeof integer> => locations.id),
+    parentId: integer("parent_id").references((): AnySQLiteColumn => locations.id),
     olxCityId: integer("olx_city_id"),
     olxRegionId: integer("olx_region_id"),
     olxDistrictId: integer("olx_district_id"),

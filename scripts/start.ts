@@ -1,0 +1,132 @@
+/**
+ * `npm start`: the whole pipeline on this machine, no credentials, no network.
+ *
+ *   fake OLX      http://127.0.0.1:9301  (real captures, new listings every few seconds)
+ *   fake Otodom   http://127.0.0.1:9302
+ *   fake Telegram http://127.0.0.1:9303  (Bot API with real limits; open it in a browser for the chat)
+ *   the Worker    http://127.0.0.1:8787  (wrangler dev: local D1, Queues, Durable Objects)
+ *
+ * Local D1 is migrated and a demo user with two saved searches is seeded; the
+ * cron is fired like Cloudflare would, with feeds due every FEED_INTERVAL_S=5 s.
+ * Messages the bot sends are printed here as they arrive.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createFakeOlx } from "../sim/fake-olx.ts";
+import { createFakeOtodom } from "../sim/fake-otodom.ts";
+import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
+import { serve } from "../sim/serve.ts";
+
+const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
+const PUBLISH_PER_MINUTE = 8; // per site
+const FEED_INTERVAL_S = 5;
+const CRON_EVERY_MS = 55_000; // each cron invocation keeps ticking for ~50 s (src/cron/scheduled.ts)
+
+const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), "utf8"));
+
+function wrangler(args: string[]) {
+  execFileSync("npx", ["wrangler", ...args], { stdio: ["ignore", "inherit", "inherit"] });
+}
+
+console.log("▶ migrating local D1 and seeding the demo user");
+wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
+
+const now = Date.now();
+const olx = createFakeOlx({
+  offers: [fixture("olx/api-offer-mieszkania-wroclaw-2023.json")],
+  envelope: fixture("olx/api-offers-samochody-uz-tashkent-2026.json"),
+  initial: 20,
+  now,
+});
+olx.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 15_000 });
+const otodom = createFakeOtodom({
+  nextData: fixture("otodom/search-sell-flat-krakow-2026.json"),
+  initial: 20,
+  now,
+});
+otodom.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 20_000 });
+const telegram = createFakeTelegram({});
+
+let printed = 0;
+function printNewMessages() {
+  for (; printed < telegram.messages.length; printed++) {
+    const m = telegram.messages[printed] as FakeTelegramMessage;
+    const body = (m.caption ?? m.text ?? "").replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    console.log(`\n📨 ${new Date(m.at).toLocaleTimeString("pl-PL")} → chat ${m.chat_id} (${m.method})\n${body}`);
+  }
+}
+
+await serve(olx.handle, PORT.olx);
+await serve(otodom.handle, PORT.otodom);
+await serve(async (request) => {
+  const url = new URL(request.url);
+  if (request.method === "GET" && url.pathname === "/") return chatPage(telegram.messages);
+  const response = await telegram.handle(request);
+  printNewMessages();
+  return response;
+}, PORT.telegram);
+console.log(`▶ fakes up: OLX :${PORT.olx}, Otodom :${PORT.otodom}, Telegram :${PORT.telegram} (open http://127.0.0.1:${PORT.telegram}/)`);
+
+const vars: Record<string, string> = {
+  OLX_BASE_URL: `http://127.0.0.1:${PORT.olx}`,
+  OTODOM_BASE_URL: `http://127.0.0.1:${PORT.otodom}`,
+  TELEGRAM_API_ROOT: `http://127.0.0.1:${PORT.telegram}`,
+  TELEGRAM_MODE: "live",
+  TELEGRAM_BOT_TOKEN: "100001:local-fake-token",
+  FEED_INTERVAL_S: String(FEED_INTERVAL_S),
+  ADMIN_CHAT_ID: "1",
+};
+const dev = spawn(
+  "npx",
+  [
+    "wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT.worker), "--test-scheduled",
+    "--show-interactive-dev-session=false", "--log-level", "warn",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ],
+  { stdio: ["ignore", "inherit", "inherit"] },
+);
+const stop = () => {
+  dev.kill("SIGTERM");
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 1));
+
+const worker = `http://127.0.0.1:${PORT.worker}`;
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(worker)).ok) break;
+  } catch {
+    // not listening yet
+  }
+  if (i > 120) throw new Error("wrangler dev did not come up in 60 s");
+  await new Promise((r) => setTimeout(r, 500));
+}
+console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first cycle of each feed is its baseline (stored, not sent);`);
+console.log(`  after that every new listing matching the demo searches arrives below within seconds. Ctrl-C stops.`);
+
+const fireCron = async () => {
+  try {
+    await fetch(`${worker}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  } catch (error) {
+    console.error("cron trigger failed:", error);
+  }
+};
+void fireCron();
+setInterval(fireCron, CRON_EVERY_MS);
+
+function chatPage(messages: readonly FakeTelegramMessage[]): Response {
+  const items = messages
+    .map((m) => {
+      const photo = m.photo ? `<img src="${m.photo.replace(/"/g, "&quot;")}" alt="">` : "";
+      return `<li>${photo}<div><small>${new Date(m.at).toLocaleTimeString("pl-PL")} · chat ${m.chat_id}</small><p>${(m.caption ?? m.text ?? "").replace(/\n/g, "<br>")}</p></div></li>`;
+    })
+    .reverse()
+    .join("");
+  const html = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>GetMeOne · fake Telegram</title>
+<style>body{font:15px system-ui;max-width:720px;margin:2em auto}li{display:flex;gap:1em;list-style:none;border-bottom:1px solid #ddd;padding:1em 0}img{width:160px;object-fit:cover}</style>
+<h1>Messages the bot sent (${messages.length})</h1><ul>${items}</ul>`;
+  return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+}
