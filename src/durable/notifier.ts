@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { useDb } from "../db/client.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
@@ -215,7 +214,7 @@ export class Notifier extends DurableObject<Env> {
           e2eMs: finished - listingTime(listing),
         });
       }
-      await this.#d1("mark_sent", (db) => markSentStatement(db, ids, finished, { mock, digest: work.digest }));
+      await this.#d1("mark_sent", (d1) => markSentStatement(d1, ids, finished, { mock, digest: work.digest }).run());
       return;
     }
 
@@ -311,15 +310,15 @@ export class Notifier extends DurableObject<Env> {
     const ids = this.#outbox.queuedIds();
     this.#outbox.finish(ids, "dropped", at);
     log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
-    await this.#d1("mark_blocked", (db) =>
-      db.batch([markUserBlockedStatement(db, recipient.userId, at), markDroppedStatement(db, ids, 403, failure.description)]),
+    await this.#d1("mark_blocked", (d1) =>
+      d1.batch([markUserBlockedStatement(d1, recipient.userId, at), markDroppedStatement(d1, ids, 403, failure.description)]),
     );
   }
 
   /** The last attempt failed, or retrying cannot help: record it and tell the operator once. */
   async #failed(recipient: Recipient, ids: number[], failure: TelegramFailure, attempts: number, at: number): Promise<void> {
     this.#outbox.finish(ids, "failed", at);
-    await this.#d1("mark_failed", (db) => markFailedStatement(db, ids, failure.code, failure.description));
+    await this.#d1("mark_failed", (d1) => markFailedStatement(d1, ids, failure.code, failure.description).run());
     await this.#alert(
       renderFailureAlert({
         userId: recipient.userId,
@@ -349,9 +348,9 @@ export class Notifier extends DurableObject<Env> {
   }
 
   /** A D1 write after the fact: its failure is logged, not thrown (the message itself went or failed already). */
-  async #d1(event: string, write: (db: ReturnType<typeof useDb>) => Promise<unknown>): Promise<void> {
+  async #d1(event: string, write: (d1: D1Database) => Promise<unknown>): Promise<void> {
     try {
-      await write(useDb(this.env.DB));
+      await write(this.env.DB);
     } catch (error) {
       log.error(`notifier_${event}_failed`, { error: errorMessage(error) });
     }

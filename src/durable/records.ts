@@ -1,36 +1,39 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { jsonList } from "../db/json-list.ts";
-
 /**
  * The Notifier's writes to D1: one statement per outcome, whatever the number
- * of notifications it covers (the ids travel as one JSON parameter).
+ * of notifications it covers (the ids travel as one JSON parameter, far under
+ * D1's 100 bound parameters). Plain D1 statements rather than drizzle's
+ * `db.run(sql)`: drizzle-orm 0.45 cannot put a raw statement with parameters
+ * in a batch (SQLiteRaw has no prepared `stmt` to bind).
  */
 
+const IDS = "(SELECT value FROM json_each(?))";
+
 /** Telegram accepted (or mock mode recorded) the message holding these notifications. */
-export function markSentStatement(db: Db, ids: readonly number[], sentAt: number, opts: { mock: boolean; digest: boolean }) {
-  return db.run(sql`
-    UPDATE notifications
-    SET status = 'sent', sent_at = ${sentAt}, mock = ${opts.mock ? 1 : 0}, digest = ${opts.digest ? 1 : 0},
-        error = NULL, error_code = NULL
-    WHERE id IN ${jsonList(ids)}`);
+export function markSentStatement(d1: D1Database, ids: readonly number[], sentAt: number, opts: { mock: boolean; digest: boolean }) {
+  return d1
+    .prepare(
+      `UPDATE notifications
+       SET status = 'sent', sent_at = ?, mock = ?, digest = ?, error = NULL, error_code = NULL
+       WHERE id IN ${IDS}`,
+    )
+    .bind(sentAt, opts.mock ? 1 : 0, opts.digest ? 1 : 0, JSON.stringify(ids));
 }
 
 /** Sending failed for good (last retry, or a 4xx that retrying cannot fix). */
-export function markFailedStatement(db: Db, ids: readonly number[], code: number | null, error: string) {
-  return db.run(sql`
-    UPDATE notifications SET status = 'failed', error = ${error}, error_code = ${code}
-    WHERE id IN ${jsonList(ids)} AND status <> 'sent'`);
+export function markFailedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string) {
+  return d1
+    .prepare(`UPDATE notifications SET status = 'failed', error = ?, error_code = ? WHERE id IN ${IDS} AND status <> 'sent'`)
+    .bind(error, code, JSON.stringify(ids));
 }
 
 /** Never to be sent: the user blocked the bot. */
-export function markDroppedStatement(db: Db, ids: readonly number[], code: number, error: string) {
-  return db.run(sql`
-    UPDATE notifications SET status = 'dropped', error = ${error}, error_code = ${code}
-    WHERE id IN ${jsonList(ids)} AND status <> 'sent'`);
+export function markDroppedStatement(d1: D1Database, ids: readonly number[], code: number, error: string) {
+  return d1
+    .prepare(`UPDATE notifications SET status = 'dropped', error = ?, error_code = ? WHERE id IN ${IDS} AND status <> 'sent'`)
+    .bind(error, code, JSON.stringify(ids));
 }
 
 /** Telegram answered 403: the filter skips blocked users until they come back (/start clears it). */
-export function markUserBlockedStatement(db: Db, userId: number, at: number) {
-  return db.run(sql`UPDATE users SET blocked_at = ${at} WHERE id = ${userId} AND blocked_at IS NULL`);
+export function markUserBlockedStatement(d1: D1Database, userId: number, at: number) {
+  return d1.prepare(`UPDATE users SET blocked_at = ? WHERE id = ? AND blocked_at IS NULL`).bind(at, userId);
 }

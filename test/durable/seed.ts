@@ -110,8 +110,14 @@ export async function seedDeliveries(
   });
 }
 
+/** The notifications' D1 rows, by id (chunked under D1's 100 bound parameters). */
 export async function notificationRows(ids: readonly number[]) {
-  return db().select().from(notifications).where(inArray(notifications.id, [...ids])).orderBy(notifications.id);
+  const rows = [];
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    rows.push(...(await db().select().from(notifications).where(inArray(notifications.id, chunk))));
+  }
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 export async function userRow(userId: number) {

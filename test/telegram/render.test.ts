@@ -1,0 +1,167 @@
+import { describe, it } from "vitest";
+import type { Delivery } from "../../src/durable/delivery.ts";
+import { escapeHtml, escapeTruncated } from "../../src/telegram/html.ts";
+import { CAPTION_LIMIT, MESSAGE_LIMIT, renderDigest, renderListing } from "../../src/telegram/render.ts";
+import { formatAge, formatNumber, formatPrice, plPlural } from "../../src/telegram/texts.ts";
+import { checkTelegramHtml } from "../../sim/fake-telegram.ts";
+
+const NOW = Date.UTC(2030, 5, 1, 12);
+
+function delivery(i: number, fields: Partial<Delivery["listing"]> = {}, searchName = "Mokotów"): Delivery {
+  return {
+    notificationId: i,
+    searchId: 1,
+    searchName,
+    matchedAt: NOW,
+    listing: {
+      id: i,
+      source: "otodom",
+      externalId: String(i),
+      url: `https://www.otodom.pl/pl/oferta/mieszkanie-ID${i}?a=1&b=2`,
+      title: `Mieszkanie ${i}`,
+      price: 850_000,
+      currency: "PLN",
+      rent: null,
+      areaM2: 52,
+      rooms: 3,
+      pricePerM2: null,
+      city: "Kraków",
+      district: "Podgórze",
+      lat: null,
+      lon: null,
+      isPrivate: false,
+      photoUrl: null,
+      deal: "sale",
+      property: "flat",
+      publishedAt: null,
+      firstSeenAt: NOW - 3 * 3_600_000,
+      ...fields,
+    },
+  };
+}
+
+describe("HTML escaping", () => {
+  it("escapes <, >, & and quotes", ({ expect }) => {
+    expect(escapeHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("truncates before escaping, never inside an entity or a surrogate pair", ({ expect }) => {
+    expect(escapeTruncated("Kawalerka & ogród", 12)).toBe("Kawalerka…");
+    expect(escapeTruncated("a&b", 100)).toBe("a&amp;b");
+    for (let max = 0; max < 40; max++) {
+      const out = escapeTruncated(`&&<<"" 🏠🏠 &x`, max);
+      expect(out.length).toBeLessThanOrEqual(max);
+      expect(out.replace(/&(amp|lt|gt|quot);/g, "")).not.toMatch(/[&<>"]/);
+      expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no lone high surrogate
+    }
+  });
+});
+
+describe("formats", () => {
+  it("groups prices the Polish way, also four digits", ({ expect }) => {
+    expect(formatPrice(2900, "PLN", "pl")).toBe("2 900 zł");
+    expect(formatPrice(1_250_000, null, "en")).toBe("1 250 000 zł");
+    expect(formatPrice(650, "EUR", "pl")).toBe("650 €");
+    expect(formatNumber(48.5, "pl", 1)).toBe("48,5");
+    expect(formatNumber(48.5, "en", 1)).toBe("48.5");
+    expect(formatNumber(48.04, "pl", 1)).toBe("48");
+  });
+
+  it("uses Polish plurals", ({ expect }) => {
+    expect([1, 2, 4, 5, 12, 22, 25].map((n) => plPlural(n, "pokój", "pokoje", "pokoi"))).toEqual([
+      "pokój",
+      "pokoje",
+      "pokoje",
+      "pokoi",
+      "pokoi",
+      "pokoje",
+      "pokoi",
+    ]);
+  });
+
+  it("says how long ago", ({ expect }) => {
+    expect(formatAge(20_000, "pl")).toBe("przed chwilą");
+    expect(formatAge(5 * 60_000, "pl")).toBe("5 min temu");
+    expect(formatAge(5 * 60_000, "en")).toBe("5 min ago");
+    expect(formatAge(3 * 3_600_000, "pl")).toBe("3 godz. temu");
+    expect(formatAge(2 * 86_400_000, "pl")).toBe("2 dni temu");
+    expect(formatAge(-5_000, "en")).toBe("just now");
+  });
+});
+
+describe("listing card", () => {
+  it("renders a sale in English with price per m² and the first-seen time", ({ expect }) => {
+    const card = renderListing(delivery(1), "en", NOW);
+    expect(card.caption).toBe(
+      [
+        "<b>Mieszkanie 1</b>",
+        "💰 <b>850 000 zł</b>",
+        "📐 52 m² · 3 rooms · 16 346 zł/m²",
+        "📍 Podgórze, Kraków",
+        "🏷 Otodom · published 3 h ago",
+        "🔎 Search: Mokotów",
+      ].join("\n"),
+    );
+    expect(card.text.split("\n")[0]).toBe(
+      `<b><a href="https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&amp;b=2">Mieszkanie 1</a></b>`,
+    );
+    expect(card.button).toEqual({ text: "Open listing", url: "https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&b=2" });
+    expect(card.photo).toBeNull();
+  });
+
+  it("says when the price is unknown and leaves out what is not known", ({ expect }) => {
+    const card = renderListing(
+      delivery(1, { price: null, areaM2: null, rooms: null, district: null, city: null, publishedAt: new Date(NOW).toISOString() }, ""),
+      "pl",
+      NOW,
+    );
+    expect(card.caption).toBe(["<b>Mieszkanie 1</b>", "💰 cena do uzgodnienia", "🏷 Otodom · dodano przed chwilą"].join("\n"));
+  });
+
+  it("keeps a huge title with HTML characters within the caption and message limits", ({ expect }) => {
+    const title = `<b>"Luksus" & widok</b> `.repeat(500);
+    const card = renderListing(
+      delivery(1, { title, district: "<Ś>".repeat(100), city: "&".repeat(200) }, "<x>".repeat(200)),
+      "pl",
+      NOW,
+    );
+    expect(card.caption.length).toBeLessThanOrEqual(CAPTION_LIMIT);
+    expect(card.caption.length).toBeGreaterThan(CAPTION_LIMIT - 10);
+    expect(card.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(checkTelegramHtml(card.caption)).toBeNull();
+    expect(checkTelegramHtml(card.text)).toBeNull();
+    expect(card.caption).toMatch(/^<b>&lt;b&gt;&quot;Luksus&quot; &amp; widok&lt;\/b&gt;/);
+    expect(card.caption.split("\n")[0]).toMatch(/…<\/b>$/);
+  });
+});
+
+describe("digest", () => {
+  it("lists every listing once, in parts under the limit, with ranges", ({ expect }) => {
+    const deliveries = Array.from({ length: 200 }, (_, i) => delivery(i + 1, { district: `Osiedle <${i}> & "Park"` }));
+    const parts = renderDigest(deliveries, "pl");
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) {
+      expect(part.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+      expect(checkTelegramHtml(part.text)).toBeNull();
+    }
+    expect(parts.flatMap((p) => p.notificationIds)).toEqual(deliveries.map((d) => d.notificationId));
+    expect(parts[0]?.text.split("\n")[0]).toBe(`📬 <b>200 nowych ogłoszeń</b> (1–${parts[0]?.notificationIds.length})`);
+    expect(parts.at(-1)?.text.split("\n")[0]).toMatch(/\(\d+–200\)$/);
+    expect(parts[0]?.text.split("\n")[2]).toBe(
+      `• <b>850 000 zł</b> · 52 m² · 3 pokoje · Osiedle &lt;0&gt; &amp; &quot;Park&quot; · <a href="https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&amp;b=2">Otodom</a>`,
+    );
+  });
+
+  it("continues a digest from where the last part stopped", ({ expect }) => {
+    const deliveries = Array.from({ length: 5 }, (_, i) => delivery(i + 21));
+    const [part] = renderDigest(deliveries, "en", { total: 25, offset: 20 });
+    expect(part?.text.split("\n")[0]).toBe("📬 <b>25 new listings</b> (21–25)");
+  });
+
+  it("splits at any limit", ({ expect }) => {
+    const deliveries = Array.from({ length: 30 }, (_, i) => delivery(i + 1));
+    const parts = renderDigest(deliveries, "pl", { limit: 600 });
+    for (const part of parts) expect(part.text.length).toBeLessThanOrEqual(600);
+    expect(parts.flatMap((p) => p.notificationIds)).toHaveLength(30);
+  });
+});
