@@ -12,6 +12,7 @@ import {
   DEFAULT_DIGEST_THRESHOLD,
   MAX_SEND_ATTEMPTS,
   SENT_RETENTION_MS,
+  STALE_SLOT_MS,
   backoffDelayMs,
   nextWakeAt,
 } from "./pacing.ts";
@@ -66,6 +67,7 @@ export class Notifier extends DurableObject<Env> {
    */
   async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number }> {
     const now = this.now();
+    this.#outbox.prune(now - SENT_RETENTION_MS);
     this.#outbox.setRecipient(recipient);
     const accepted = this.#outbox.add(deliveries, now);
     await this.#arm();
@@ -105,23 +107,33 @@ export class Notifier extends DurableObject<Env> {
     const now = this.now();
     this.#outbox.prune(now - SENT_RETENTION_MS);
     const recipient = this.#outbox.recipient();
+    // A slot is for sending right then: one left from before an empty outbox or
+    // a long 429 wait would let this send jump the global queue.
+    const held = this.#outbox.reservedSlot();
+    if (held !== null && (held < now - STALE_SLOT_MS || this.#outbox.earliestDue() === null)) this.#outbox.setReservedSlot(null);
     const wake = this.#wakeAt();
-    if (wake === null || recipient === null) return this.#arm();
-    if (wake > now) return this.#arm(); // early or repeated alarm
+    if (recipient === null) {
+      // deliver() stores the recipient before any row: rows without one cannot be sent.
+      if (wake !== null) log.error("notifier_no_recipient", { queued: this.#outbox.queuedCount() });
+      return this.ctx.storage.deleteAlarm();
+    }
+    // Inside alarm() the running alarm is spent: always re-arm explicitly.
+    if (wake === null) return this.#arm(true);
+    if (wake > now) return this.#arm(true); // early or repeated alarm
 
     // A slot held from an earlier alarm is used as is; otherwise reserve one.
     if (this.#outbox.reservedSlot() === null) {
       const slot = await this.env.SEND_BUDGET.getByName("global").reserve(now);
       if (slot > now) {
         this.#outbox.setReservedSlot(slot);
-        return this.#arm();
+        return this.#arm(true);
       }
     }
     this.#outbox.setReservedSlot(null);
 
     const work = this.#pickWork(recipient, now);
     if (work) await this.#send(recipient, work);
-    await this.#arm();
+    await this.#arm(true);
   }
 
   /** The earliest moment the next send may happen; null: nothing queued. */
@@ -133,14 +145,17 @@ export class Notifier extends DurableObject<Env> {
     });
   }
 
-  /** Alarm follows the data: armed for the next send time, deleted when there is no work. */
-  async #arm(): Promise<void> {
+  /**
+   * Alarm follows the data: armed for the next send time, deleted when there
+   * is no work. Outside alarm() an alarm already set for that time is left as is.
+   */
+  async #arm(inAlarm = false): Promise<void> {
     const wake = this.#wakeAt();
     if (wake === null) {
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    if ((await this.ctx.storage.getAlarm()) !== wake) await this.ctx.storage.setAlarm(wake);
+    if (inAlarm || (await this.ctx.storage.getAlarm()) !== wake) await this.ctx.storage.setAlarm(wake);
   }
 
   /** The current digest's next part, a new digest when the backlog is past the threshold, or the oldest due row. */

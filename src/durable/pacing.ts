@@ -13,6 +13,8 @@ export const MAX_SEND_ATTEMPTS = 6;
 export const BACKOFF_BASE_MS = 1000;
 /** Longest backoff between two attempts. */
 export const BACKOFF_CAP_MS = 60_000;
+/** A reserved budget slot this far in the past is given up and a new one reserved. */
+export const STALE_SLOT_MS = 5000;
 /** More queued messages than this at send time become one digest. */
 export const DEFAULT_DIGEST_THRESHOLD = 10;
 /** How long sent (and dropped, failed) ids are remembered, so a redelivery never sends twice. */

@@ -1,4 +1,5 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import type { Notifier } from "../../src/durable/notifier.ts";
 import { telegramFailures } from "../../sim/fake-telegram.ts";
@@ -439,5 +440,55 @@ describe("Notifier: global budget", () => {
     expect(telegram.calls.every((c) => c.ok)).toBe(true); // the fake's 30/s limit never tripped
     const times = telegram.messages.map((m) => m.at).sort((a, b) => a - b);
     for (let i = 30; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 30] ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe("Notifier: budget slot and memory", () => {
+  it("waits for a later budget slot and then sends without reserving again", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const recipient = await seedRecipient();
+    const deliveries = await seedDeliveries(recipient, 1, clock.now);
+    const { stub } = await notifierFor(recipient, clock);
+    const budget = env.SEND_BUDGET.getByName("global");
+    // Other users took the next 60 slots: about two seconds of the bot's budget.
+    const taken = [];
+    for (let i = 0; i < 60; i++) taken.push(await budget.reserve(clock.now));
+    await stub.deliver(recipient, deliveries);
+
+    const t0 = clock.now;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(telegram.calls).toHaveLength(0);
+    const slot = await armedAlarm(stub);
+    expect(slot).toBeGreaterThan(taken.at(-1) ?? 0);
+    expect(slot).toBeLessThan(t0 + 2100);
+
+    await drain(stub, clock);
+    expect(telegram.messages.map((m) => m.at)).toEqual([slot]);
+    // It reserved once: the next reservation is the one right after its slot.
+    const after = await budget.reserve(t0);
+    expect(after - (slot ?? 0)).toBeGreaterThanOrEqual(33);
+    expect(after - (slot ?? 0)).toBeLessThanOrEqual(34);
+  });
+
+  it("remembers sent ids for about a week, then forgets them", async ({ expect }) => {
+    const clock = testClock();
+    installFakeTelegram(clock);
+    const recipient = await seedRecipient();
+    const [first, second, third] = await seedDeliveries(recipient, 3, clock.now);
+    if (!first || !second || !third) throw new Error("not seeded");
+    const { stub } = await notifierFor(recipient, clock);
+    await stub.deliver(recipient, [first]);
+    await drain(stub, clock);
+
+    clock.now += 6 * 24 * 3_600_000;
+    await stub.deliver(recipient, [second]);
+    expect((await stub.inspect()).counts).toMatchObject({ sent: 1, queued: 1 });
+    expect(await stub.deliver(recipient, [first])).toEqual({ accepted: 0 });
+    await drain(stub, clock);
+
+    clock.now += 8 * 24 * 3_600_000;
+    await stub.deliver(recipient, [third]);
+    expect((await stub.inspect()).counts).toMatchObject({ sent: 0, queued: 1 });
   });
 });
