@@ -48,6 +48,8 @@ export class Notifier extends DurableObject<Env> {
   digestThreshold = DEFAULT_DIGEST_THRESHOLD;
   /** Where "send" and "send_error" points go (tests swap in a recorder). */
   metrics: AnalyticsEngineDataset | undefined;
+  /** TELEGRAM_MODE: "mock" records every message instead of calling Telegram. */
+  telegramMode: "live" | "mock";
 
   readonly #outbox: Outbox;
 
@@ -55,6 +57,7 @@ export class Notifier extends DurableObject<Env> {
     super(ctx, env);
     this.#outbox = new Outbox(ctx.storage);
     this.metrics = env.METRICS;
+    this.telegramMode = env.TELEGRAM_MODE === "mock" ? "mock" : "live";
   }
 
   /**
@@ -195,7 +198,7 @@ export class Notifier extends DurableObject<Env> {
   }
 
   #isMock(recipient: Recipient): boolean {
-    return this.env.TELEGRAM_MODE === "mock" || recipient.isMock;
+    return this.telegramMode === "mock" || recipient.isMock;
   }
 
   /** Sends (or records) one message and applies the outcome to the outbox, D1 and metrics. */
@@ -350,7 +353,7 @@ export class Notifier extends DurableObject<Env> {
   async #alert(text: string, at: number): Promise<void> {
     const chatId = Number(this.env.ADMIN_CHAT_ID);
     if (!this.env.ADMIN_CHAT_ID || !Number.isSafeInteger(chatId)) return;
-    if (this.env.TELEGRAM_MODE === "mock") {
+    if (this.telegramMode === "mock") {
       this.#outbox.record({ method: "sendMessage", chatId, text, photo: null, notificationIds: [], at });
       return;
     }

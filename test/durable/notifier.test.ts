@@ -492,3 +492,25 @@ describe("Notifier: budget slot and memory", () => {
     expect((await stub.inspect()).counts).toMatchObject({ sent: 0, queued: 1 });
   });
 });
+
+describe("Notifier: TELEGRAM_MODE=mock", () => {
+  it("records a real user's messages, digest included, without calling Telegram", async ({ expect }) => {
+    const clock = testClock();
+    const { requests } = installFakeTelegram(clock);
+    const recipient = await seedRecipient();
+    const deliveries = await seedDeliveries(recipient, 12, clock.now);
+    const { stub, metrics } = await notifierFor(recipient, clock, (n) => {
+      n.telegramMode = "mock";
+    });
+    await stub.deliver(recipient, deliveries);
+    await drain(stub, clock);
+
+    expect(requests).toHaveLength(0);
+    const recorded = await stub.recorded();
+    expect(recorded.map((r) => [r.method, r.notificationIds.length])).toEqual([["sendMessage", 12]]);
+    expect(recorded[0]?.text.split("\n")[0]).toBe("📬 <b>12 nowych ogłoszeń</b>");
+    const rows = await notificationRows(deliveries.map((d) => d.notificationId));
+    expect(rows.every((r) => r.status === "sent" && r.mock && r.digest)).toBe(true);
+    expect(metrics.filter((m) => m.stage === "send")).toHaveLength(12);
+  });
+});
