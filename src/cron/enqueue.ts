@@ -1,4 +1,3 @@
-import type { Db } from "../db/client.ts";
 import { markEnqueuedStatement } from "../db/listings.ts";
 import type { NewListingsMessage } from "../filter/message.ts";
 
@@ -10,7 +9,7 @@ import type { NewListingsMessage } from "../filter/message.ts";
  */
 export async function enqueueListings(
   queue: Queue,
-  db: Db,
+  d1: D1Database,
   feedId: number,
   ids: readonly number[],
   now: number,
@@ -18,5 +17,5 @@ export async function enqueueListings(
   if (ids.length === 0) return;
   const body: NewListingsMessage = { listingIds: [...ids], feedId, enqueuedAt: now };
   await queue.send(body, { contentType: "json" });
-  await markEnqueuedStatement(db, ids, now);
+  await markEnqueuedStatement(d1, ids, now).run();
 }

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
-import { type ListingInput, retireStatement, toUpserted, upsertListingsStatement } from "../db/listings.ts";
+import { type ListingInput, retireStatement, upsertListings } from "../db/listings.ts";
 import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
 import type { Source } from "../sources/listing.ts";
 import { errorMessage, log } from "../lib/log.ts";
@@ -73,11 +73,11 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
         dedupKey: dedupKey(l),
       }));
       const upserted = inputs.length
-        ? toUpserted(await upsertListingsStatement(deps.db, inputs, { feedId: feed.id, cycle, now, notify: !baseline }))
+        ? await upsertListings(deps.db.$client, inputs, { feedId: feed.id, cycle, now, notify: !baseline })
         : [];
       const fresh = upserted.filter((u) => u.fresh).map((u) => u.id);
       try {
-        await enqueueListings(deps.queue, deps.db, feed.id, fresh, deps.clock());
+        await enqueueListings(deps.queue, deps.db.$client, feed.id, fresh, deps.clock());
         queued.push(...fresh);
       } catch (error) {
         // Stored but not queued: the next tick's sweep sends them.
@@ -106,9 +106,8 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
   }
 
   const now = deps.clock();
-  const health = feedResultStatement(deps.db, feed, outcome, now);
-  if (outcome.kind === "ok") await deps.db.batch([health, retireStatement(deps.db, feed.id, cycle, STALE_CYCLES, now)]);
-  else await health;
+  await feedResultStatement(deps.db, feed, outcome, now);
+  if (outcome.kind === "ok") await retireStatement(deps.db.$client, feed.id, cycle, STALE_CYCLES, now).run();
 
   recordMetric(deps.metrics, {
     stage: "feed",

@@ -44,7 +44,7 @@ export async function handleScheduled(env: Env, options: ScheduledOptions): Prom
     const result = await runTick(deps);
     log.info("tick", { ...result });
     if (options.once) return;
-    const next = await nextFeedDueAt(deps.db);
+    const next = await nextFeedDueAt(env.DB);
     const now = deps.clock();
     if (next === null || next > windowEnd) return;
     await scheduler.wait(Math.max(MIN_WAIT_MS, next - now));

@@ -66,13 +66,13 @@ async function syncFeeds(deps: FeedRunDeps, now: number): Promise<FeedRow[]> {
 }
 
 async function sweep(deps: FeedRunDeps): Promise<number> {
-  const lost = await findUnqueued(deps.db, deps.clock() - SWEEP_GRACE_MS, SWEEP_LIMIT);
+  const lost = await findUnqueued(deps.db.$client, deps.clock() - SWEEP_GRACE_MS, SWEEP_LIMIT);
   if (lost.length === 0) return 0;
   const byFeed = Map.groupBy(lost, (l) => l.feed_id);
   for (const [feedId, rows] of byFeed) {
     await enqueueListings(
       deps.queue,
-      deps.db,
+      deps.db.$client,
       feedId,
       rows.map((r) => r.id),
       deps.clock(),

@@ -158,9 +158,9 @@ export function feedResultStatement(db: Db, feed: FeedRow, outcome: FeedOutcome,
 }
 
 /** The earliest moment any active feed may be fetched again (null: no active feed). */
-export async function nextFeedDueAt(db: Db): Promise<number | null> {
-  const row = await db.get<{ at: number | null }>(
-    sql`SELECT min(max(next_due_at, coalesce(blocked_until, 0))) AS at FROM feeds WHERE active = 1`,
-  );
+export async function nextFeedDueAt(d1: D1Database): Promise<number | null> {
+  const row = await d1
+    .prepare(`SELECT min(max(next_due_at, coalesce(blocked_until, 0))) AS at FROM feeds WHERE active = 1`)
+    .first<{ at: number | null }>();
   return row?.at ?? null;
 }

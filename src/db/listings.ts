@@ -1,8 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { StoredListing } from "../durable/delivery.ts";
 import type { Listing } from "../sources/listing.ts";
-import type { Db } from "./client.ts";
-import { jsonList } from "./json-list.ts";
+import { JSON_LIST, rowsOf } from "./json-list.ts";
 
 /** A page's listing ready for D1: the normalised fields plus its dedup key. */
 export interface ListingInput extends Listing {
@@ -22,67 +20,79 @@ export interface UpsertedListing {
  * A listing whose dedup key is already stored from the other site is kept
  * (duplicate_of) but never notified; nor is anything stored as a baseline.
  */
-export function upsertListingsStatement(
-  db: Db,
+export async function upsertListings(
+  d1: D1Database,
   page: readonly ListingInput[],
   opts: { feedId: number; cycle: number; now: number; notify: boolean },
-) {
+): Promise<UpsertedListing[]> {
   const rows = page.map((l) => ({ ...l, publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null }));
-  return db.all<{ id: number; external_id: string; seen_count: number; notify: number }>(sql`
-    INSERT INTO listings (
-      source, external_id, dedup_key, duplicate_of, feed_id, url, title, price, currency, rent,
-      area_m2, rooms, price_per_m2, city, district, lat, lon, is_private, photo_url, deal, property,
-      published_at, first_seen_at, last_seen_at, last_seen_cycle, seen_count, notify)
-    SELECT
-      j.value ->> 'source', j.value ->> 'externalId', j.value ->> 'dedupKey',
-      (SELECT d.id FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source' LIMIT 1),
-      ${opts.feedId}, j.value ->> 'url', j.value ->> 'title', j.value ->> 'price', j.value ->> 'currency',
-      j.value ->> 'rent', j.value ->> 'areaM2', j.value ->> 'rooms', j.value ->> 'pricePerM2',
-      j.value ->> 'city', j.value ->> 'district', j.value ->> 'lat', j.value ->> 'lon', j.value ->> 'isPrivate',
-      j.value ->> 'photoUrl', j.value ->> 'deal', j.value ->> 'property', j.value ->> 'publishedAt',
-      ${opts.now}, ${opts.now}, ${opts.cycle}, 1,
-      CASE WHEN ${opts.notify ? 1 : 0} = 1 AND NOT EXISTS (
-        SELECT 1 FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source'
-      ) THEN 1 ELSE 0 END
-    FROM json_each(${JSON.stringify(rows)}) j WHERE true
-    ON CONFLICT (source, external_id) DO UPDATE SET
-      last_seen_at = excluded.last_seen_at,
-      last_seen_cycle = excluded.last_seen_cycle,
-      seen_count = listings.seen_count + 1,
-      title = excluded.title, price = excluded.price, rent = excluded.rent,
-      photo_url = coalesce(excluded.photo_url, listings.photo_url),
-      inactive_at = NULL
-    RETURNING id, external_id, seen_count, notify`);
-}
-
-export function toUpserted(rows: readonly { id: number; external_id: string; seen_count: number; notify: number }[]): UpsertedListing[] {
-  return rows.map((r) => ({ id: r.id, externalId: r.external_id, fresh: r.seen_count === 1 && r.notify === 1 }));
+  const result = await d1
+    .prepare(
+      `INSERT INTO listings (
+         source, external_id, dedup_key, duplicate_of, feed_id, url, title, price, currency, rent,
+         area_m2, rooms, price_per_m2, city, district, lat, lon, is_private, photo_url, deal, property,
+         published_at, first_seen_at, last_seen_at, last_seen_cycle, seen_count, notify)
+       SELECT
+         j.value ->> 'source', j.value ->> 'externalId', j.value ->> 'dedupKey',
+         (SELECT d.id FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source' LIMIT 1),
+         ?2, j.value ->> 'url', j.value ->> 'title', j.value ->> 'price', j.value ->> 'currency',
+         j.value ->> 'rent', j.value ->> 'areaM2', j.value ->> 'rooms', j.value ->> 'pricePerM2',
+         j.value ->> 'city', j.value ->> 'district', j.value ->> 'lat', j.value ->> 'lon', j.value ->> 'isPrivate',
+         j.value ->> 'photoUrl', j.value ->> 'deal', j.value ->> 'property', j.value ->> 'publishedAt',
+         ?3, ?3, ?4, 1,
+         CASE WHEN ?5 = 1 AND NOT EXISTS (
+           SELECT 1 FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source'
+         ) THEN 1 ELSE 0 END
+       FROM json_each(?1) j WHERE true
+       ON CONFLICT (source, external_id) DO UPDATE SET
+         last_seen_at = excluded.last_seen_at,
+         last_seen_cycle = excluded.last_seen_cycle,
+         seen_count = listings.seen_count + 1,
+         title = excluded.title, price = excluded.price, rent = excluded.rent,
+         photo_url = coalesce(excluded.photo_url, listings.photo_url),
+         inactive_at = NULL
+       RETURNING id, external_id, seen_count, notify`,
+    )
+    .bind(JSON.stringify(rows), opts.feedId, opts.now, opts.cycle, opts.notify ? 1 : 0)
+    .all();
+  return rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
+    id: r.id,
+    externalId: r.external_id,
+    fresh: r.seen_count === 1 && r.notify === 1,
+  }));
 }
 
 /** Saved before queued: marks what reached the queue, so the sweep leaves it alone. */
-export function markEnqueuedStatement(db: Db, ids: readonly number[], now: number) {
-  return db.run(sql`UPDATE listings SET enqueued_at = ${now} WHERE id IN ${jsonList(ids)} AND enqueued_at IS NULL`);
+export function markEnqueuedStatement(d1: D1Database, ids: readonly number[], now: number) {
+  return d1
+    .prepare(`UPDATE listings SET enqueued_at = ? WHERE id IN ${JSON_LIST} AND enqueued_at IS NULL`)
+    .bind(now, JSON.stringify(ids));
 }
 
 /**
  * Listings a feed no longer shows on the pages we read for `staleCycles`
  * cycles become inactive (a reappearance clears it).
  */
-export function retireStatement(db: Db, feedId: number, cycle: number, staleCycles: number, now: number) {
-  return db.run(sql`
-    UPDATE listings SET inactive_at = ${now}
-    WHERE feed_id = ${feedId} AND last_seen_cycle < ${cycle - staleCycles} AND inactive_at IS NULL`);
+export function retireStatement(d1: D1Database, feedId: number, cycle: number, staleCycles: number, now: number) {
+  return d1
+    .prepare(`UPDATE listings SET inactive_at = ? WHERE feed_id = ? AND last_seen_cycle < ? AND inactive_at IS NULL`)
+    .bind(now, feedId, cycle - staleCycles);
 }
 
 /** Saved, meant to be sent, never queued (the queue send failed): the sweep re-sends them. */
-export async function findUnqueued(db: Db, olderThan: number, limit: number) {
-  return db.all<{ id: number; feed_id: number }>(sql`
-    SELECT id, feed_id FROM listings
-    WHERE notify = 1 AND enqueued_at IS NULL AND first_seen_at < ${olderThan}
-    ORDER BY first_seen_at LIMIT ${limit}`);
+export async function findUnqueued(d1: D1Database, olderThan: number, limit: number) {
+  const result = await d1
+    .prepare(
+      `SELECT id, feed_id FROM listings
+       WHERE notify = 1 AND enqueued_at IS NULL AND first_seen_at < ?
+       ORDER BY first_seen_at LIMIT ?`,
+    )
+    .bind(olderThan, limit)
+    .all();
+  return rowsOf<{ id: number; feed_id: number }>(result);
 }
 
-interface ListingRow {
+export interface ListingRow {
   id: number;
   source: StoredListing["source"];
   external_id: string;
@@ -108,14 +118,17 @@ interface ListingRow {
   filtered_at: number | null;
 }
 
-/** The listings of a queue batch with their feed's city, in one query. */
-export function loadListingsStatement(db: Db, ids: readonly number[]) {
-  return db.all<ListingRow>(sql`
-    SELECT l.*, f.city_id FROM listings l JOIN feeds f ON f.id = l.feed_id
-    WHERE l.id IN ${jsonList(ids)}`);
+/** The listings of a queue batch with their feed's city, in one statement. */
+export function loadListingsStatement(d1: D1Database, ids: readonly number[]) {
+  return d1
+    .prepare(`SELECT l.*, f.city_id FROM listings l JOIN feeds f ON f.id = l.feed_id WHERE l.id IN ${JSON_LIST}`)
+    .bind(JSON.stringify(ids));
 }
 
-export function toStoredListing(r: ListingRow): StoredListing & { cityId: number; filteredAt: number | null } {
+/** A listing as the filter sees it: what the Notifier gets, plus its city and whether it was filtered before. */
+export type FilterListing = StoredListing & { cityId: number; filteredAt: number | null };
+
+export function toFilterListing(r: ListingRow): FilterListing {
   return {
     id: r.id,
     source: r.source,

@@ -1,6 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "./client.ts";
-import { jsonList } from "./json-list.ts";
+import { JSON_LIST } from "./json-list.ts";
 
 /** One match to record: [userId, listingId, searchId]. */
 export type MatchRow = readonly [userId: number, listingId: number, searchId: number];
@@ -24,36 +22,47 @@ export interface PendingNotification {
 
 /**
  * Records matches once: (user, listing) is unique, so a redelivered batch or a
- * second search adds nothing. Returns only the rows it inserted.
+ * second search adds nothing. Each statement returns only the rows it inserted.
  */
-export function insertMatchesStatements(db: Db, matches: readonly MatchRow[], now: number) {
+export function insertMatchesStatements(d1: D1Database, matches: readonly MatchRow[], now: number) {
   return chunks(matches, ROWS_PER_STATEMENT).map((chunk) =>
-    db.all<PendingNotification>(sql`
-      INSERT INTO notifications (user_id, listing_id, search_id, matched_at, status)
-      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, ${now}, 'pending'
-      FROM json_each(${JSON.stringify(chunk)}) j WHERE true
-      ON CONFLICT (user_id, listing_id) DO NOTHING
-      RETURNING id, user_id, listing_id, search_id, matched_at`),
+    d1
+      .prepare(
+        `INSERT INTO notifications (user_id, listing_id, search_id, matched_at, status)
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, ?2, 'pending'
+         FROM json_each(?1) j WHERE true
+         ON CONFLICT (user_id, listing_id) DO NOTHING
+         RETURNING id, user_id, listing_id, search_id, matched_at`,
+      )
+      .bind(JSON.stringify(chunk), now),
   );
 }
 
-/** Matches of these listings not yet handed to a Notifier: this batch's and any an earlier try left behind. */
-export function pendingHandoffStatement(db: Db, listingIds: readonly number[]) {
-  return db.all<PendingNotification>(sql`
-    SELECT id, user_id, listing_id, search_id, matched_at FROM notifications
-    WHERE listing_id IN ${jsonList(listingIds)} AND handed_at IS NULL`);
+/** Matches of these listings not yet handed to a Notifier (an earlier try's leftovers). */
+export function pendingHandoffStatement(d1: D1Database, listingIds: readonly number[]) {
+  return d1
+    .prepare(
+      `SELECT id, user_id, listing_id, search_id, matched_at FROM notifications
+       WHERE listing_id IN ${JSON_LIST} AND handed_at IS NULL`,
+    )
+    .bind(JSON.stringify(listingIds));
 }
 
 /** Marks notifications as in their user's outbox. */
-export function markHandedStatements(db: Db, ids: readonly number[], now: number) {
+export function markHandedStatements(d1: D1Database, ids: readonly number[], now: number) {
   return chunks(ids, ROWS_PER_STATEMENT * 2).map((chunk) =>
-    db.run(sql`
-      UPDATE notifications
-      SET handed_at = ${now}, status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
-      WHERE id IN ${jsonList(chunk)}`),
+    d1
+      .prepare(
+        `UPDATE notifications
+         SET handed_at = ?, status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
+         WHERE id IN ${JSON_LIST}`,
+      )
+      .bind(now, JSON.stringify(chunk)),
   );
 }
 
-export function markFilteredStatement(db: Db, listingIds: readonly number[], now: number) {
-  return db.run(sql`UPDATE listings SET filtered_at = ${now} WHERE id IN ${jsonList(listingIds)} AND filtered_at IS NULL`);
+export function markFilteredStatement(d1: D1Database, listingIds: readonly number[], now: number) {
+  return d1
+    .prepare(`UPDATE listings SET filtered_at = ? WHERE id IN ${JSON_LIST} AND filtered_at IS NULL`)
+    .bind(now, JSON.stringify(listingIds));
 }

@@ -1,8 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { SearchCriteria } from "../filter/match.ts";
-import type { Db } from "./client.ts";
-import { jsonList } from "./json-list.ts";
-import { settings } from "./schema.ts";
+import { JSON_LIST, rowsOf } from "./json-list.ts";
 
 /** An active search with the recipient it notifies. */
 export interface ActiveSearch extends SearchCriteria {
@@ -17,15 +14,14 @@ const SEARCH_VERSION = "search_version";
  * Every change to saved searches (or to a user's pause/block state) must call
  * this, in the same batch as the change: isolates caching searches compare it.
  */
-export function bumpSearchVersionStatement(db: Db) {
-  return db
-    .insert(settings)
-    .values({ key: SEARCH_VERSION, value: 1 })
-    .onConflictDoUpdate({ target: settings.key, set: { value: sql`${settings.value} + 1` } });
+export function bumpSearchVersionStatement(d1: D1Database) {
+  return d1
+    .prepare(`INSERT INTO settings (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = value + 1`)
+    .bind(SEARCH_VERSION);
 }
 
-export function searchVersionStatement(db: Db) {
-  return db.all<{ value: number }>(sql`SELECT value FROM settings WHERE key = ${SEARCH_VERSION}`);
+export function searchVersionStatement(d1: D1Database) {
+  return d1.prepare(`SELECT value FROM settings WHERE key = ?`).bind(SEARCH_VERSION);
 }
 
 interface SearchRow {
@@ -63,12 +59,16 @@ function stringList(json: string | null): string[] | null {
 }
 
 /** Active searches of users who want notifications, in the given cities: one query. */
-export async function loadActiveSearches(db: Db, cityIds: readonly number[]): Promise<ActiveSearch[]> {
-  const rows = await db.all<SearchRow>(sql`
-    SELECT s.*, u.chat_id, u.language, u.is_mock
-    FROM saved_searches s JOIN users u ON u.id = s.user_id
-    WHERE s.active = 1 AND u.paused = 0 AND u.blocked_at IS NULL AND s.city_id IN ${jsonList(cityIds)}`);
-  return rows.map((r) => ({
+export async function loadActiveSearches(d1: D1Database, cityIds: readonly number[]): Promise<ActiveSearch[]> {
+  const result = await d1
+    .prepare(
+      `SELECT s.*, u.chat_id, u.language, u.is_mock
+       FROM saved_searches s JOIN users u ON u.id = s.user_id
+       WHERE s.active = 1 AND u.paused = 0 AND u.blocked_at IS NULL AND s.city_id IN ${JSON_LIST}`,
+    )
+    .bind(JSON.stringify(cityIds))
+    .all();
+  return rowsOf<SearchRow>(result).map((r) => ({
     id: r.id,
     userId: r.user_id,
     name: r.name,

@@ -1,12 +1,9 @@
+import { JSON_LIST as IDS } from "../db/json-list.ts";
+
 /**
  * The Notifier's writes to D1: one statement per outcome, whatever the number
- * of notifications it covers (the ids travel as one JSON parameter, far under
- * D1's 100 bound parameters). Plain D1 statements rather than drizzle's
- * `db.run(sql)`: drizzle-orm 0.45 cannot put a raw statement with parameters
- * in a batch (SQLiteRaw has no prepared `stmt` to bind).
+ * of notifications it covers (the ids travel as one JSON parameter).
  */
-
-const IDS = "(SELECT value FROM json_each(?))";
 
 /** Telegram accepted (or mock mode recorded) the message holding these notifications. */
 export function markSentStatement(d1: D1Database, ids: readonly number[], sentAt: number, opts: { mock: boolean; digest: boolean }) {

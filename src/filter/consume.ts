@@ -1,7 +1,8 @@
-import type { Db } from "../db/client.ts";
-import { loadListingsStatement, toStoredListing } from "../db/listings.ts";
+import { rowsOf } from "../db/json-list.ts";
+import { type ListingRow, loadListingsStatement, toFilterListing } from "../db/listings.ts";
 import {
   type MatchRow,
+  type PendingNotification,
   insertMatchesStatements,
   markFilteredStatement,
   markHandedStatements,
@@ -19,7 +20,7 @@ import type { SearchCache } from "./search-cache.ts";
 const HANDOFF_CONCURRENCY = 50;
 
 export interface FilterDeps {
-  db: Db;
+  d1: D1Database;
   notifier: Env["NOTIFIER"];
   cache: SearchCache;
   metrics?: AnalyticsEngineDataset;
@@ -45,15 +46,15 @@ export interface FilterResult {
  */
 export async function filterListings(listingIds: readonly number[], deps: FilterDeps): Promise<FilterResult> {
   const started = deps.clock();
-  const { db } = deps;
+  const { d1 } = deps;
 
-  const [listingRows, versionRows] = await db.batch([loadListingsStatement(db, listingIds), searchVersionStatement(db)]);
-  const listings = listingRows.map(toStoredListing);
-  const version = versionRows[0]?.value ?? 0;
+  const [listingResult, versionResult] = await d1.batch([loadListingsStatement(d1, listingIds), searchVersionStatement(d1)]);
+  const listings = rowsOf<ListingRow>(listingResult as D1Result).map(toFilterListing);
+  const version = rowsOf<{ value: number }>(versionResult as D1Result)[0]?.value ?? 0;
   if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
 
   const cityIds = [...new Set(listings.map((l) => l.cityId))];
-  const { searches, centroids } = await deps.cache.get(db, cityIds, version, started);
+  const { searches, centroids } = await deps.cache.get(d1, cityIds, version, started);
 
   const matched = matchBatch(listings, searches, centroids);
   const rows: MatchRow[] = [];
@@ -70,11 +71,9 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
 
   // Matches an earlier try recorded but could not hand over, then this batch's new ones.
   const matchedAt = deps.clock();
-  const [leftBehind, ...inserted] = await db.batch([
-    pendingHandoffStatement(db, listingIds),
-    ...insertMatchesStatements(db, rows, matchedAt),
-  ]);
-  const pending = [...leftBehind, ...inserted.flat()];
+  const pending = (
+    await d1.batch([pendingHandoffStatement(d1, listingIds), ...insertMatchesStatements(d1, rows, matchedAt)])
+  ).flatMap((result) => rowsOf<PendingNotification>(result));
 
   const byId = new Map(listings.map((l) => [l.id, l]));
   const byUser = Map.groupBy(pending, (n) => n.user_id);
@@ -116,7 +115,7 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   });
 
   const now = deps.clock();
-  await db.batch([markFilteredStatement(db, listingIds, matchedAt), ...markHandedStatements(db, handed, now)]);
+  await d1.batch([markFilteredStatement(d1, listingIds, matchedAt), ...markHandedStatements(d1, handed, now)]);
 
   // First time through only (not on a redelivery), one point per source and city.
   const firstTime = listings.filter((l) => l.filteredAt === null);

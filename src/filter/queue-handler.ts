@@ -51,7 +51,7 @@ export async function handleNewListings(batch: MessageBatch, env: Env, options: 
 
   try {
     const result = await filterListings([...ids], {
-      db,
+      d1: env.DB,
       notifier: env.NOTIFIER,
       cache: options.cache ?? isolateCache,
       metrics: env.METRICS,

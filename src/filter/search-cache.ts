@@ -1,4 +1,3 @@
-import type { Db } from "../db/client.ts";
 import { loadCentroids } from "../db/locations.ts";
 import { type ActiveSearch, loadActiveSearches } from "../db/searches.ts";
 import type { Centroids } from "./match.ts";
@@ -26,7 +25,7 @@ export class SearchCache {
   constructor(private readonly ttlMs = SEARCH_CACHE_TTL_MS) {}
 
   /** Searches and centroids for these cities; at most one round trip when something is missing. */
-  async get(db: Db, cityIds: readonly number[], version: number, now: number) {
+  async get(d1: D1Database, cityIds: readonly number[], version: number, now: number) {
     if (version !== this.#version) {
       this.#cities.clear();
       this.#version = version;
@@ -38,8 +37,8 @@ export class SearchCache {
     const needCentroids = cityIds.some((id) => !this.#centroidCities.has(id));
     if (missing.length > 0 || needCentroids) {
       const [searches, centroids] = await Promise.all([
-        missing.length ? loadActiveSearches(db, missing) : Promise.resolve([]),
-        needCentroids ? loadCentroids(db, [...new Set([...this.#centroidCities, ...cityIds])]) : Promise.resolve(null),
+        missing.length ? loadActiveSearches(d1, missing) : Promise.resolve([]),
+        needCentroids ? loadCentroids(d1, [...new Set([...this.#centroidCities, ...cityIds])]) : Promise.resolve(null),
       ]);
       for (const id of missing) this.#cities.set(id, { searches: [], loadedAt: now });
       for (const s of searches) this.#cities.get(s.cityId)?.searches.push(s);
