@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
+import { adminChatId, sendAdminAlert } from "../telegram/admin-alert.ts";
 import { type TelegramFailure, classifyTelegramError, failureCode } from "../telegram/errors.ts";
 import { listingTime, renderDigest, renderFailureAlert, renderListing } from "../telegram/render.ts";
 import type { Delivery, Recipient } from "./delivery.ts";
@@ -16,6 +17,7 @@ import {
   backoffDelayMs,
   nextWakeAt,
 } from "./pacing.ts";
+import { bumpSearchVersionStatement } from "../db/searches.ts";
 import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";
 
 /** What the next send carries: one listing, or one part of a digest. */
@@ -329,7 +331,12 @@ export class Notifier extends DurableObject<Env> {
     this.#outbox.finish(ids, "dropped", at);
     log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
     await this.#d1("mark_blocked", (d1) =>
-      d1.batch([markUserBlockedStatement(d1, recipient.userId, at), markDroppedStatement(d1, ids, 403, failure.description)]),
+      d1.batch([
+        markUserBlockedStatement(d1, recipient.userId, at),
+        markDroppedStatement(d1, ids, 403, failure.description),
+        // Filter caches drop the user's searches on the next batch, not after their TTL.
+        bumpSearchVersionStatement(d1),
+      ]),
     );
   }
 
@@ -351,18 +358,13 @@ export class Notifier extends DurableObject<Env> {
 
   /** One message to ADMIN_CHAT_ID (when set); its own failure is logged, never retried. */
   async #alert(text: string, at: number): Promise<void> {
-    const chatId = Number(this.env.ADMIN_CHAT_ID);
-    if (!this.env.ADMIN_CHAT_ID || !Number.isSafeInteger(chatId)) return;
+    const chatId = adminChatId(this.env);
+    if (chatId === null) return;
     if (this.telegramMode === "mock") {
       this.#outbox.record({ method: "sendMessage", chatId, text, photo: null, notificationIds: [], at });
       return;
     }
-    try {
-      await createTelegramApi(this.env).sendMessage(chatId, text, { parse_mode: "HTML" });
-    } catch (error) {
-      const failure = classifyTelegramError(error);
-      log.error("admin_alert_failed", { code: failure.code, description: failure.description });
-    }
+    await sendAdminAlert(this.env, text);
   }
 
   /** A D1 write after the fact: its failure is logged, not thrown (the message itself went or failed already). */

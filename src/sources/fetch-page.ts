@@ -46,6 +46,8 @@ const BLOCK_MARKERS = [
   "cf-chl-",
   "challenge-platform",
 ] as const;
+/** What only a real page carries: the sites' embedded data scripts (lower-cased). */
+const DATA_MARKERS = ['id="__next_data__"', "__prerendered_state__"] as const;
 /** A challenge page is a few KB; a real listing page is hundreds. Only this much is looked at. */
 const SNIFF_BYTES = 32 * 1024;
 
@@ -85,7 +87,10 @@ export async function assertNotBlocked(response: Response): Promise<Response> {
   // Only a page that ended within the peek can be a challenge page.
   if (ended) {
     const text = new TextDecoder().decode(concat(head, size)).toLowerCase();
-    const marker = BLOCK_MARKERS.find((m) => text.includes(m));
+    // A page that carries the site's own data is a real page, even a small one
+    // (an empty result list): Otodom's config itself mentions DataDome.
+    const hasData = DATA_MARKERS.some((m) => text.includes(m));
+    const marker = hasData ? undefined : BLOCK_MARKERS.find((m) => text.includes(m));
     if (marker) throw new PageError("blocked", `anti-bot page from ${hostOf(response)} (HTTP ${response.status}, "${marker}")`);
   }
   const body = new ReadableStream<Uint8Array>({

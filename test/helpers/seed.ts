@@ -41,7 +41,7 @@ export async function seedSearch(userId: number, fields: Partial<typeof savedSea
       ...rest,
     })
     .returning();
-  await bumpSearchVersionStatement(db());
+  await bumpSearchVersionStatement(env.DB).run();
   if (!row) throw new Error("search not inserted");
   return row;
 }

@@ -1,0 +1,35 @@
+import { log } from "../lib/log.ts";
+import { createTelegramApi } from "./api.ts";
+import { classifyTelegramError } from "./errors.ts";
+import { escapeHtml } from "./html.ts";
+
+/** ADMIN_CHAT_ID as a chat id, or null when alerts are off. */
+export function adminChatId(env: Pick<Env, "ADMIN_CHAT_ID">): number | null {
+  const chatId = Number(env.ADMIN_CHAT_ID);
+  return env.ADMIN_CHAT_ID && Number.isSafeInteger(chatId) ? chatId : null;
+}
+
+/**
+ * Tells the operator: one HTML message to ADMIN_CHAT_ID. Never throws (an
+ * alert must not break the stage that raises it); in mock mode, or without an
+ * admin chat, the alert is only logged.
+ */
+export async function sendAdminAlert(
+  env: Pick<Env, "ADMIN_CHAT_ID" | "TELEGRAM_MODE" | "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT">,
+  html: string,
+): Promise<void> {
+  const chatId = adminChatId(env);
+  log.warn("admin_alert", { sent: chatId !== null && env.TELEGRAM_MODE !== "mock", length: html.length });
+  if (chatId === null || env.TELEGRAM_MODE === "mock") return;
+  try {
+    await createTelegramApi(env).sendMessage(chatId, html, { parse_mode: "HTML" });
+  } catch (error) {
+    const failure = classifyTelegramError(error);
+    log.error("admin_alert_failed", { code: failure.code, description: failure.description });
+  }
+}
+
+/** The same, for plain text that must be escaped first. */
+export function sendAdminText(env: Parameters<typeof sendAdminAlert>[0], text: string): Promise<void> {
+  return sendAdminAlert(env, escapeHtml(text));
+}
