@@ -45,3 +45,13 @@ export async function seedSearch(userId: number, fields: Partial<typeof savedSea
   if (!row) throw new Error("search not inserted");
   return row;
 }
+
+/**
+ * D1 is shared by the tests of a file: each test that counts rows starts from
+ * the migrated state (locations and settings kept).
+ */
+export async function resetDb(): Promise<void> {
+  await env.DB.batch(
+    ["notifications", "listings", "feeds", "saved_searches", "users", "dead_letters"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+  );
+}

@@ -1,0 +1,182 @@
+import { createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, it } from "vitest";
+import { feeds, notifications } from "../../src/db/schema.ts";
+import { upsertListings } from "../../src/db/listings.ts";
+import type { Notifier } from "../../src/durable/notifier.ts";
+import { filterListings } from "../../src/filter/consume.ts";
+import type { NewListingsMessage } from "../../src/filter/message.ts";
+import { SearchCache } from "../../src/filter/search-cache.ts";
+import worker from "../../src/index.ts";
+import type { Listing } from "../../src/sources/listing.ts";
+import { countingD1 } from "../helpers/count-d1.ts";
+import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
+import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
+import { drain, notifierFor } from "../durable/seed.ts";
+
+const QUEUE = "getmeone-new-listings";
+
+beforeEach(resetDb);
+
+/** A Wrocław rental as the OLX parser would normalise it. */
+function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey: string } {
+  return {
+    source: "olx",
+    externalId: String(800_000_000 + i),
+    url: `https://www.olx.pl/d/oferta/mieszkanie-${i}-CID3-ID${i}.html`,
+    title: `2 pokoje z balkonem ${i}`,
+    price: 2500 + (i % 100),
+    currency: "PLN",
+    rent: 500,
+    areaM2: 48,
+    rooms: 2,
+    pricePerM2: null,
+    city: "Wrocław",
+    district: "Krzyki",
+    lat: null,
+    lon: null,
+    isPrivate: true,
+    photoUrl: null,
+    deal: "rent",
+    property: "flat",
+    publishedAt: new Date(Date.now() - 120_000).toISOString(),
+    dedupKey: `olx:${800_000_000 + i}`,
+    ...fields,
+  };
+}
+
+/** Stores `n` new listings on the Wrocław OLX rentals feed; returns their ids. */
+async function storeListings(n: number, fields: (i: number) => Partial<Listing> = () => ({})): Promise<number[]> {
+  const [feed] = await db()
+    .insert(feeds)
+    .values({ source: "olx", deal: "rent", property: "flat", cityId: await cityId("wroclaw") })
+    .onConflictDoUpdate({ target: [feeds.source, feeds.deal, feeds.property, feeds.cityId], set: { active: true } })
+    .returning();
+  if (!feed) throw new Error("no feed");
+  const base = Math.floor(Math.random() * 1e6);
+  const rows = await upsertListings(
+    env.DB,
+    Array.from({ length: n }, (_, i) => rental(base + i, fields(i))),
+    { feedId: feed.id, cycle: 1, now: Date.now(), notify: true },
+  );
+  return rows.map((r) => r.id);
+}
+
+function message(listingIds: number[]): { id: string; timestamp: Date; attempts: number; body: NewListingsMessage } {
+  return { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { listingIds, feedId: 1, enqueuedAt: Date.now() } };
+}
+
+describe("filter: D1 round trips", () => {
+  it("uses the same number of queries for a batch of 1 and of 100 listings", async ({ expect }) => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => seedUser({ isMock: true })));
+    for (const u of users) await seedSearch(u.id, { city: "wroclaw", priceMax: 10_000 });
+
+    const counts: number[] = [];
+    for (const size of [1, 100]) {
+      const ids = await storeListings(size);
+      const { db: counted, counter } = countingD1(env.DB);
+      const result = await filterListings(ids, { d1: counted, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
+      expect(result.matches).toBe(size * users.length);
+      expect(result.handedOver).toBe(size * users.length);
+      counts.push(counter.roundTrips);
+    }
+    expect(counts[0]).toBe(counts[1]);
+    // listings + version, searches, centroids, matches + pending, hand-over recorded
+    expect(counts[0]).toBe(5);
+
+    // Warm cache, same version: the search and centroid queries disappear.
+    const cache = new SearchCache();
+    await filterListings(await storeListings(1), { d1: env.DB, notifier: env.NOTIFIER, cache, clock: Date.now });
+    const { db: counted, counter } = countingD1(env.DB);
+    await filterListings(await storeListings(50), { d1: counted, notifier: env.NOTIFIER, cache, clock: Date.now });
+    expect(counter.roundTrips).toBe(3);
+  });
+});
+
+describe("filter: exactly once", () => {
+  it("sends one message when the same queue batch is delivered twice", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const user = await seedUser();
+    await seedSearch(user.id, { city: "wroclaw" });
+    // A second search of the same user matching the same listings: still one message each.
+    await seedSearch(user.id, { city: "wroclaw", name: "balkon", includeKeywords: ["Balkon"] });
+    const { stub } = await notifierFor({ userId: user.id, chatId: user.chatId, language: user.language, isMock: false }, clock);
+    const ids = await storeListings(3);
+
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const batch = createMessageBatch(QUEUE, [message(ids)]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).toHaveLength(1);
+      expect(result.retryMessages).toEqual([]);
+    }
+    await drain(stub as DurableObjectStub<Notifier>, clock);
+
+    expect(telegram.messages).toHaveLength(3);
+    const rows = await db().select().from(notifications).where(eq(notifications.userId, user.id));
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.status === "sent" && r.handedAt !== null)).toBe(true);
+  });
+
+  it("matches only the users whose searches fit, and skips paused users", async ({ expect }) => {
+    const fits = await seedUser({ isMock: true });
+    await seedSearch(fits.id, { city: "wroclaw", priceMax: 2600, districts: ["krzyki"] });
+    const tooCheap = await seedUser({ isMock: true });
+    await seedSearch(tooCheap.id, { city: "wroclaw", priceMax: 1000 });
+    const otherDistrict = await seedUser({ isMock: true });
+    await seedSearch(otherDistrict.id, { city: "wroclaw", districts: ["Śródmieście"] });
+    const paused = await seedUser({ isMock: true, paused: true });
+    await seedSearch(paused.id, { city: "wroclaw" });
+    const ids = await storeListings(1);
+
+    const result = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
+    expect(result.matches).toBe(1);
+    const rows = await db().select().from(notifications);
+    expect(rows.map((r) => r.userId)).toEqual([fits.id]);
+  });
+});
+
+describe("filter: failures", () => {
+  it("records a malformed message as a dead letter and still processes the rest", async ({ expect }) => {
+    const user = await seedUser({ isMock: true });
+    await seedSearch(user.id, { city: "wroclaw" });
+    const ids = await storeListings(2);
+    const bad = { id: "bad", timestamp: new Date(), attempts: 1, body: { listingIds: "not a list" } };
+    const batch = createMessageBatch(QUEUE, [bad, message(ids)]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["bad", batch.messages[1]?.id].sort());
+    const dead = await env.DB.prepare("SELECT queue, body FROM dead_letters").all<{ queue: string; body: string }>();
+    expect(dead.results).toEqual([{ queue: QUEUE, body: JSON.stringify(bad.body) }]);
+    expect(await db().select().from(notifications)).toHaveLength(2);
+  });
+
+  it("retries with a delay when a user's Notifier cannot be reached, and hands over only what was left", async ({ expect }) => {
+    const ok = await seedUser({ isMock: true });
+    await seedSearch(ok.id, { city: "wroclaw" });
+    const unlucky = await seedUser({ isMock: true });
+    await seedSearch(unlucky.id, { city: "wroclaw" });
+    const ids = await storeListings(2);
+
+    // The namespace is real; only this one user's object fails, as during a DO outage.
+    const flaky = {
+      getByName(name: string) {
+        if (name === String(unlucky.id)) return { deliver: () => Promise.reject(new Error("Durable Object overloaded")) };
+        return env.NOTIFIER.getByName(name);
+      },
+    } as unknown as Env["NOTIFIER"];
+    const first = await filterListings(ids, { d1: env.DB, notifier: flaky, cache: new SearchCache(), clock: Date.now });
+    expect(first).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 1 });
+
+    const second = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
+    expect(second).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 0 });
+    const rows = await db().select().from(notifications);
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.handedAt !== null)).toBe(true);
+  });
+});
