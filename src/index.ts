@@ -15,7 +15,7 @@ export default {
     await handleScheduled(env, { alert: (text) => sendAdminText(env, text) });
   },
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue.endsWith("-dlq")) await handleDeadLetters(batch, env, (text) => sendAdminText(env, text));
     else await handleNewListings(batch, env);
   },

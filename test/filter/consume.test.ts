@@ -146,7 +146,7 @@ describe("filter: failures", () => {
     await seedSearch(user.id, { city: "wroclaw" });
     const ids = await storeListings(2);
     const bad = { id: "bad", timestamp: new Date(), attempts: 1, body: { listingIds: "not a list" } };
-    const batch = createMessageBatch(QUEUE, [bad, message(ids)]);
+    const batch = createMessageBatch<unknown>(QUEUE, [bad, message(ids)]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
