@@ -7,7 +7,7 @@ import { createFakeOtodom } from "../sim/fake-otodom.ts";
 import { createFakeTelegram } from "../sim/fake-telegram.ts";
 import { feeds, listings, notifications } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
-import { drain, notifierFor } from "./durable/seed.ts";
+import { drain, notifierFor } from "./helpers/notifier.ts";
 import { testClock } from "./helpers/fake-telegram.ts";
 import { fakeWeb } from "./helpers/fake-web.ts";
 import { db, seedSearch, seedUser } from "./helpers/seed.ts";

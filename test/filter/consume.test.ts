@@ -14,7 +14,7 @@ import type { Listing } from "../../src/sources/listing.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
-import { drain, notifierFor } from "../durable/seed.ts";
+import { drain, notifierFor } from "../helpers/notifier.ts";
 
 const QUEUE = "getmeone-new-listings";
 
