@@ -9,6 +9,7 @@ import type { Notifier } from "../../src/durable/notifier.ts";
 import { filterListings } from "../../src/filter/consume.ts";
 import type { NewListingsMessage } from "../../src/filter/message.ts";
 import { SearchCache } from "../../src/filter/search-cache.ts";
+import { retryDelaySeconds } from "../../src/filter/queue-handler.ts";
 import worker from "../../src/index.ts";
 import type { Listing } from "../../src/sources/listing.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
@@ -172,6 +173,16 @@ describe("filter: failures", () => {
     } as unknown as Env["NOTIFIER"];
     const first = await filterListings(ids, { d1: env.DB, notifier: flaky, cache: new SearchCache(), clock: Date.now });
     expect(first).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 1 });
+
+    // Through the queue handler, the same outage means: retry the batch later, with a delay.
+    const batch = createMessageBatch(QUEUE, [{ ...message(ids), attempts: 3 }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, NOTIFIER: flaky }, ctx);
+    const queued = await getQueueResult(batch, ctx);
+    expect(queued.explicitAcks).toEqual([]);
+    // (This runtime's QueueResult leaves delaySeconds out; the delay rule is checked below.)
+    expect(queued.retryMessages.map((m) => m.msgId)).toEqual([batch.messages[0]?.id]);
+    expect([1, 2, 3, 4, 10].map(retryDelaySeconds)).toEqual([5, 10, 20, 40, 300]);
 
     const second = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
     expect(second).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 0 });
