@@ -94,9 +94,10 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
         count: inputs.length,
       });
       // Newest first, but OLX puts older promoted ads on top: we have caught up
-      // once the page's last (oldest) listing is one we already had.
+      // once the page's last (oldest) listing is one we already had. New means
+      // stored just now, sent or not: a new cross-site duplicate is not a known one.
       const oldest = inputs.at(-1);
-      const oldestIsNew = oldest !== undefined && upserted.some((u) => u.fresh && u.externalId === oldest.externalId);
+      const oldestIsNew = oldest !== undefined && upserted.some((u) => u.inserted && u.externalId === oldest.externalId);
       const caughtUp = baseline || !oldestIsNew;
       if (caughtUp || !parsed.hasNextPage) break;
     }

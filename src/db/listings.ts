@@ -10,6 +10,8 @@ export interface ListingInput extends Listing {
 export interface UpsertedListing {
   id: number;
   externalId: string;
+  /** Stored by this upsert (not seen before), whether or not it is sent. */
+  inserted: boolean;
   /** First time any feed stored it, not a duplicate, not a baseline: send it. */
   fresh: boolean;
 }
@@ -58,6 +60,7 @@ export async function upsertListings(
   return rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
     id: r.id,
     externalId: r.external_id,
+    inserted: r.seen_count === 1,
     fresh: r.seen_count === 1 && r.notify === 1,
   }));
 }
