@@ -110,7 +110,14 @@ export async function applyFeedChanges(db: Db, changes: readonly FeedChange[]): 
       .values({ ...c, nextDueAt: 0 })
       .onConflictDoUpdate({
         target: [feeds.source, feeds.deal, feeds.property, feeds.cityId],
-        set: { active: c.active, subscribers: c.subscribers, intervalS: c.intervalS },
+        set: {
+          active: c.active,
+          subscribers: c.subscribers,
+          intervalS: c.intervalS,
+          // A feed nobody needed for a while starts over with a baseline: what it
+          // lists after the pause is not news to anyone.
+          baselineAt: sql`CASE WHEN ${feeds.active} = 0 THEN NULL ELSE ${feeds.baselineAt} END`,
+        },
       }),
   );
   const [first, ...rest] = statements;

@@ -126,6 +126,8 @@ describe("runTick: feeds from saved searches", () => {
     expect((await feedOf("olx", "wroclaw")).active).toBe(false);
     expect(await feedOf("otodom", "krakow", "sale")).toMatchObject({ active: true, subscribers: 1 });
     expect(await db().select().from(feeds)).toHaveLength(3);
+    // ... and start over with a baseline: what was listed during the pause is not sent.
+    expect(await feedOf("otodom", "krakow", "sale")).toMatchObject({ baselineAt: h.clock.now, lastNew: 0 });
   });
 });
 
