@@ -79,6 +79,10 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
       try {
         await enqueueListings(deps.queue, deps.db.$client, feed.id, fresh, deps.clock());
         queued.push(...fresh);
+        if (fresh.length) {
+          // parse -> queued: from the page's request to its new listings on the queue.
+          recordMetric(deps.metrics, { stage: "enqueue", source: feed.source, city: feed.city.slug, durationMs: deps.clock() - pageStarted, count: fresh.length });
+        }
       } catch (error) {
         // Stored but not queued: the next tick's sweep sends them.
         log.error("enqueue_failed", { feed: feed.id, listings: fresh.length, error: errorMessage(error) });
