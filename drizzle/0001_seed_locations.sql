@@ -1,13 +1,16 @@
 -- Cities and districts users search in, with what each site needs to be asked about them.
--- olx_city_id / olx_region_id / olx_district_id: only where a real capture shows them
---   (test/fixtures/olx: the 2023 list page's ads[].location and the 2023 API offer);
---   NULL otherwise: such a city cannot be fetched from OLX until its ids are resolved
---   (OLX's friendly-links API, when a user pastes a search link).
--- otodom_path: Otodom's 2026 location path. Warszawa's and Kraków's are in the captures;
---   the others follow the same voivodeship/city/city/city pattern of cities with county
---   rights (inferred, not captured).
--- lat/lon: approximate public centroids (4 decimals), for radius searches on listings
---   without coordinates.
+-- olx_city_id / olx_district_id: only where a real capture shows them (test/fixtures/olx:
+--   ads[].location of the 2023 all-Poland list page, and the 2023 Wrocław API offer);
+--   NULL otherwise: the bot resolves them later through OLX's friendly-links API (when a
+--   user pastes a search link); until then such a city is not fetched from OLX.
+-- olx_region_id: OLX's voivodeship id, as the same captures show it for a town of that
+--   voivodeship (Pomorskie 5 from Pruszcz Gdański, Łódzkie 7 from Ozorków, ...).
+-- otodom_path: Otodom's 2026 location path. Warszawa's, Kraków's and Poznań's are in the
+--   captures; the others follow the same voivodeship/city/city/city pattern of cities with
+--   county rights (inferred, not captured), with Otodom's "--" for a hyphen in a name.
+-- lat/lon: approximate public centroids (4 decimals; districts: of the area where listings
+--   are), for radius searches on listings without coordinates (most Otodom search items).
+-- District names are spelled as the sites give them in listings; they are compared folded.
 
 INSERT INTO locations (kind, slug, name, olx_city_id, olx_region_id, otodom_path, lat, lon) VALUES
   ('city', 'warszawa', 'Warszawa', 17871, 2, 'mazowieckie/warszawa/warszawa/warszawa', 52.2297, 21.0122),
@@ -84,5 +87,59 @@ FROM (VALUES
     ('wroclaw/fabryczna', 'Fabryczna', NULL, 51.12, 16.95),
     ('wroclaw/psie-pole', 'Psie Pole', NULL, 51.15, 17.07)
   ) v JOIN locations c ON c.slug = 'wroclaw';
+--> statement-breakpoint
+-- Poznań: Otodom names the five dzielnice ("Grunwald" in the 2026 capture); OLX names
+-- osiedla ("Winiary", district 725 in the 2023 capture), so the common ones are here too.
+INSERT INTO locations (kind, slug, name, parent_id, olx_district_id, lat, lon)
+SELECT 'district', v.column1, v.column2, c.id, v.column3, v.column4, v.column5
+FROM (VALUES
+    ('poznan/stare-miasto', 'Stare Miasto', NULL, 52.43, 16.93),
+    ('poznan/nowe-miasto', 'Nowe Miasto', NULL, 52.39, 17.0),
+    ('poznan/jezyce', 'Jeżyce', NULL, 52.42, 16.87),
+    ('poznan/grunwald', 'Grunwald', NULL, 52.385, 16.87),
+    ('poznan/wilda', 'Wilda', NULL, 52.385, 16.925),
+    ('poznan/winiary', 'Winiary', 725, 52.435, 16.912),
+    ('poznan/winogrady', 'Winogrady', NULL, 52.433, 16.937),
+    ('poznan/piatkowo', 'Piątkowo', NULL, 52.458, 16.905),
+    ('poznan/rataje', 'Rataje', NULL, 52.392, 16.963),
+    ('poznan/lazarz', 'Łazarz', NULL, 52.395, 16.893)
+  ) v JOIN locations c ON c.slug = 'poznan';
+--> statement-breakpoint
+INSERT INTO locations (kind, slug, name, parent_id, olx_district_id, lat, lon)
+SELECT 'district', v.column1, v.column2, c.id, v.column3, v.column4, v.column5
+FROM (VALUES
+    ('gdansk/srodmiescie', 'Śródmieście', NULL, 54.348, 18.653),
+    ('gdansk/wrzeszcz-gorny', 'Wrzeszcz Górny', NULL, 54.374, 18.605),
+    ('gdansk/wrzeszcz-dolny', 'Wrzeszcz Dolny', NULL, 54.383, 18.62),
+    ('gdansk/oliwa', 'Oliwa', NULL, 54.411, 18.56),
+    ('gdansk/przymorze-wielkie', 'Przymorze Wielkie', NULL, 54.407, 18.597),
+    ('gdansk/przymorze-male', 'Przymorze Małe', NULL, 54.4, 18.61),
+    ('gdansk/zaspa-mlyniec', 'Zaspa-Młyniec', NULL, 54.392, 18.597),
+    ('gdansk/zaspa-rozstaje', 'Zaspa-Rozstaje', NULL, 54.388, 18.585),
+    ('gdansk/zabianka-wejhera-jelitkowo-tysiaclecia', 'Żabianka-Wejhera-Jelitkowo-Tysiąclecia', NULL, 54.425, 18.59),
+    ('gdansk/brzezno', 'Brzeźno', NULL, 54.408, 18.625),
+    ('gdansk/letnica', 'Letnica', NULL, 54.393, 18.64),
+    ('gdansk/mlyniska', 'Młyniska', NULL, 54.375, 18.64),
+    ('gdansk/aniolki', 'Aniołki', NULL, 54.362, 18.64),
+    ('gdansk/siedlce', 'Siedlce', NULL, 54.355, 18.62),
+    ('gdansk/piecki-migowo', 'Piecki-Migowo', NULL, 54.36, 18.575),
+    ('gdansk/osowa', 'Osowa', NULL, 54.425, 18.47),
+    ('gdansk/jasien', 'Jasień', NULL, 54.335, 18.565),
+    ('gdansk/chelm', 'Chełm', NULL, 54.334, 18.62),
+    ('gdansk/ujescisko-lostowice', 'Ujeścisko-Łostowice', NULL, 54.315, 18.585),
+    ('gdansk/orunia-gorna-gdansk-poludnie', 'Orunia Górna-Gdańsk Południe', NULL, 54.318, 18.6),
+    ('gdansk/orunia-sw-wojciech-lipce', 'Orunia-Św. Wojciech-Lipce', NULL, 54.325, 18.66),
+    ('gdansk/stogi', 'Stogi', NULL, 54.37, 18.72)
+  ) v JOIN locations c ON c.slug = 'gdansk';
+--> statement-breakpoint
+INSERT INTO locations (kind, slug, name, parent_id, olx_district_id, lat, lon)
+SELECT 'district', v.column1, v.column2, c.id, v.column3, v.column4, v.column5
+FROM (VALUES
+    ('lodz/baluty', 'Bałuty', NULL, 51.8, 19.44),
+    ('lodz/gorna', 'Górna', NULL, 51.72, 19.47),
+    ('lodz/polesie', 'Polesie', NULL, 51.76, 19.4),
+    ('lodz/srodmiescie', 'Śródmieście', NULL, 51.77, 19.46),
+    ('lodz/widzew', 'Widzew', NULL, 51.76, 19.53)
+  ) v JOIN locations c ON c.slug = 'lodz';
 --> statement-breakpoint
 INSERT INTO settings (key, value) VALUES ('search_version', 1) ON CONFLICT (key) DO NOTHING;

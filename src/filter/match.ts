@@ -1,8 +1,8 @@
 import { fold } from "../lib/fold.ts";
 import { distanceKm, type Point } from "../lib/geo.ts";
-import type { Deal, Listing, Property, Source } from "../sources/listing.ts";
+import { type Deal, type Listing, type Property, SOURCES, type Source } from "../sources/listing.ts";
 
-/** A saved search as the matcher reads it. null: no constraint. */
+/** A saved search as the matcher reads it (src/db/schema.ts savedSearches). null: no constraint. */
 export interface SearchCriteria {
   id: number;
   userId: number;
@@ -20,7 +20,9 @@ export interface SearchCriteria {
   roomsMax: number | null;
   pricePerM2Min: number | null;
   pricePerM2Max: number | null;
+  /** District names as the user typed them; empty or null: the whole city. */
   districts: string[] | null;
+  /** Centre of a radius search; null with a radius set: the city's centroid. */
   lat: number | null;
   lon: number | null;
   radiusKm: number | null;
@@ -29,13 +31,18 @@ export interface SearchCriteria {
   privateOnly: boolean;
 }
 
-/** Where a listing without coordinates is taken to be, for radius searches. */
+/** Where a place without coordinates is taken to be (src/db/locations.ts loadCentroids). */
 export interface Centroids {
   city(cityId: number): Point | null;
+  /** @param district a district name in any spelling that folds alike ("Śródmieście", "srodmiescie") */
   district(cityId: number, district: string): Point | null;
 }
 
-/** A listing and the city of the feed it came from (the feed's query fixed the city). */
+/**
+ * A listing and the city of the feed it came from. The feed's query fixed the
+ * city, so the matcher compares this id and never the listing's city name
+ * (sites spell it differently, and OLX shows nearby towns in a city's feed).
+ */
 export interface CityListing extends Listing {
   cityId: number;
 }
@@ -44,82 +51,148 @@ export interface CityListing extends Listing {
 interface Compiled {
   search: SearchCriteria;
   districts: Set<string> | null;
+  /** Folded keywords, each with a leading space: a word-prefix test is one `includes`. */
   include: string[] | null;
   exclude: string[] | null;
+  /** Centre of the radius; null when the search has no radius. */
+  centre: Point | null;
+  /** The search has a radius whose centre nobody knows: nothing can be promised to be inside. */
+  radiusUnknown: boolean;
 }
 
-function folded(words: string[] | null): string[] | null {
+/** What matching needs of a listing, computed once per listing, not once per search. */
+interface Prepared {
+  listing: CityListing;
+  /** Folded title with a leading space. */
+  title: string;
+  district: string | null;
+  pricePerM2: number | null;
+  /** Resolved on first use: most searches have no radius. */
+  point: Point | null | undefined;
+}
+
+function foldAll(words: readonly string[] | null): string[] | null {
   const out = (words ?? []).map(fold).filter((w) => w.length > 0);
   return out.length ? out : null;
 }
 
-function compile(search: SearchCriteria): Compiled {
-  const districts = folded(search.districts);
+function compile(search: SearchCriteria, centroids: Centroids): Compiled {
+  const districts = foldAll(search.districts);
+  const spaced = (words: string[] | null) => words?.map((w) => ` ${w}`) ?? null;
+  let centre: Point | null = null;
+  if (search.radiusKm !== null) {
+    centre = search.lat !== null && search.lon !== null ? { lat: search.lat, lon: search.lon } : centroids.city(search.cityId);
+  }
   return {
     search,
     districts: districts ? new Set(districts) : null,
-    include: folded(search.includeKeywords),
-    exclude: folded(search.excludeKeywords),
+    include: spaced(foldAll(search.includeKeywords)),
+    exclude: spaced(foldAll(search.excludeKeywords)),
+    centre,
+    radiusUnknown: search.radiusKm !== null && centre === null,
   };
 }
 
-/** A set bound on a value the listing does not give is not met: "up to 3 000 zł" never means "price on request". */
+function prepare(listing: CityListing): Prepared {
+  const { price, areaM2 } = listing;
+  return {
+    listing,
+    title: ` ${fold(listing.title)}`,
+    district: listing.district ? fold(listing.district) : null,
+    pricePerM2: listing.pricePerM2 ?? (price !== null && areaM2 ? price / areaM2 : null),
+    point: undefined,
+  };
+}
+
+/** The listing's coordinates, else its district's centroid, else its city's. */
+function whereIs(p: Prepared, centroids: Centroids): Point | null {
+  if (p.point !== undefined) return p.point;
+  const { listing } = p;
+  let point: Point | null = null;
+  if (listing.lat !== null && listing.lon !== null) point = { lat: listing.lat, lon: listing.lon };
+  else point = (listing.district ? centroids.district(listing.cityId, listing.district) : null) ?? centroids.city(listing.cityId);
+  p.point = point;
+  return point;
+}
+
+/** Inclusive bounds; a set bound on a value the listing does not give is not met. */
 function within(value: number | null, min: number | null, max: number | null): boolean {
   if (min === null && max === null) return true;
   if (value === null) return false;
   return (min === null || value >= min) && (max === null || value <= max);
 }
 
-/** A keyword matches a word of the title that starts with it: "balkon" finds "balkonem". */
-function mentions(title: string, keyword: string): boolean {
-  return ` ${title}`.includes(` ${keyword}`);
-}
-
-function whereIs(listing: CityListing, centroids: Centroids): Point | null {
-  if (listing.lat !== null && listing.lon !== null) return { lat: listing.lat, lon: listing.lon };
-  if (listing.district) {
-    const district = centroids.district(listing.cityId, listing.district);
-    if (district) return district;
-  }
-  return centroids.city(listing.cityId);
-}
-
-function matchesCompiled(listing: CityListing, title: string, c: Compiled, centroids: Centroids): boolean {
+function matchesCompiled(p: Prepared, c: Compiled, centroids: Centroids): boolean {
   const s = c.search;
-  if (s.cityId !== listing.cityId) return false;
-  if (s.source !== null && s.source !== listing.source) return false;
-  if (s.deal !== listing.deal || s.property !== listing.property) return false;
-  if (s.privateOnly && listing.isPrivate !== true) return false;
-  if (!within(listing.price, s.priceMin, s.priceMax)) return false;
-  if (!within(listing.areaM2, s.areaMin, s.areaMax)) return false;
-  if (!within(listing.rooms, s.roomsMin, s.roomsMax)) return false;
-  const perM2 = listing.pricePerM2 ?? (listing.price !== null && listing.areaM2 ? listing.price / listing.areaM2 : null);
-  if (!within(perM2, s.pricePerM2Min, s.pricePerM2Max)) return false;
-  if (c.districts && !(listing.district && c.districts.has(fold(listing.district)))) return false;
-  if (c.include && !c.include.some((k) => mentions(title, k))) return false;
-  if (c.exclude?.some((k) => mentions(title, k))) return false;
-  if (s.radiusKm !== null && s.lat !== null && s.lon !== null) {
-    const at = whereIs(listing, centroids);
-    if (!at || distanceKm(at, { lat: s.lat, lon: s.lon }) > s.radiusKm) return false;
+  const l = p.listing;
+  if (s.cityId !== l.cityId || s.deal !== l.deal || s.property !== l.property) return false;
+  if (s.source !== null && s.source !== l.source) return false;
+  if (s.privateOnly && l.isPrivate !== true) return false;
+  if (!within(l.price, s.priceMin, s.priceMax)) return false;
+  if (!within(l.areaM2, s.areaMin, s.areaMax)) return false;
+  if (!within(l.rooms, s.roomsMin, s.roomsMax)) return false;
+  if (!within(p.pricePerM2, s.pricePerM2Min, s.pricePerM2Max)) return false;
+  if (c.districts && (p.district === null || !c.districts.has(p.district))) return false;
+  if (c.include && !c.include.some((k) => p.title.includes(k))) return false;
+  if (c.exclude?.some((k) => p.title.includes(k))) return false;
+  if (c.radiusUnknown) return false;
+  if (c.centre && s.radiusKm !== null) {
+    const at = whereIs(p, centroids);
+    if (!at || distanceKm(at, c.centre) > s.radiusKm) return false;
   }
   return true;
 }
 
 /**
- * Does one listing match one search? All criteria are ANDed; each null
- * criterion allows anything. Districts compare folded names; a radius uses the
- * listing's coordinates, else its district's centroid, else its city's;
- * keywords look at the title (include: any of them; exclude: none of them).
+ * Does one listing match one search? Every criterion is ANDed; a null
+ * criterion allows anything.
+ *
+ * - city, deal, property: equal (`listing.cityId` is its feed's city; a
+ *   listing whose deal or property the site did not say matches nothing);
+ *   source: equal, or any when the search's source is null.
+ * - price, area, rooms, price per m²: bounds are inclusive. A bound set on a
+ *   value the listing lacks is NOT met: a user asking for at most 3 000 zł does
+ *   not want "Zapytaj o cenę", nor a flat of unknown size when asking for 50 m².
+ *   Price per m² is the site's, else price / area.
+ * - districts: the listing's district equals one of them, compared folded
+ *   (`fold`: "ŚRÓDMIEŚCIE" = "srodmiescie", "Bieżanów Prokocim" =
+ *   "Bieżanów-Prokocim"). A listing without a district does not match a
+ *   district filter. Names are compared as the site gives them: OLX names
+ *   Poznań's osiedla ("Winiary") where Otodom names its dzielnice ("Jeżyce").
+ * - radius: the distance from the search's point (or, without one, its city's
+ *   centroid) to the listing's coordinates, else its district's centroid,
+ *   else its city's centroid, is at most `radiusKm`. Unknown on either side:
+ *   no match.
+ * - keywords, in the folded title, as the start of a word ("balkon" finds
+ *   "z balkonem", "łazienka" finds "Lazienka", "waldz" does not find
+ *   "Grunwaldzki"; a phrase "plac grunwaldzki" matches across words):
+ *   include: at least one appears; exclude: none appears.
+ * - privateOnly: only listings the site marks as from a private owner
+ *   (`isPrivate === true`; unknown is not private).
+ *
+ * For many listings or searches use {@link matchBatch}: this folds the
+ * search's words on every call.
+ *
+ * @example matches({ ...listing, cityId: 3 }, { ...search, priceMax: 3000 }, centroids)
  */
 export function matches(listing: CityListing, search: SearchCriteria, centroids: Centroids): boolean {
-  return matchesCompiled(listing, fold(listing.title), compile(search), centroids);
+  return matchesCompiled(prepare(listing), compile(search, centroids), centroids);
 }
 
+const groupKey = (cityId: number, source: Source, deal: Deal | null, property: Property | null) =>
+  `${cityId}|${source}|${deal}|${property}`;
+
 /**
- * Matches a batch: searches are compiled once and grouped by city, deal and
- * property, so each listing is only compared with searches that could match.
+ * Matches a batch of listings against many searches with the semantics of
+ * {@link matches}. Searches are compiled once (words folded, radius centre
+ * resolved) and grouped by city, source, deal and property (a search of both
+ * sources joins both of its groups), so each listing is only compared with
+ * the searches that could match it; each listing is folded once. Sized for
+ * 100 listings x 50 000 searches per queue batch.
  *
- * @returns for each listing that matched anything, the searches it matched
+ * @param listings listings with the city of the feed each came from (a batch may mix feeds)
+ * @param searches the active searches of those cities
+ * @returns for each listing that matched anything, the searches it matched, in the order given
  */
 export function matchBatch<L extends CityListing>(
   listings: readonly L[],
@@ -127,18 +200,24 @@ export function matchBatch<L extends CityListing>(
   centroids: Centroids,
 ): Map<L, SearchCriteria[]> {
   const groups = new Map<string, Compiled[]>();
-  for (const search of searches) {
-    const key = `${search.cityId}|${search.deal}|${search.property}`;
+  const add = (key: string, c: Compiled) => {
     const group = groups.get(key);
-    if (group) group.push(compile(search));
-    else groups.set(key, [compile(search)]);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
+  };
+  for (const search of searches) {
+    const c = compile(search, centroids);
+    for (const source of search.source === null ? SOURCES : [search.source]) {
+      add(groupKey(search.cityId, source, search.deal, search.property), c);
+    }
   }
   const out = new Map<L, SearchCriteria[]>();
   for (const listing of listings) {
-    const candidates = groups.get(`${listing.cityId}|${listing.deal}|${listing.property}`);
+    const candidates = groups.get(groupKey(listing.cityId, listing.source, listing.deal, listing.property));
     if (!candidates) continue;
-    const title = fold(listing.title);
-    const found = candidates.filter((c) => matchesCompiled(listing, title, c, centroids)).map((c) => c.search);
+    const p = prepare(listing);
+    const found: SearchCriteria[] = [];
+    for (const c of candidates) if (matchesCompiled(p, c, centroids)) found.push(c.search);
     if (found.length) out.set(listing, found);
   }
   return out;

@@ -1,5 +1,7 @@
 import { describe, it } from "vitest";
 import { type Centroids, type CityListing, type SearchCriteria, matchBatch, matches } from "../../src/filter/match.ts";
+import { fold } from "../../src/lib/fold.ts";
+import type { Point } from "../../src/lib/geo.ts";
 
 const WROCLAW = 3;
 
@@ -25,6 +27,82 @@ const grunwaldzki: CityListing = {
   deal: "rent",
   property: "flat",
   publishedAt: "2023-05-20T09:32:37.000Z",
+};
+
+const KRAKOW = 2;
+const WARSZAWA = 1;
+
+/** Items of the 2026 Otodom Kraków search capture, as the parser normalises them: no coordinates. */
+const podgorzeBalkon: CityListing = {
+  cityId: KRAKOW,
+  source: "otodom",
+  externalId: "63496464",
+  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-40m2-balkon-bez-prowizji-ID4iqkv",
+  title: "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
+  price: 768000,
+  currency: "PLN",
+  rent: null,
+  areaM2: 40,
+  rooms: 2,
+  pricePerM2: 19200,
+  city: "Kraków",
+  district: "Podgórze",
+  lat: null,
+  lon: null,
+  isPrivate: false,
+  photoUrl: null,
+  deal: "sale",
+  property: "flat",
+  publishedAt: "2026-04-09T17:08:40.000Z",
+};
+/** "Zapytaj o cenę": the capture gives no price. */
+const prokocimNoPrice: CityListing = {
+  ...podgorzeBalkon,
+  externalId: "66344021",
+  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-42m2-balkon-ID4un6R",
+  title: "2-pokojowe mieszkanie 42m2 + balkon",
+  price: null,
+  currency: null,
+  areaM2: 42.57,
+  pricePerM2: null,
+  district: "Bieżanów-Prokocim",
+  publishedAt: "2026-04-09T16:53:09.000Z",
+};
+const wlascicielStareMiasto: CityListing = {
+  ...podgorzeBalkon,
+  externalId: "67860397",
+  url: "https://www.otodom.pl/pl/oferta/wlasciciel-sprzeda-mieszkanie-pum-30-38m2-1-pietro-winda-mpec-ID4AJAx",
+  title: "Właściciel sprzeda mieszkanie PUM 30,38m2, 1 piętro, winda, MPEC",
+  price: 499000,
+  areaM2: 34.36,
+  rooms: 1,
+  pricePerM2: 14523,
+  district: "Stare Miasto",
+  isPrivate: true,
+  publishedAt: "2026-04-09T16:28:00.000Z",
+};
+/** A 2023 OLX list-page ad (Warszawa, Wola): OLX gives its own price per m² for rentals. */
+const wolaOlx: CityListing = {
+  cityId: WARSZAWA,
+  source: "olx",
+  externalId: "805850451",
+  url: "https://www.olx.pl/d/oferta/mieszkanie-na-wynajem-2-pok-jana-kazimierza-CID3-IDSxgwW.html",
+  title: "Mieszkanie na wynajem 2 pok. Jana Kazimierza",
+  price: 3300,
+  currency: "PLN",
+  rent: 700,
+  areaM2: 50.5,
+  rooms: 2,
+  pricePerM2: 65.35,
+  city: "Warszawa",
+  district: "Wola",
+  lat: 52.23725,
+  lon: 20.96608,
+  isPrivate: true,
+  photoUrl: null,
+  deal: "rent",
+  property: "flat",
+  publishedAt: "2023-01-04T14:03:15.000Z",
 };
 
 const search = (fields: Partial<SearchCriteria> = {}): SearchCriteria => ({
@@ -53,10 +131,19 @@ const search = (fields: Partial<SearchCriteria> = {}): SearchCriteria => ({
   ...fields,
 });
 
-const centroids: Centroids = {
-  city: (id) => (id === WROCLAW ? { lat: 51.1079, lon: 17.0385 } : null),
-  district: (id, name) => (id === WROCLAW && name === "Krzyki" ? { lat: 51.08, lon: 17.02 } : null),
+/** The seed migration's centroids for these cities (a few of them), looked up folded like loadCentroids does. */
+const seeded: Record<number, { city: Point; districts: Record<string, Point> }> = {
+  [WROCLAW]: { city: { lat: 51.1079, lon: 17.0385 }, districts: { krzyki: { lat: 51.08, lon: 17.02 } } },
+  [KRAKOW]: {
+    city: { lat: 50.0647, lon: 19.945 },
+    districts: { podgorze: { lat: 50.043, lon: 19.96 }, "stare miasto": { lat: 50.0614, lon: 19.9372 } },
+  },
 };
+const centroids: Centroids = {
+  city: (id) => seeded[id]?.city ?? null,
+  district: (id, name) => seeded[id]?.districts[fold(name)] ?? null,
+};
+const noCentroids: Centroids = { city: () => null, district: () => null };
 
 describe("matches", () => {
   const cases: [string, Partial<SearchCriteria>, Partial<CityListing>, boolean][] = [
@@ -100,42 +187,139 @@ describe("matches", () => {
   }
 });
 
+describe("matches, on other captured listings", () => {
+  const krakowSale = (fields: Partial<SearchCriteria> = {}) => search({ cityId: KRAKOW, deal: "sale", ...fields });
+  const cases: [string, CityListing, SearchCriteria, Centroids, boolean][] = [
+    ["Otodom listing, OLX-only search", podgorzeBalkon, krakowSale({ source: "olx" }), centroids, false],
+    ["Otodom listing, search of both sites", podgorzeBalkon, krakowSale(), centroids, true],
+    ["Otodom listing, Otodom search", podgorzeBalkon, krakowSale({ source: "otodom" }), centroids, true],
+    ["rental search, sale listing", podgorzeBalkon, krakowSale({ deal: "rent" }), centroids, false],
+    ["room search, flat listing", podgorzeBalkon, krakowSale({ property: "room" }), centroids, false],
+    ["listing of unknown deal", { ...podgorzeBalkon, deal: null }, krakowSale(), centroids, false],
+    ["listing of unknown property", { ...podgorzeBalkon, property: null }, krakowSale(), centroids, false],
+    ["include Balkon, capitalised", podgorzeBalkon, krakowSale({ includeKeywords: ["Balkon"] }), centroids, true],
+    ["include: any of several", podgorzeBalkon, krakowSale({ includeKeywords: ["taras", "loggia", "balkon"] }), centroids, true],
+    ["include: none of several", podgorzeBalkon, krakowSale({ includeKeywords: ["taras", "loggia"] }), centroids, false],
+    ["exclude a phrase", podgorzeBalkon, krakowSale({ excludeKeywords: ["bez prowizji"] }), centroids, false],
+    ["include with ł typed as l", wlascicielStareMiasto, krakowSale({ includeKeywords: ["wlasciciel"] }), centroids, true],
+    ["include with ł typed as ł, title word with ę", wlascicielStareMiasto, krakowSale({ includeKeywords: ["pietro"] }), centroids, true],
+    ["exclude typed with diacritics", { ...wolaOlx, title: "Kawalerka, Łódź-centrum" }, search({ cityId: WARSZAWA, excludeKeywords: ["lodz"] }), centroids, false],
+    ["keyword of only punctuation is no keyword", podgorzeBalkon, krakowSale({ includeKeywords: [" - "] }), centroids, true],
+    ["district with a hyphen typed as a space", prokocimNoPrice, krakowSale({ districts: ["Bieżanów Prokocim"] }), centroids, true],
+    ["empty district list is the whole city", prokocimNoPrice, krakowSale({ districts: [] }), centroids, true],
+    ["no price, no price bound", prokocimNoPrice, krakowSale({ areaMin: 40 }), centroids, true],
+    ["no price fails a price bound", prokocimNoPrice, krakowSale({ priceMax: 800000 }), centroids, false],
+    ["no price fails a price-per-m2 bound", prokocimNoPrice, krakowSale({ pricePerM2Max: 20000 }), centroids, false],
+    ["price per m2 as the site gives it", podgorzeBalkon, krakowSale({ pricePerM2Min: 19200, pricePerM2Max: 19200 }), centroids, true],
+    ["OLX price per m2 wins over price / area", wolaOlx, search({ cityId: WARSZAWA, pricePerM2Max: 65.35 }), centroids, true],
+    ["no area fails an area bound", { ...podgorzeBalkon, areaM2: null }, krakowSale({ areaMax: 100 }), centroids, false],
+    ["no rooms fails a rooms bound", { ...podgorzeBalkon, rooms: null }, krakowSale({ roomsMin: 1 }), centroids, false],
+    ["private only: private owner on Otodom", wlascicielStareMiasto, krakowSale({ privateOnly: true }), centroids, true],
+    ["private only: agency on Otodom", podgorzeBalkon, krakowSale({ privateOnly: true }), centroids, false],
+    // Podgórze's centroid (50.043, 19.96) is 2.6 km from Kraków's Rynek (50.0617, 19.9373)
+    // and from Kraków's centroid (50.0647, 19.945).
+    ["radius from the district centroid", podgorzeBalkon, krakowSale({ lat: 50.0617, lon: 19.9373, radiusKm: 2.7 }), centroids, true],
+    ["radius from the district centroid, too small", podgorzeBalkon, krakowSale({ lat: 50.0617, lon: 19.9373, radiusKm: 2.6 }), centroids, false],
+    ["district without a centroid: the city's", prokocimNoPrice, krakowSale({ lat: 50.0647, lon: 19.945, radiusKm: 0.1 }), centroids, true],
+    ["no coordinates, no centroids: unknown", podgorzeBalkon, krakowSale({ lat: 50.0617, lon: 19.9373, radiusKm: 50 }), noCentroids, false],
+    ["radius without a centre: from the city centroid", podgorzeBalkon, krakowSale({ radiusKm: 2.7 }), centroids, true],
+    ["radius without a centre, too small", podgorzeBalkon, krakowSale({ radiusKm: 2.6 }), centroids, false],
+    ["radius without a centre nor a city centroid", wolaOlx, search({ cityId: WARSZAWA, radiusKm: 100 }), centroids, false],
+    ["listing coordinates win over the district", wolaOlx, search({ cityId: WARSZAWA, lat: 52.23725, lon: 20.96608, radiusKm: 0.01 }), noCentroids, true],
+    ["a centre without a radius is no constraint", wolaOlx, search({ cityId: WARSZAWA, lat: 50, lon: 19 }), noCentroids, true],
+  ];
+  for (const [name, listing, criteria, where, expected] of cases) {
+    it(name, ({ expect }) => {
+      expect(matches(listing, criteria, where)).toBe(expected);
+      expect(matchBatch([listing], [criteria], where).has(listing)).toBe(expected);
+    });
+  }
+});
+
+/** Deterministic PRNG (mulberry32), so a failure reproduces. */
+function prng(seed: number) {
+  let a = seed;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => {
+    const x = xs[Math.floor(rand() * xs.length)];
+    if (x === undefined) throw new Error("pick from an empty list");
+    return x;
+  };
+  const maybe = <T>(v: T, p = 0.5): T | null => (rand() < p ? v : null);
+  const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
+  return { rand, pick, maybe, int };
+}
+
+const TITLES = [
+  "Mieszkanie z balkonem",
+  "Kawalerka, Łódź-centrum",
+  "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
+  "Właściciel sprzeda mieszkanie PUM 30,38m2, 1 piętro, winda",
+  "Apartament z garażem",
+  "Plac Grunwaldzki, 2 pokoje",
+];
+const BASES = [grunwaldzki, podgorzeBalkon, prokocimNoPrice, wlascicielStareMiasto, wolaOlx];
+
+function randomListings(r: ReturnType<typeof prng>, n: number): CityListing[] {
+  return Array.from({ length: n }, (_, i) => {
+    const base = r.pick(BASES);
+    const hasPoint = r.rand() < 0.4;
+    return {
+      ...base,
+      externalId: `gen-${i}`,
+      cityId: r.pick([WROCLAW, KRAKOW, WARSZAWA]),
+      source: r.pick(["olx", "otodom"] as const),
+      deal: r.rand() < 0.05 ? null : r.pick(["rent", "sale"] as const),
+      property: r.pick(["flat", "flat", "house"] as const),
+      title: r.pick(TITLES),
+      price: r.maybe(r.int(1000, 6000), 0.85),
+      areaM2: r.maybe(r.int(20, 100), 0.9),
+      rooms: r.maybe(r.int(1, 5), 0.9),
+      pricePerM2: r.maybe(r.int(30, 120), 0.3),
+      district: r.maybe(r.pick(["Śródmieście", "Krzyki", "Podgórze", "Stare Miasto", "Wola"]), 0.8),
+      lat: hasPoint ? 50 + r.rand() * 2.5 : null,
+      lon: hasPoint ? 17 + r.rand() * 4 : null,
+      isPrivate: r.pick([true, false, null]),
+    };
+  });
+}
+
+function randomSearches(r: ReturnType<typeof prng>, n: number): SearchCriteria[] {
+  return Array.from({ length: n }, (_, i) => {
+    const priceMin = r.maybe(r.int(500, 3000), 0.3);
+    return search({
+      id: i,
+      userId: i % 97,
+      cityId: r.pick([WROCLAW, KRAKOW, WARSZAWA]),
+      source: r.pick(["olx", "otodom", null] as const),
+      deal: r.pick(["rent", "sale"] as const),
+      property: r.pick(["flat", "flat", "house"] as const),
+      priceMin,
+      priceMax: r.maybe((priceMin ?? 0) + r.int(500, 4000)),
+      areaMin: r.maybe(r.int(25, 60), 0.3),
+      areaMax: r.maybe(r.int(50, 120), 0.2),
+      roomsMin: r.maybe(r.int(1, 3), 0.3),
+      roomsMax: r.maybe(r.int(2, 5), 0.2),
+      pricePerM2Max: r.maybe(r.int(40, 120), 0.15),
+      districts: r.rand() < 0.2 ? [r.pick(["srodmiescie", "KRZYKI", "Podgorze", "stare miasto"])] : null,
+      includeKeywords: r.rand() < 0.2 ? [r.pick(["balkon", "wlasciciel", "Łódź", "plac grunwaldzki"])] : null,
+      excludeKeywords: r.rand() < 0.2 ? [r.pick(["garaz", "prowizji", "PIĘTRO"])] : null,
+      privateOnly: r.rand() < 0.2,
+      ...(r.rand() < 0.15 ? { lat: r.maybe(50 + r.rand() * 2.5, 0.8), lon: 17 + r.rand() * 4, radiusKm: r.int(1, 200) } : {}),
+    });
+  });
+}
+
 describe("matchBatch", () => {
-  it("agrees with matching each pair on its own (200 listings x 500 searches)", ({ expect }) => {
-    let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    const maybe = <T>(v: T): T | null => (rand() < 0.5 ? v : null);
-    const titles = ["Mieszkanie z balkonem", "Kawalerka, Łódź-centrum", "2 pokoje przy parku", "Apartament z garażem"];
-    const listings: CityListing[] = Array.from({ length: 200 }, (_, i) => ({
-      ...grunwaldzki,
-      externalId: String(i),
-      cityId: pick([WROCLAW, 1]),
-      source: pick(["olx", "otodom"] as const),
-      deal: pick(["rent", "sale"] as const),
-      title: pick(titles),
-      price: maybe(1000 + Math.floor(rand() * 5000)),
-      areaM2: maybe(20 + Math.floor(rand() * 80)),
-      rooms: maybe(1 + Math.floor(rand() * 4)),
-      district: maybe(pick(["Śródmieście", "Krzyki"])),
-      isPrivate: pick([true, false, null]),
-    }));
-    const searches: SearchCriteria[] = Array.from({ length: 500 }, (_, i) =>
-      search({
-        id: i,
-        userId: i,
-        cityId: pick([WROCLAW, 1]),
-        source: pick(["olx", "otodom", null] as const),
-        deal: pick(["rent", "sale"] as const),
-        priceMax: maybe(2000 + Math.floor(rand() * 4000)),
-        areaMin: maybe(30),
-        roomsMin: maybe(2),
-        districts: rand() < 0.2 ? ["srodmiescie"] : null,
-        includeKeywords: rand() < 0.2 ? ["balkon"] : null,
-        excludeKeywords: rand() < 0.2 ? ["garaz"] : null,
-        privateOnly: rand() < 0.2,
-      }),
-    );
+  it("agrees with matching each pair on its own (200 listings x 500 searches, seeded)", ({ expect }) => {
+    const r = prng(42);
+    const listings = randomListings(r, 200);
+    const searches = randomSearches(r, 500);
     const batch = matchBatch(listings, searches, centroids);
     let pairs = 0;
     for (const l of listings) {
@@ -143,6 +327,31 @@ describe("matchBatch", () => {
       expect((batch.get(l) ?? []).map((s) => s.id)).toEqual(naive);
       pairs += naive.length;
     }
-    expect(pairs).toBeGreaterThan(100);
+    // Not vacuous: many pairs match, and many candidates fail on a single criterion.
+    expect(pairs).toBeGreaterThan(300);
+    expect(batch.size).toBeGreaterThan(100);
+    expect(batch.size).toBeLessThan(200);
+  });
+
+  it("returns nothing for no listings or no searches", ({ expect }) => {
+    expect(matchBatch([], [search()], centroids).size).toBe(0);
+    expect(matchBatch([grunwaldzki], [], centroids).size).toBe(0);
+  });
+
+  it("lists a listing once with every search it matched, in the given order", ({ expect }) => {
+    const searches = [search({ id: 7 }), search({ id: 3, source: "olx" }), search({ id: 5, source: "otodom" }), search({ id: 1 })];
+    expect(matchBatch([grunwaldzki], searches, centroids).get(grunwaldzki)?.map((s) => s.id)).toEqual([7, 3, 1]);
+  });
+
+  it("matches 100 listings against 50 000 searches of one city in under a second", ({ expect }) => {
+    const r = prng(7);
+    const listings = randomListings(r, 100).map((l) => ({ ...l, cityId: KRAKOW }));
+    const searches = randomSearches(r, 50_000).map((s) => ({ ...s, cityId: KRAKOW }));
+    const started = performance.now();
+    const batch = matchBatch(listings, searches, centroids);
+    const ms = performance.now() - started;
+    expect(batch.size).toBeGreaterThan(50);
+    // About 120 ms here, compiling the 50 000 searches included; the bound catches a lost index or per-pair folding.
+    expect(ms).toBeLessThan(1000);
   });
 });

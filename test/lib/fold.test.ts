@@ -1,17 +1,21 @@
 import { it } from "vitest";
 import { fold } from "../../src/lib/fold.ts";
-import { distanceKm } from "../../src/lib/geo.ts";
 
 it("folds Polish diacritics, case and punctuation", ({ expect }) => {
   expect(fold("  Piękny  BALKON, Łódź!")).toBe("piekny balkon lodz");
   expect(fold("Śródmieście")).toBe(fold("srodmiescie"));
   expect(fold("Żoliborz / Źródła — Ćma Ńą")).toBe("zoliborz zrodla cma na");
+  expect(fold("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż")).toBe("acelnoszz acelnoszz");
 });
 
-it("measures city-scale distances", ({ expect }) => {
-  // Warszawa to Kraków: about 252 km as the crow flies.
-  const d = distanceKm({ lat: 52.2297, lon: 21.0122 }, { lat: 50.0647, lon: 19.945 });
-  expect(d).toBeGreaterThan(250);
-  expect(d).toBeLessThan(254);
-  expect(distanceKm({ lat: 51.1, lon: 17 }, { lat: 51.1, lon: 17 })).toBe(0);
+it("turns hyphens and other punctuation into one space", ({ expect }) => {
+  expect(fold("Bieżanów-Prokocim")).toBe("biezanow prokocim");
+  expect(fold("Orunia-Św. Wojciech-Lipce")).toBe("orunia sw wojciech lipce");
+  expect(fold("2-pokojowe mieszkanie 40m2 + balkon")).toBe("2 pokojowe mieszkanie 40m2 balkon");
+  expect(fold("Stare Miasto-Gotowe 30m2-Kamienica")).toBe("stare miasto gotowe 30m2 kamienica");
+});
+
+it("folds nothing to nothing", ({ expect }) => {
+  expect(fold("")).toBe("");
+  expect(fold(" - , ! ")).toBe("");
 });

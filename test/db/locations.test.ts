@@ -1,0 +1,149 @@
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, it } from "vitest";
+import { useDb } from "../../src/db/client.ts";
+import { findCity, listCities, loadCentroids } from "../../src/db/locations.ts";
+import { locations, settings } from "../../src/db/schema.ts";
+
+const db = () => useDb(env.DB);
+
+async function districtsOf(citySlug: string) {
+  const city = await findCity(db(), citySlug);
+  if (!city) throw new Error(`no ${citySlug}`);
+  return db()
+    .select()
+    .from(locations)
+    .where(and(eq(locations.kind, "district"), eq(locations.parentId, city.id)));
+}
+
+describe("seed migration", () => {
+  it("has Warszawa with the OLX ids of the 2023 capture and its 18 dzielnice", async ({ expect }) => {
+    const warszawa = await findCity(db(), "warszawa");
+    expect(warszawa).toMatchObject({
+      slug: "warszawa",
+      name: "Warszawa",
+      olxCityId: 17871,
+      olxRegionId: 2,
+      otodomPath: "mazowieckie/warszawa/warszawa/warszawa",
+    });
+    const districts = await districtsOf("warszawa");
+    expect(districts).toHaveLength(18);
+    expect(districts.every((d) => d.slug.startsWith("warszawa/") && d.lat !== null && d.lon !== null)).toBe(true);
+    expect(districts.find((d) => d.name === "Wola")?.olxDistrictId).toBe(359);
+  });
+
+  it("has the MVP cities, each with an Otodom path and a centroid; OLX ids only where captured", async ({ expect }) => {
+    const cities = await listCities(db());
+    const slugs = cities.map((c) => c.slug);
+    const mvp = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk", "lodz", "lublin", "katowice", "szczecin"];
+    mvp.push("bydgoszcz", "bialystok", "gdynia", "rzeszow", "kielce", "torun", "olsztyn", "opole", "sopot");
+    for (const slug of mvp) expect(slugs).toContain(slug);
+    for (const c of cities) {
+      expect(c.otodomPath).toMatch(new RegExp(`^[a-z-]+/${c.slug}/${c.slug}/${c.slug}$`));
+      expect(c.lat).toBeGreaterThan(49);
+      expect(c.lat).toBeLessThan(55);
+      expect(c.lon).toBeGreaterThan(14);
+      expect(c.lon).toBeLessThan(24.2);
+      expect(c.olxRegionId).not.toBeNull();
+    }
+    // cityId/regionId pairs read from ads[].location of the 2023 all-Poland page and the Wrocław API offer.
+    const captured: Record<string, [number, number]> = {
+      warszawa: [17871, 2],
+      krakow: [8959, 4],
+      wroclaw: [19701, 3],
+      poznan: [13983, 1],
+      lublin: [10119, 8],
+      bydgoszcz: [4019, 15],
+      rzeszow: [15241, 17],
+      kielce: [7971, 13],
+    };
+    for (const c of cities) {
+      const ids = captured[c.slug];
+      if (ids) expect([c.olxCityId, c.olxRegionId]).toEqual(ids);
+      else expect(c.olxCityId).toBeNull();
+    }
+  });
+
+  it("gives districts the OLX ids the captures show, under the right name", async ({ expect }) => {
+    const captured: [string, string, number][] = [
+      ["krakow", "Krowodrza", 255],
+      ["krakow", "Bronowice", 259],
+      ["krakow", "Dębniki", 261],
+      ["krakow", "Podgórze", 263],
+      ["krakow", "Podgórze Duchackie", 269],
+      ["krakow", "Prądnik Biały", 275],
+      ["krakow", "Czyżyny", 283],
+      ["krakow", "Bieńczyce", 285],
+      ["warszawa", "Wola", 359],
+      ["wroclaw", "Śródmieście", 387],
+      ["wroclaw", "Krzyki", 391],
+      ["poznan", "Winiary", 725],
+    ];
+    const all = await db().select().from(locations).where(eq(locations.kind, "district"));
+    const withIds = all.filter((d) => d.olxDistrictId !== null);
+    expect(withIds).toHaveLength(captured.length);
+    for (const [city, name, id] of captured) {
+      const district = withIds.find((d) => d.olxDistrictId === id);
+      expect(district?.name).toBe(name);
+      expect(district?.slug.startsWith(`${city}/`)).toBe(true);
+    }
+  });
+
+  it("has the Otodom district names of the Kraków capture and Wrocław's five districts", async ({ expect }) => {
+    const krakow = (await districtsOf("krakow")).map((d) => d.name);
+    expect(krakow).toHaveLength(18);
+    // District names in the 2026 Otodom Kraków search capture.
+    const captured = ["Bieżanów-Prokocim", "Czyżyny", "Dębniki", "Grzegórzki", "Krowodrza", "Mistrzejowice"];
+    captured.push("Podgórze", "Podgórze Duchackie", "Prądnik Biały", "Stare Miasto", "Zwierzyniec");
+    for (const name of captured) expect(krakow).toContain(name);
+    const wroclaw = (await districtsOf("wroclaw")).map((d) => d.name).sort();
+    expect(wroclaw).toEqual(["Fabryczna", "Krzyki", "Psie Pole", "Stare Miasto", "Śródmieście"]);
+    expect((await districtsOf("poznan")).map((d) => d.name)).toContain("Grunwald");
+    expect((await districtsOf("gdansk")).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("starts the search version at 1", async ({ expect }) => {
+    const [row] = await db().select().from(settings).where(eq(settings.key, "search_version"));
+    expect(row?.value).toBe(1);
+  });
+});
+
+describe("findCity", () => {
+  it("finds a city by slug or by name in any case and spelling", async ({ expect }) => {
+    for (const query of ["lodz", "Łódź", "  ŁÓDŹ ", "LODZ"]) {
+      expect((await findCity(db(), query))?.slug).toBe("lodz");
+    }
+    expect((await findCity(db(), "Kraków"))?.name).toBe("Kraków");
+    expect((await findCity(db(), "bialystok"))?.name).toBe("Białystok");
+  });
+
+  it("finds no district, no unknown city and nothing for an empty query", async ({ expect }) => {
+    expect(await findCity(db(), "Mokotów")).toBeNull();
+    expect(await findCity(db(), "warszawa/mokotow")).toBeNull();
+    expect(await findCity(db(), "Zakopane")).toBeNull();
+    expect(await findCity(db(), " - ")).toBeNull();
+  });
+});
+
+describe("loadCentroids", () => {
+  it("loads cities and their districts in one query; same district names stay apart by city", async ({ expect }) => {
+    const warszawa = await findCity(db(), "warszawa");
+    const wroclaw = await findCity(db(), "wroclaw");
+    const krakow = await findCity(db(), "krakow");
+    if (!warszawa || !wroclaw || !krakow) throw new Error("seed cities missing");
+    const centroids = await loadCentroids(env.DB, [warszawa.id, wroclaw.id]);
+    expect(centroids.city(warszawa.id)).toEqual({ lat: 52.2297, lon: 21.0122 });
+    expect(centroids.district(warszawa.id, "srodmiescie")).toEqual({ lat: 52.231, lon: 21.015 });
+    expect(centroids.district(wroclaw.id, "ŚRÓDMIEŚCIE")).toEqual({ lat: 51.119, lon: 17.056 });
+    expect(centroids.district(warszawa.id, "Praga Południe")).toEqual({ lat: 52.239, lon: 21.084 });
+    expect(centroids.district(wroclaw.id, "Mokotów")).toBeNull();
+    // Not asked for: not loaded.
+    expect(centroids.city(krakow.id)).toBeNull();
+    expect(centroids.district(krakow.id, "Podgórze")).toBeNull();
+  });
+
+  it("loads nothing for no cities", async ({ expect }) => {
+    const centroids = await loadCentroids(env.DB, []);
+    expect(centroids.city(1)).toBeNull();
+  });
+});
