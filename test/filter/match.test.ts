@@ -342,16 +342,4 @@ describe("matchBatch", () => {
     const searches = [search({ id: 7 }), search({ id: 3, source: "olx" }), search({ id: 5, source: "otodom" }), search({ id: 1 })];
     expect(matchBatch([grunwaldzki], searches, centroids).get(grunwaldzki)?.map((s) => s.id)).toEqual([7, 3, 1]);
   });
-
-  it("matches 100 listings against 50 000 searches of one city in under a second", ({ expect }) => {
-    const r = prng(7);
-    const listings = randomListings(r, 100).map((l) => ({ ...l, cityId: KRAKOW }));
-    const searches = randomSearches(r, 50_000).map((s) => ({ ...s, cityId: KRAKOW }));
-    const started = performance.now();
-    const batch = matchBatch(listings, searches, centroids);
-    const ms = performance.now() - started;
-    expect(batch.size).toBeGreaterThan(50);
-    // About 120 ms here, compiling the 50 000 searches included; the bound catches a lost index or per-pair folding.
-    expect(ms).toBeLessThan(1000);
-  });
 });
