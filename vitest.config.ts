@@ -12,6 +12,7 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
           TELEGRAM_BOT_TOKEN: "123456:test-token",
+          TELEGRAM_WEBHOOK_SECRET: "test-webhook-secret",
           ADMIN_CHAT_ID: "999",
         },
       },
