@@ -18,6 +18,10 @@
  */
 import { toBase62 } from "../src/sources/base62.ts";
 import { formatWarsawOffset } from "../src/sources/warsaw-time.ts";
+import { blockedAnswer, createPublisher } from "./publisher.ts";
+import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
+
+export type { FakeMode } from "./publisher.ts";
 
 /** Where a published listing belongs: what the search query filters on. */
 export interface OlxTarget {
@@ -32,44 +36,24 @@ export interface OlxTarget {
   lon: number;
 }
 
-export interface FakeOlxOptions {
+/** `initial`, `now`, `clock` and `firstId` as sim/publisher.ts documents them. */
+export interface FakeOlxOptions extends PublisherOptions {
   /** Real API v1 offer objects, cycled as templates (e.g. the parsed api-offer-mieszkania-wroclaw-2023.json). */
   offers: readonly unknown[];
   /** A real `/api/v1/offers` response whose envelope is reused (the parsed api-offers-samochody-uz-tashkent-2026.json). */
   envelope: unknown;
-  /** Listings published when the fake is made, one minute apart, the newest at `now`. Default 0. */
-  initial?: number;
-  /** Time of the initial listings, ms since epoch. Default: clock(). */
-  now?: number;
-  /** What steady mode (and `now`'s default) reads. Default Date.now. */
-  clock?: () => number;
   /** First id handed out. Default 900_000_000. */
   firstId?: number;
 }
 
-export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
-
-export interface FakeOlxListing {
-  id: number;
-  publishedAt: number;
-  target: OlxTarget;
+export interface FakeOlxListing extends PublishedListing<OlxTarget> {
   offer: Record<string, unknown>;
 }
 
-export interface FakeOlx {
-  /** The site: answers one request. */
-  handle(request: Request): Promise<Response>;
-  /** Publishes n new listings at `now` (ms), newest last; returns their ids. */
-  publish(n: number, now: number, target?: Partial<OlxTarget>): number[];
-  /** Steady publication: `perMinute` listings a minute from `from` on, caught up by `advance` (called on every request with clock()). null stops it. */
-  steady(options: { perMinute: number; from: number; target?: Partial<OlxTarget> } | null): void;
-  /** Publishes whatever steady mode has due up to `now`, each stamped with its own due time. */
-  advance(now: number): number[];
+/** handle, publish, steady, advance, listings and requests as sim/publisher.ts documents them. */
+export interface FakeOlx extends FakeSite<OlxTarget, FakeOlxListing> {
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200 JSON that is not the API's shape). */
   setMode(mode: FakeMode): void;
-  readonly listings: readonly FakeOlxListing[];
-  /** Requests answered so far. */
-  readonly requests: number;
 }
 
 const DAY = 86_400_000; // ms
@@ -83,50 +67,23 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
   if (templates.length === 0) throw new Error("createFakeOlx needs at least one offer template");
   const envelope = asObject(options.envelope, "envelope");
   const metadata = asObject(envelope.metadata ?? {}, "envelope.metadata");
-  const clock = options.clock ?? Date.now;
-  const listings: FakeOlxListing[] = [];
-  let nextId = options.firstId ?? 900_000_000;
-  let mode: FakeMode = "ok";
-  let requests = 0;
-  let rate: { perMinute: number; from: number; target?: Partial<OlxTarget>; done: number } | null = null;
-
-  function publishOne(at: number, target: Partial<OlxTarget> | undefined): number {
-    const id = nextId++;
-    const template = templates[listings.length % templates.length] as Json;
-    const full = { ...targetOf(template), ...target };
-    listings.push({ id, publishedAt: at, target: full, offer: rewrite(template, id, at, full, listings.length) });
-    return id;
-  }
-
-  function publish(n: number, now: number, target?: Partial<OlxTarget>): number[] {
-    return Array.from({ length: n }, () => publishOne(now, target));
-  }
-
-  function advance(now: number): number[] {
-    if (!rate || rate.perMinute <= 0) return [];
-    const interval = 60_000 / rate.perMinute;
-    const due = Math.floor((now - rate.from) / interval) + 1;
-    const ids: number[] = [];
-    while (rate.done < due) {
-      ids.push(publishOne(rate.from + rate.done * interval, rate.target));
-      rate.done++;
-    }
-    return ids;
-  }
-
-  const start = options.now ?? clock();
-  const initial = options.initial ?? 0;
-  for (let i = initial - 1; i >= 0; i--) publishOne(start - i * 60_000, undefined);
+  const store = createPublisher<OlxTarget, FakeOlxListing>({
+    ...options,
+    firstId: options.firstId ?? 900_000_000,
+    make(id, at, target, index) {
+      const template = templates[index % templates.length] as Json;
+      const full = { ...targetOf(template), ...target };
+      return { id, publishedAt: at, target: full, offer: rewrite(template, id, at, full, index) };
+    },
+  });
+  const listings = store.listings;
 
   async function handle(request: Request): Promise<Response> {
-    requests++;
-    advance(clock());
+    store.arrive();
     const url = new URL(request.url);
     if (request.method !== "GET") return apiError(405, "Method Not Allowed");
-    if (mode === "blocked") return new Response("Forbidden", { status: 403, headers: { "content-type": "text/plain" } });
-    if (mode === "rate-limited") {
-      return new Response("Too Many Requests", { status: 429, headers: { "content-type": "text/plain", "retry-after": "60" } });
-    }
+    const refused = blockedAnswer(store.mode);
+    if (refused) return refused;
     const single = /^\/api\/v1\/offers\/(\d+)\/?$/.exec(url.pathname);
     if (single) {
       const found = listings.find((l) => l.id === Number(single[1]));
@@ -152,7 +109,7 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
     const window = Math.min(matching.length, MAX_WINDOW);
     const page = matching.slice(offset, Math.min(offset + limit, window)).map((l) => l.offer);
 
-    if (mode === "changed-format") return json({ offers: page, total: matching.length });
+    if (store.mode === "changed-format") return json({ offers: page, total: matching.length });
 
     const at = (o: number) => {
       const u = new URL(url);
@@ -175,23 +132,7 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
     });
   }
 
-  return {
-    handle,
-    publish,
-    steady(o) {
-      rate = o ? { ...o, done: 0 } : null;
-    },
-    advance,
-    setMode(m) {
-      mode = m;
-    },
-    get listings() {
-      return listings;
-    },
-    get requests() {
-      return requests;
-    },
-  };
+  return store.site(handle);
 }
 
 /** The target a template offer already describes (its own category, city, region, district, map). */

@@ -19,6 +19,10 @@
  */
 import { toBase62 } from "../src/sources/base62.ts";
 import { formatWarsawLocal } from "../src/sources/warsaw-time.ts";
+import { blockedAnswer, createPublisher } from "./publisher.ts";
+import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
+
+export type { FakeMode } from "./publisher.ts";
 
 /** Where a published listing belongs: the search URL's path parts. */
 export interface OtodomTarget {
@@ -30,39 +34,24 @@ export interface OtodomTarget {
   cityName?: string;
 }
 
-export interface FakeOtodomOptions {
+/** `initial`, `now`, `clock` and `firstId` (default 70_000_000) as sim/publisher.ts documents them. */
+export interface FakeOtodomOptions extends PublisherOptions {
   /** A real search page `__NEXT_DATA__`, parsed (search-sell-flat-krakow-2026.json): the page and the item templates. */
   nextData: unknown;
   /** More real search items to use as templates (e.g. the parsed search-rent-flat-poznan-2026-item.json). */
   extraItems?: readonly unknown[];
   /** A real Otodom page whose `__NEXT_DATA__` script content is replaced; default a minimal HTML page. */
   shellHtml?: string;
-  /** Listings published when the fake is made, one minute apart, the newest at `now`. Default 0. */
-  initial?: number;
-  now?: number;
-  clock?: () => number;
-  firstId?: number;
 }
 
-export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
-
-export interface FakeOtodomListing {
-  id: number;
-  publishedAt: number;
-  target: OtodomTarget;
+export interface FakeOtodomListing extends PublishedListing<OtodomTarget> {
   item: Record<string, unknown>;
 }
 
-export interface FakeOtodom {
-  handle(request: Request): Promise<Response>;
-  /** Publishes n new listings at `now` (ms); returns their ids. */
-  publish(n: number, now: number, target?: Partial<OtodomTarget>): number[];
-  steady(options: { perMinute: number; from: number; target?: Partial<OtodomTarget> } | null): void;
-  advance(now: number): number[];
+/** handle, publish, steady, advance, listings and requests as sim/publisher.ts documents them. */
+export interface FakeOtodom extends FakeSite<OtodomTarget, FakeOtodomListing> {
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200 HTML without `__NEXT_DATA__`). */
   setMode(mode: FakeMode): void;
-  readonly listings: readonly FakeOtodomListing[];
-  readonly requests: number;
 }
 
 type Json = Record<string, unknown>;
@@ -105,50 +94,28 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
   const tail = skeleton.slice(secondHole + secondLength);
   const shell = splitShell(options.shellHtml ?? MINIMAL_SHELL);
 
-  const clock = options.clock ?? Date.now;
-  const listings: FakeOtodomListing[] = [];
-  let nextId = options.firstId ?? 70_000_000;
-  let mode: FakeMode = "ok";
-  let requests = 0;
-  let rate: { perMinute: number; from: number; target?: Partial<OtodomTarget>; done: number } | null = null;
-
-  function publishOne(at: number, target: Partial<OtodomTarget> | undefined): number {
-    const id = nextId++;
-    const wanted = target?.deal ? TRANSACTIONS[target.deal] : null;
-    const matching = wanted ? all.filter((t) => t.transaction === wanted) : [];
-    const pool = matching.length ? matching : own.length ? own : all;
-    const template = pool[listings.length % pool.length] as Json;
-    const full: OtodomTarget = { ...targetOf(template), ...target };
-    listings.push({ id, publishedAt: at, target: full, item: rewrite(template, id, at, full, listings.length) });
-    return id;
-  }
-
-  function advance(now: number): number[] {
-    if (!rate || rate.perMinute <= 0) return [];
-    const interval = 60_000 / rate.perMinute;
-    const due = Math.floor((now - rate.from) / interval) + 1;
-    const ids: number[] = [];
-    while (rate.done < due) {
-      ids.push(publishOne(rate.from + rate.done * interval, rate.target));
-      rate.done++;
-    }
-    return ids;
-  }
-
-  const start = options.now ?? clock();
-  for (let i = (options.initial ?? 0) - 1; i >= 0; i--) publishOne(start - i * 60_000, undefined);
+  const store = createPublisher<OtodomTarget, FakeOtodomListing>({
+    ...options,
+    firstId: options.firstId ?? 70_000_000,
+    make(id, at, target, index) {
+      const wanted = target?.deal ? TRANSACTIONS[target.deal] : null;
+      const matching = wanted ? all.filter((t) => t.transaction === wanted) : [];
+      const pool = matching.length ? matching : own.length ? own : all;
+      const template = pool[index % pool.length] as Json;
+      const full: OtodomTarget = { ...targetOf(template), ...target };
+      return { id, publishedAt: at, target: full, item: rewrite(template, id, at, full, index) };
+    },
+  });
+  const listings = store.listings;
 
   async function handle(request: Request): Promise<Response> {
-    requests++;
-    advance(clock());
-    if (mode === "blocked") return new Response("Forbidden", { status: 403, headers: { "content-type": "text/plain" } });
-    if (mode === "rate-limited") {
-      return new Response("Too Many Requests", { status: 429, headers: { "content-type": "text/plain", "retry-after": "60" } });
-    }
+    store.arrive();
+    const refused = blockedAnswer(store.mode);
+    if (refused) return refused;
     const url = new URL(request.url);
     const m = /^\/pl\/wyniki\/(sprzedaz|wynajem)\/(mieszkanie|dom|pokoj|dzialka)\/(.+?)\/?$/.exec(url.pathname);
     if (request.method !== "GET" || !m) return html(shell[0] + shell[1], 404);
-    if (mode === "changed-format") return html(shell[0] + shell[1]);
+    if (store.mode === "changed-format") return html(shell[0] + shell[1]);
 
     const [, deal, estate, path] = m;
     const limit = Math.min(Math.max(int(url.searchParams.get("limit"), DEFAULT_LIMIT), 1), MAX_LIMIT);
@@ -171,23 +138,7 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
     return html(shell[0] + NEXT_DATA_OPEN + escapeForScript(nextData) + "</script>" + shell[1]);
   }
 
-  return {
-    handle,
-    publish: (n, now, target) => Array.from({ length: n }, () => publishOne(now, target)),
-    steady(o) {
-      rate = o ? { ...o, done: 0 } : null;
-    },
-    advance,
-    setMode(m) {
-      mode = m;
-    },
-    get listings() {
-      return listings;
-    },
-    get requests() {
-      return requests;
-    },
-  };
+  return store.site(handle);
 }
 
 /** The target a template item already describes: its transaction, estate and city level of reverseGeocoding. */
