@@ -10,41 +10,24 @@
  * cron is fired like Cloudflare would, with feeds due every FEED_INTERVAL_S=5 s.
  * Messages the bot sends are printed here as they arrive.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createFakeOlx } from "../sim/fake-olx.ts";
-import { createFakeOtodom } from "../sim/fake-otodom.ts";
 import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
+import { createFakeSites, fireCron as fireCronOnce, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 
 const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
 const PUBLISH_PER_MINUTE = 8; // per site
 const FEED_INTERVAL_S = 5;
 const CRON_EVERY_MS = 55_000; // each cron invocation keeps ticking for ~50 s (src/cron/scheduled.ts)
 
-const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), "utf8"));
-
-function wrangler(args: string[]) {
-  execFileSync("npx", ["wrangler", ...args], { stdio: ["ignore", "inherit", "inherit"] });
-}
+const wrangler = (args: string[]) => void wranglerSync(args);
 
 console.log("▶ migrating local D1 and seeding the demo user");
 wrangler(["d1", "migrations", "apply", "DB", "--local"]);
 wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
 
 const now = Date.now();
-const olx = createFakeOlx({
-  offers: [fixture("olx/api-offer-mieszkania-wroclaw-2023.json")],
-  envelope: fixture("olx/api-offers-samochody-uz-tashkent-2026.json"),
-  initial: 20,
-  now,
-});
+const { olx, otodom } = createFakeSites({ initial: 20, now });
 olx.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 15_000 });
-const otodom = createFakeOtodom({
-  nextData: fixture("otodom/search-sell-flat-krakow-2026.json"),
-  initial: 20,
-  now,
-});
 otodom.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 20_000 });
 const telegram = createFakeTelegram({});
 
@@ -77,15 +60,7 @@ const vars: Record<string, string> = {
   FEED_INTERVAL_S: String(FEED_INTERVAL_S),
   ADMIN_CHAT_ID: "1",
 };
-const dev = spawn(
-  "npx",
-  [
-    "wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT.worker), "--test-scheduled",
-    "--show-interactive-dev-session=false", "--log-level", "warn",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ],
-  { stdio: ["ignore", "inherit", "inherit"] },
-);
+const dev = startWorker({ port: PORT.worker, vars });
 const stop = () => {
   dev.kill("SIGTERM");
   process.exit(0);
@@ -95,21 +70,13 @@ process.on("SIGTERM", stop);
 dev.on("exit", (code) => process.exit(code ?? 1));
 
 const worker = `http://127.0.0.1:${PORT.worker}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(worker)).ok) break;
-  } catch {
-    // not listening yet
-  }
-  if (i > 120) throw new Error("wrangler dev did not come up in 60 s");
-  await new Promise((r) => setTimeout(r, 500));
-}
+await waitForWorker(worker, { timeoutMs: 60_000 });
 console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first cycle of each feed is its baseline (stored, not sent);`);
 console.log(`  after that every new listing matching the demo searches arrives below within seconds. Ctrl-C stops.`);
 
 const fireCron = async () => {
   try {
-    await fetch(`${worker}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    await fireCronOnce(worker);
   } catch (error) {
     console.error("cron trigger failed:", error);
   }

@@ -1,0 +1,244 @@
+/**
+ * Turning a run's measurements into the result object, a text table, a
+ * markdown table and an SVG scatter of end-to-end latency over time. Pure:
+ * no clock, no files.
+ */
+
+/** Nearest-rank percentile of unsorted values; null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return Math.round(sorted[rank - 1] as number);
+}
+
+export interface Distribution {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export function distribution(values: readonly number[]): Distribution {
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.length ? Math.round(Math.max(...values)) : null,
+  };
+}
+
+/** Most events in any window of `windowMs` (sliding, anchored on events). */
+export function busiestWindow(times: readonly number[], windowMs: number): { count: number; startsAt: number | null } {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let startsAt: number | null = null;
+  let j = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    while ((sorted[i] as number) - (sorted[j] as number) >= windowMs) j++;
+    if (i - j + 1 > best) {
+      best = i - j + 1;
+      startsAt = sorted[j] as number;
+    }
+  }
+  return { count: best, startsAt };
+}
+
+/** The stages a notification goes through, in order; the keys of stage_p95_ms. */
+export const STAGES = [
+  ["detect", "published → first seen (feed interval + fetch)"],
+  ["enqueue", "first seen → enqueued (upsert, queue send)"],
+  ["filter", "enqueued → matched (queue batch wait + match + record)"],
+  ["handoff", "matched → handed to the user's Notifier (RPC)"],
+  ["send", "handed → Telegram accepted (alarm, pacing, budget, send)"],
+] as const;
+export type Stage = (typeof STAGES)[number][0];
+
+export interface BenchResult {
+  preset: string;
+  seed: number;
+  users: number;
+  searches: number;
+  feeds: number;
+  listings: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  /** Delivered (user, listing) pairs that no seeded search matches. */
+  unexpected: number;
+  http_429: number;
+  telegram_errors: number;
+  admin_alerts: number;
+  messages: number;
+  digest_messages: number;
+  /** first_seen → accepted. */
+  e2e_p50_ms: number | null;
+  e2e_p95_ms: number | null;
+  e2e_p99_ms: number | null;
+  /** published → accepted. */
+  published_e2e_p50_ms: number | null;
+  published_e2e_p95_ms: number | null;
+  published_e2e_p99_ms: number | null;
+  stage_p95_ms: Record<Stage, number | null>;
+  stage_p50_ms: Record<Stage, number | null>;
+  /** Messages accepted per second in the busiest 5 s window (ceiling: 30). */
+  backlog_msgs_per_s: number;
+  /** Most messages accepted in any 1 s window. */
+  peak_msgs_in_1s: number;
+  d1_queries_per_listing: number | null;
+  d1_round_trips_per_listing: number | null;
+  d1_statements_by_stage: Record<string, number> | null;
+  /** Notifications rows in D1 by status at the end. */
+  d1_notifications_by_status: Record<string, number>;
+  publish_s: number;
+  drain_s: number;
+  wall_s: number;
+  feed_interval_s: number;
+  ok: boolean;
+  failures: string[];
+}
+
+const fmt = (v: number | null | undefined, unit = "") => (v === null || v === undefined ? "—" : `${v.toLocaleString("en-US")}${unit}`);
+
+/** Rows of [label, value] for the text and markdown tables. */
+function rows(r: BenchResult, dists: { e2e: Distribution; published: Distribution; stages: Record<Stage, Distribution> }): [string, string][] {
+  const out: [string, string][] = [
+    ["preset / seed", `${r.preset} / ${r.seed}`],
+    ["users / searches / feeds", `${r.users} / ${r.searches} / ${r.feeds}`],
+    ["new listings published", fmt(r.listings)],
+    ["expected notifications", fmt(r.expected)],
+    ["delivered", fmt(r.delivered)],
+    ["lost", fmt(r.lost)],
+    ["duplicates", fmt(r.duplicates)],
+    ["unexpected (matched nothing seeded)", fmt(r.unexpected)],
+    ["HTTP 429 from Telegram", fmt(r.http_429)],
+    ["other Telegram errors / admin alerts", `${r.telegram_errors} / ${r.admin_alerts}`],
+    ["messages (of which digests)", `${r.messages} (${r.digest_messages})`],
+    ["e2e first seen → accepted p50 / p95 / p99", `${fmt(r.e2e_p50_ms)} / ${fmt(r.e2e_p95_ms)} / ${fmt(r.e2e_p99_ms)} ms (max ${fmt(dists.e2e.max)})`],
+    [
+      "e2e published → accepted p50 / p95 / p99",
+      `${fmt(r.published_e2e_p50_ms)} / ${fmt(r.published_e2e_p95_ms)} / ${fmt(r.published_e2e_p99_ms)} ms (max ${fmt(dists.published.max)})`,
+    ],
+  ];
+  for (const [stage, label] of STAGES) {
+    const d = dists.stages[stage];
+    out.push([`stage ${stage}: ${label}`, `p50 ${fmt(d.p50)} / p95 ${fmt(d.p95)} / max ${fmt(d.max)} ms (n=${d.n})`]);
+  }
+  out.push(
+    ["delivered msg/s, busiest 5 s (ceiling 30)", `${r.backlog_msgs_per_s} (peak ${r.peak_msgs_in_1s} in 1 s)`],
+    [
+      "D1 statements / round trips per new listing",
+      r.d1_queries_per_listing === null ? "not measured" : `${r.d1_queries_per_listing} / ${r.d1_round_trips_per_listing}`,
+    ],
+    ["D1 statements by stage", r.d1_statements_by_stage ? Object.entries(r.d1_statements_by_stage).map(([k, v]) => `${k} ${v}`).join(", ") : "—"],
+    ["notifications in D1 by status", Object.entries(r.d1_notifications_by_status).map(([k, v]) => `${k} ${v}`).join(", ") || "—"],
+    ["publish / drain / whole run", `${r.publish_s} s / ${r.drain_s} s / ${r.wall_s} s (FEED_INTERVAL_S=${r.feed_interval_s})`],
+    ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],
+  );
+  return out;
+}
+
+export function textTable(r: BenchResult, dists: Parameters<typeof rows>[1]): string {
+  const all = rows(r, dists);
+  const width = Math.max(...all.map(([k]) => k.length));
+  return all.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}
+
+export function markdownTable(r: BenchResult, dists: Parameters<typeof rows>[1], header: string): string {
+  const body = rows(r, dists)
+    .map(([k, v]) => `| ${k.replace(/\|/g, "\\|")} | ${v.replace(/\|/g, "\\|")} |`)
+    .join("\n");
+  return `${header}\n\n| measure | value |\n| --- | --- |\n${body}\n`;
+}
+
+export interface Point {
+  /** ms since publication started. */
+  t: number;
+  /** e2e ms. */
+  ms: number;
+  series: string;
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** An axis from 0 to at least `max` in 5 or fewer steps of 1, 2 or 5 times a power of ten. */
+function axis(max: number): { max: number; step: number } {
+  const rough = Math.max(max, 1) / 5;
+  const p = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 5, 10].find((m) => rough <= m * p) ?? 10) * p;
+  return { max: Math.ceil(max / step) * step || step, step };
+}
+
+/**
+ * A scatter of e2e latency (y, ms) against the time Telegram accepted the
+ * message (x, s since publication started), one colour per series, with the
+ * p50 and p95 of the first series as dashed lines.
+ */
+export function scatterSvg(points: readonly Point[], title: string, lines: { label: string; ms: number | null }[]): string {
+  const W = 860;
+  const H = 420;
+  const m = { left: 64, right: 130, top: 36, bottom: 46 };
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
+  const xAxis = axis(Math.max(10, ...points.map((p) => p.t / 1000)));
+  const yAxis = axis(Math.max(1000, ...points.map((p) => p.ms)));
+  const xMax = xAxis.max * 1000;
+  const yMax = yAxis.max;
+  const x = (t: number) => m.left + (t / xMax) * pw;
+  const y = (ms: number) => m.top + ph - (ms / yMax) * ph;
+  const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+  const seriesNames = [...new Set(points.map((p) => p.series))];
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${m.left}" y="22" font-size="14" font-weight="600">${escapeXml(title)}</text>`,
+  ];
+  for (let ms = 0; ms <= yMax; ms += yAxis.step) {
+    out.push(
+      `<line x1="${m.left}" x2="${m.left + pw}" y1="${y(ms)}" y2="${y(ms)}" stroke="#eee"/>`,
+      `<text x="${m.left - 6}" y="${y(ms) + 4}" text-anchor="end">${ms === 0 ? "0" : ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}</text>`,
+    );
+  }
+  for (let t = 0; t <= xMax; t += xAxis.step * 1000) {
+    out.push(
+      `<line x1="${x(t)}" x2="${x(t)}" y1="${m.top}" y2="${m.top + ph}" stroke="#eee"/>`,
+      `<text x="${x(t)}" y="${m.top + ph + 16}" text-anchor="middle">${Math.round(t / 1000)} s</text>`,
+    );
+  }
+  out.push(
+    `<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`,
+    `<text x="${m.left + pw / 2}" y="${H - 8}" text-anchor="middle">accepted by Telegram, s after publication started</text>`,
+    `<text transform="translate(14 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">end-to-end latency</text>`,
+  );
+  for (const p of points) {
+    const c = colours[seriesNames.indexOf(p.series) % colours.length];
+    out.push(`<circle cx="${x(p.t).toFixed(1)}" cy="${y(Math.min(p.ms, yMax)).toFixed(1)}" r="2.5" fill="${c}" fill-opacity="0.55"/>`);
+  }
+  lines.forEach((l, i) => {
+    if (l.ms === null) return;
+    out.push(
+      `<line x1="${m.left}" x2="${m.left + pw}" y1="${y(l.ms)}" y2="${y(l.ms)}" stroke="#333" stroke-dasharray="${i === 0 ? "6 4" : "2 3"}"/>`,
+    );
+  });
+  let ly = m.top + 8;
+  seriesNames.forEach((s, i) => {
+    out.push(
+      `<circle cx="${m.left + pw + 16}" cy="${ly}" r="4" fill="${colours[i % colours.length]}"/>`,
+      `<text x="${m.left + pw + 26}" y="${ly + 4}">${escapeXml(s)}</text>`,
+    );
+    ly += 18;
+  });
+  lines.forEach((l, i) => {
+    if (l.ms === null) return;
+    out.push(
+      `<line x1="${m.left + pw + 8}" x2="${m.left + pw + 22}" y1="${ly}" y2="${ly}" stroke="#333" stroke-dasharray="${i === 0 ? "6 4" : "2 3"}"/>`,
+      `<text x="${m.left + pw + 26}" y="${ly + 4}">${escapeXml(l.label)} ${l.ms} ms</text>`,
+    );
+    ly += 18;
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,595 @@
+/**
+ * `npm run bench -- --small`: GetMeOne in a simulated world on 127.0.0.1,
+ * measured end to end.
+ *
+ *   fake OLX + fake Otodom   publish new listings at a steady rate (real captures, values rewritten)
+ *   wrangler dev --local     the real Worker (bench/worker.ts = src/index.ts + D1 call counting),
+ *                            local D1/Queues/Durable Objects persisted to a fresh temp dir
+ *   fake Telegram Bot API    ~1 msg/s per chat, 30 msg/s in total, 429 + retry_after beyond;
+ *                            records every accepted message with its arrival time
+ *
+ * N users with M saved searches are seeded in D1; the cron is fired back to
+ * back (each invocation ticks for its 50 s window) with FEED_INTERVAL_S of a
+ * few seconds: a compressed clock. Once both feeds took their baseline the
+ * fakes publish for the preset's time, then the run waits (bounded) for the
+ * pipeline to drain, stops everything, reads D1 and the fake Telegram's
+ * record, and compares what arrived with what the seeded searches should have
+ * got (computed here, independently of src/filter).
+ *
+ * Writes bench/results/latest.{json,md,svg}; the last line of stdout is the
+ * JSON. Exit 1 on any lost, duplicated or unexpected notification or any 429
+ * (correctness, not timing: nothing here asserts a duration); exit 2 when the
+ * world could not be run at all.
+ */
+import { type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createServer } from "node:net";
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
+import { serve } from "../sim/serve.ts";
+import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
+import { PRESETS, type Preset } from "./presets.ts";
+import {
+  type BenchResult,
+  type Distribution,
+  type Point,
+  STAGES,
+  type Stage,
+  busiestWindow,
+  distribution,
+  markdownTable,
+  scatterSvg,
+  textTable,
+} from "./report.ts";
+import {
+  FEEDS,
+  FIRST_TELEGRAM_ID,
+  type Published,
+  expectedPairs,
+  makeWorld,
+  pairKey,
+  prng,
+  publishedOlx,
+  publishedOtodom,
+  seedSql,
+  urlIdOf,
+} from "./seed.ts";
+
+/** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
+const CRON_WINDOW_MS = 50_000;
+const ADMIN_CHAT_ID = 1;
+const RESULTS = new URL("./results/", import.meta.url);
+
+const { values: flags } = parseArgs({
+  options: {
+    small: { type: "boolean" },
+    seed: { type: "string", default: "1" },
+    "keep-state": { type: "boolean" },
+  },
+  strict: true,
+});
+const preset: Preset = PRESETS.small as Preset; // --small is the default and, for now, the only preset
+if (!flags.small) console.log("(no preset given: running --small)");
+const seed = Number(flags.seed);
+if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
+
+const runStarted = Date.now();
+const say = (text: string) => console.log(`[${((Date.now() - runStarted) / 1000).toFixed(1).padStart(5)} s] ${text}`);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the world
+const state = mkdtempSync(join(tmpdir(), "getmeone-bench-"));
+const world = makeWorld(preset.users, preset.searchesPerUser, seed);
+const servers: Server[] = [];
+let dev: ChildProcess | null = null;
+let devLog: number | null = null;
+const cronAbort = new AbortController();
+let cronLoop: Promise<void> = Promise.resolve();
+
+/** Stops wrangler dev and its workerd (their own process group), waiting at most 10 s. */
+async function stopWorker(): Promise<void> {
+  const child = dev;
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), s);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+  await Promise.race([exited, sleep(10_000)]);
+  clearTimeout(timer);
+  signal("SIGKILL"); // anything of the group left behind (workerd)
+}
+
+async function teardown(): Promise<void> {
+  cronAbort.abort();
+  await stopWorker();
+  await Promise.race([cronLoop, sleep(2_000)]);
+  for (const s of servers) s.closeAllConnections?.(), s.close();
+  if (devLog !== null) closeSync(devLog), (devLog = null);
+}
+
+let interrupted = false;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${sig}: stopping the world`);
+    void teardown().finally(() => {
+      if (!flags["keep-state"]) rmSync(state, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+}
+
+/** The whole run's own bound: whatever hangs, the bench ends (the preset's waits add up to far less). */
+const HARD_LIMIT_MS = preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + 90_000;
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${HARD_LIMIT_MS / 1000} s; stopping`);
+  void teardown().finally(() => process.exit(2));
+}, HARD_LIMIT_MS);
+watchdog.unref();
+
+const ports = { olx: await freePort(), otodom: await freePort(), telegram: await freePort(), worker: await freePort(), inspector: await freePort() };
+const worker = `http://127.0.0.1:${ports.worker}`;
+
+let exitCode = 2;
+try {
+  exitCode = await run();
+} catch (error) {
+  console.error("bench failed:", error instanceof Error ? error.message : error);
+  const log = join(state, "wrangler.log");
+  try {
+    const tail = readFileSync(log, "utf8").split("\n").slice(-40).join("\n");
+    if (tail.trim()) console.error(`--- last lines of wrangler dev's output ---\n${tail}`);
+  } catch {
+    // no log yet
+  }
+} finally {
+  await teardown();
+  if (flags["keep-state"]) console.error(`state kept in ${state}`);
+  else rmSync(state, { recursive: true, force: true });
+  clearTimeout(watchdog);
+}
+process.exit(exitCode);
+
+async function run(): Promise<number> {
+  say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches, ` +
+    `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
+
+  // D1: schema, then the benchmark's users and searches.
+  writeFileSync(join(state, "seed.sql"), seedSql(world));
+  wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+  wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
+  say("D1 migrated and seeded");
+
+  // The fakes. Nothing is published steadily until both feeds took their baseline.
+  const { olx, otodom } = createFakeSites({ initial: preset.initialPerSite, now: Date.now() });
+  const telegram = createFakeTelegram({});
+  servers.push(await serve(olx.handle, ports.olx), await serve(otodom.handle, ports.otodom), await serve(telegram.handle, ports.telegram));
+
+  devLog = openSync(join(state, "wrangler.log"), "a");
+  dev = startWorker({
+    script: "bench/worker.ts",
+    port: ports.worker,
+    inspectorPort: ports.inspector,
+    persistTo: state,
+    logLevel: "warn",
+    stdio: ["ignore", devLog, devLog],
+    detached: true,
+    vars: {
+      OLX_BASE_URL: `http://127.0.0.1:${ports.olx}`,
+      OTODOM_BASE_URL: `http://127.0.0.1:${ports.otodom}`,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${ports.telegram}`,
+      TELEGRAM_MODE: "live",
+      TELEGRAM_BOT_TOKEN: "100001:bench-fake-token",
+      FEED_INTERVAL_S: String(preset.feedIntervalS),
+      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+    },
+  });
+  await waitForWorker(worker, { timeoutMs: preset.startupTimeoutMs, child: dev });
+  say(`wrangler dev up at ${worker}`);
+
+  // The compressed clock: a new cron invocation as soon as the last one's tick window is over.
+  cronLoop = (async () => {
+    while (!cronAbort.signal.aborted) {
+      const fired = Date.now();
+      try {
+        await (await fireCron(worker, cronAbort.signal)).text();
+      } catch (error) {
+        if (!cronAbort.signal.aborted) say(`cron trigger failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const wait = fired + CRON_WINDOW_MS - Date.now();
+      if (wait > 0 && !cronAbort.signal.aborted) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, wait);
+          cronAbort.signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+        });
+      }
+    }
+  })();
+
+  // Baseline: the first successful cycle of each feed is stored, never sent.
+  const baselineDeadline = Date.now() + preset.baselineTimeoutMs;
+  for (;;) {
+    const feeds = (await (await fetch(`${worker}/__bench/feeds`)).json()) as { source: string; baseline_at: number | null; last_error: string | null }[];
+    if (feeds.length >= FEEDS.length && feeds.every((f) => f.baseline_at !== null)) break;
+    if (Date.now() > baselineDeadline) throw new Error(`feeds took no baseline in ${preset.baselineTimeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
+    await sleep(250);
+  }
+  say("both feeds took their baseline; publishing");
+
+  const d1Before = await d1Tally();
+  const olxFirst = olx.listings.length;
+  const otodomFirst = otodom.listings.length;
+  const publishFrom = Date.now();
+  const publishUntil = publishFrom + preset.publishMs;
+  const perSite = Math.round((preset.perMinutePerSite * preset.publishMs) / 60_000);
+  const schedule = [
+    ...publicationTimes(perSite, publishFrom, preset.publishMs, prng(seed * 7919 + 1)).map((at) => ({ at, site: olx as { publish(n: number, now: number): number[] } })),
+    ...publicationTimes(perSite, publishFrom, preset.publishMs, prng(seed * 7919 + 2)).map((at) => ({ at, site: otodom as { publish(n: number, now: number): number[] } })),
+  ].sort((a, b) => a.at - b.at);
+  let nextReport = publishFrom + 5_000;
+  for (const item of schedule) {
+    await sleep(item.at - Date.now());
+    item.site.publish(1, Date.now());
+    if (Date.now() >= nextReport) {
+      nextReport += 5_000;
+      if (dev.exitCode !== null) throw new Error("wrangler dev exited during the run");
+      say(`published ${olx.listings.length - olxFirst + otodom.listings.length - otodomFirst}, telegram accepted ${telegram.messages.length}`);
+    }
+  }
+  await sleep(publishUntil - Date.now());
+
+  const published: Published[] = [
+    ...olx.listings.slice(olxFirst).map(publishedOlx),
+    ...otodom.listings.slice(otodomFirst).map(publishedOtodom),
+  ];
+  const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(publishedOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
+  const expected = expectedPairs(world, published);
+  say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
+
+  // Drain: every expected message arrived and nothing more for quietMs, or the deadline.
+  const drainFrom = Date.now();
+  const drainDeadline = drainFrom + preset.drainTimeoutMs;
+  const byUrl = indexByUrl(published, baseline);
+  for (;;) {
+    const now = Date.now();
+    const got = deliveredPairs(telegram.messages, byUrl);
+    const complete = [...expected].every((p) => got.has(p));
+    const lastAt = telegram.messages.at(-1)?.at ?? 0;
+    if (complete && now - Math.max(lastAt, drainFrom) >= preset.quietMs) break;
+    if (now > drainDeadline) {
+      say(`drain deadline reached with ${[...expected].filter((p) => !got.has(p)).length} expected notifications missing`);
+      break;
+    }
+    await sleep(250);
+  }
+  const drainedAt = Date.now();
+  const d1After = await d1Tally();
+  say("drained; stopping wrangler dev and reading D1");
+  cronAbort.abort();
+  await stopWorker();
+
+  const rows = readD1();
+  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, publishFrom, drainFrom, drainedAt });
+  writeResults(result.result, result.dists, result.points, result.samples);
+  return result.result.ok ? 0 : 1;
+}
+
+/**
+ * When a site publishes during the window: `count` times drawn uniformly (a
+ * Poisson process given its count), sorted. A fixed period would lock in phase
+ * with the feed interval and show a few detection delays instead of their spread.
+ */
+function publicationTimes(count: number, from: number, durationMs: number, random: () => number): number[] {
+  return Array.from({ length: count }, () => from + Math.floor(random() * durationMs)).sort((a, b) => a - b);
+}
+
+// ------------------------------------------------------------ measurements
+
+type Tally = Record<string, { statements: number; roundTrips: number }>;
+
+async function d1Tally(): Promise<Tally | null> {
+  try {
+    return (await (await fetch(`${worker}/__bench/d1`)).json()) as Tally;
+  } catch {
+    return null;
+  }
+}
+
+interface ListingRow {
+  source: string;
+  external_id: string;
+  published_at: number | null;
+  first_seen_at: number;
+  enqueued_at: number | null;
+  filtered_at: number | null;
+  notify: number;
+}
+interface NotificationRow {
+  source: string;
+  external_id: string;
+  chat_id: number;
+  matched_at: number;
+  handed_at: number | null;
+  sent_at: number | null;
+  status: string;
+  digest: number;
+}
+
+/** Local D1 as wrangler reads it, after wrangler dev stopped (one consistent snapshot). */
+function readD1(): { listings: ListingRow[]; notifications: NotificationRow[] } {
+  const out = wranglerSync(
+    [
+      "d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
+      "SELECT source, external_id, published_at, first_seen_at, enqueued_at, filtered_at, notify FROM listings; " +
+        "SELECT l.source, l.external_id, u.chat_id, n.matched_at, n.handed_at, n.sent_at, n.status, n.digest " +
+        "FROM notifications n JOIN users u ON u.id = n.user_id JOIN listings l ON l.id = n.listing_id",
+    ],
+    { quiet: true },
+  );
+  const results = JSON.parse(out.slice(out.indexOf("["))) as { results: unknown[] }[];
+  return {
+    listings: (results[0]?.results ?? []) as ListingRow[],
+    notifications: (results[1]?.results ?? []) as NotificationRow[],
+  };
+}
+
+/** `<source>:<url id>` of every listing the fakes published (new and baseline) → that listing. */
+function indexByUrl(published: readonly Published[], baseline: readonly Published[]): Map<string, Published & { isBaseline: boolean }> {
+  const map = new Map<string, Published & { isBaseline: boolean }>();
+  for (const l of baseline) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: true });
+  for (const l of published) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: false });
+  return map;
+}
+
+/** The listing URLs a message carries: its buttons, and the links of its text (digests). */
+function urlsOf(m: FakeTelegramMessage): string[] {
+  const urls: string[] = [];
+  const markup = m.reply_markup as { inline_keyboard?: { url?: string }[][] } | null;
+  for (const row of markup?.inline_keyboard ?? []) for (const b of row) if (b.url) urls.push(b.url);
+  for (const match of (m.text ?? m.caption ?? "").matchAll(/href="([^"]+)"/g)) urls.push((match[1] as string).replace(/&amp;/g, "&"));
+  return urls;
+}
+
+function sourceOfUrl(url: string): "olx" | "otodom" | null {
+  try {
+    const host = new URL(url).hostname;
+    if (host === "olx.pl" || host.endsWith(".olx.pl")) return "olx";
+    if (host === "otodom.pl" || host.endsWith(".otodom.pl")) return "otodom";
+  } catch {
+    // not a URL
+  }
+  return null;
+}
+
+interface Delivery {
+  chatId: number;
+  listing: Published & { isBaseline: boolean };
+  at: number;
+  digest: boolean;
+}
+
+/** (chat, listing) → every time it was delivered, from the user chats' messages; a message's URLs count once each. */
+function deliveredPairs(messages: readonly FakeTelegramMessage[], byUrl: Map<string, Published & { isBaseline: boolean }>): Map<string, Delivery[]> {
+  const out = new Map<string, Delivery[]>();
+  for (const m of messages) {
+    if (m.chat_id === ADMIN_CHAT_ID) continue;
+    const keys = new Set<string>();
+    for (const url of urlsOf(m)) {
+      const source = sourceOfUrl(url);
+      const id = urlIdOf(url);
+      if (source && id) keys.add(`${source}:${id}`);
+    }
+    for (const key of keys) {
+      const listing = byUrl.get(key);
+      if (!listing) continue;
+      const pair = pairKey(m.chat_id, listing.key);
+      const list = out.get(pair) ?? [];
+      list.push({ chatId: m.chat_id, listing, at: m.at, digest: m.method === "sendMessage" && urlsOf(m).length > 1 });
+      out.set(pair, list);
+    }
+  }
+  return out;
+}
+
+function analyse(input: {
+  published: Published[];
+  baseline: Published[];
+  expected: Set<string>;
+  telegram: ReturnType<typeof createFakeTelegram>;
+  rows: { listings: ListingRow[]; notifications: NotificationRow[] };
+  d1Before: Tally | null;
+  d1After: Tally | null;
+  publishFrom: number;
+  drainFrom: number;
+  drainedAt: number;
+}) {
+  const { published, expected, telegram, rows } = input;
+  const byUrl = indexByUrl(published, input.baseline);
+  const got = deliveredPairs(telegram.messages, byUrl);
+  const listingRow = new Map(rows.listings.map((r) => [`${r.source}:${r.external_id}`, r]));
+  const notificationRow = new Map(rows.notifications.map((r) => [pairKey(r.chat_id, `${r.source}:${r.external_id}`), r]));
+
+  let delivered = 0;
+  let duplicates = 0;
+  let unexpected = 0;
+  const e2e: number[] = [];
+  const fromPublished: number[] = [];
+  const stages: Record<Stage, number[]> = { detect: [], enqueue: [], filter: [], handoff: [], send: [] };
+  const points: Point[] = [];
+  const samples: string[] = ["chat_id,source,external_id,published_at,first_seen_at,enqueued_at,matched_at,handed_at,accepted_at,copies"];
+  for (const [pair, deliveries] of got) {
+    duplicates += deliveries.length - 1;
+    if (!expected.has(pair)) {
+      unexpected++;
+      continue;
+    }
+    delivered++;
+    const first = deliveries[0] as Delivery;
+    const l = first.listing;
+    const row = listingRow.get(l.key);
+    const n = notificationRow.get(pair);
+    fromPublished.push(first.at - l.publishedAt);
+    points.push({ t: first.at - input.publishFrom, ms: first.at - l.publishedAt, series: l.source });
+    samples.push(
+      [first.chatId, l.source, l.externalId, l.publishedAt, row?.first_seen_at, row?.enqueued_at, n?.matched_at, n?.handed_at, first.at, deliveries.length]
+        .map((v) => v ?? "")
+        .join(","),
+    );
+    if (!row) continue;
+    e2e.push(first.at - row.first_seen_at);
+    stages.detect.push(row.first_seen_at - l.publishedAt);
+    if (row.enqueued_at !== null) stages.enqueue.push(row.enqueued_at - row.first_seen_at);
+    if (n && row.enqueued_at !== null) stages.filter.push(n.matched_at - row.enqueued_at);
+    if (n && n.handed_at !== null) {
+      stages.handoff.push(n.handed_at - n.matched_at);
+      stages.send.push(first.at - n.handed_at);
+    }
+  }
+  const lost = [...expected].filter((p) => !got.has(p)).length;
+
+  const userMessages = telegram.messages.filter((m) => m.chat_id !== ADMIN_CHAT_ID);
+  const calls = telegram.calls.filter((c) => c.chat_id !== ADMIN_CHAT_ID || c.ok);
+  const http429 = telegram.calls.filter((c) => c.error_code === 429).length;
+  const otherErrors = calls.filter((c) => !c.ok && c.error_code !== 429).length;
+  const adminAlerts = telegram.messages.filter((m) => m.chat_id === ADMIN_CHAT_ID).length;
+  const digests = userMessages.filter((m) => urlsOf(m).length > 1).length;
+  const times = userMessages.map((m) => m.at);
+  const busiest5 = busiestWindow(times, 5_000);
+  const busiest1 = busiestWindow(times, 1_000);
+
+  let d1PerListing: number | null = null;
+  let d1RoundTripsPerListing: number | null = null;
+  let d1ByStage: Record<string, number> | null = null;
+  const { d1Before: before, d1After: after } = input;
+  // Counted only when the tally saw the Notifiers too (same isolate as the handlers), else it would undercount.
+  if (before && after && published.length > 0 && (userMessages.length === 0 || (after.notifier?.statements ?? 0) > 0)) {
+    d1ByStage = {};
+    let statements = 0;
+    let roundTrips = 0;
+    for (const [stage, a] of Object.entries(after)) {
+      const b = before[stage] ?? { statements: 0, roundTrips: 0 };
+      d1ByStage[stage] = a.statements - b.statements;
+      statements += a.statements - b.statements;
+      roundTrips += a.roundTrips - b.roundTrips;
+    }
+    d1PerListing = Math.round((statements / published.length) * 10) / 10;
+    d1RoundTripsPerListing = Math.round((roundTrips / published.length) * 10) / 10;
+  }
+
+  const byStatus: Record<string, number> = {};
+  for (const n of rows.notifications) byStatus[n.status] = (byStatus[n.status] ?? 0) + 1;
+
+  const dists = {
+    e2e: distribution(e2e),
+    published: distribution(fromPublished),
+    stages: Object.fromEntries(STAGES.map(([s]) => [s, distribution(stages[s])])) as Record<Stage, Distribution>,
+  };
+  const failures: string[] = [];
+  if (lost) failures.push(`${lost} lost`);
+  if (duplicates) failures.push(`${duplicates} duplicated`);
+  if (unexpected) failures.push(`${unexpected} unexpected`);
+  if (http429) failures.push(`${http429} HTTP 429`);
+  if (expected.size === 0) failures.push("nothing was expected: the world matched no search");
+
+  const result: BenchResult = {
+    preset: preset.name,
+    seed,
+    users: world.users.length,
+    searches: world.searches.length,
+    feeds: FEEDS.length,
+    listings: published.length,
+    expected: expected.size,
+    delivered,
+    lost,
+    duplicates,
+    unexpected,
+    http_429: http429,
+    telegram_errors: otherErrors,
+    admin_alerts: adminAlerts,
+    messages: userMessages.length,
+    digest_messages: digests,
+    e2e_p50_ms: dists.e2e.p50,
+    e2e_p95_ms: dists.e2e.p95,
+    e2e_p99_ms: dists.e2e.p99,
+    published_e2e_p50_ms: dists.published.p50,
+    published_e2e_p95_ms: dists.published.p95,
+    published_e2e_p99_ms: dists.published.p99,
+    stage_p95_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p95])) as Record<Stage, number | null>,
+    stage_p50_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p50])) as Record<Stage, number | null>,
+    backlog_msgs_per_s: Math.round((busiest5.count / 5) * 10) / 10,
+    peak_msgs_in_1s: busiest1.count,
+    d1_queries_per_listing: d1PerListing,
+    d1_round_trips_per_listing: d1RoundTripsPerListing,
+    d1_statements_by_stage: d1ByStage,
+    d1_notifications_by_status: byStatus,
+    publish_s: Math.round((input.drainFrom - input.publishFrom) / 100) / 10,
+    drain_s: Math.round((input.drainedAt - input.drainFrom) / 100) / 10,
+    wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
+    feed_interval_s: preset.feedIntervalS,
+    ok: failures.length === 0,
+    failures,
+  };
+  return { result, dists, points, samples };
+}
+
+function machine() {
+  let wrangler = "?";
+  try {
+    wrangler = (JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    // not installed where expected
+  }
+  return {
+    cpus: availableParallelism(),
+    cpu_model: cpus()[0]?.model ?? "?",
+    memory_gib: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    wrangler,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1], points: Point[], samples: string[]): void {
+  mkdirSync(RESULTS, { recursive: true });
+  const at = new Date().toISOString();
+  const m = machine();
+  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}` };
+  const header =
+    `## GetMeOne benchmark, --${preset.name} (${at})\n\n` +
+    `Machine: ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB, Node ${m.node}, wrangler ${m.wrangler}, ${m.platform}.`;
+  writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header));
+  writeFileSync(
+    new URL("latest.svg", RESULTS),
+    scatterSvg(points, `GetMeOne --${preset.name}: published → Telegram accepted, per notification (${at.slice(0, 19)}Z)`, [
+      { label: "p50", ms: result.published_e2e_p50_ms },
+      { label: "p95", ms: result.published_e2e_p95_ms },
+    ]),
+  );
+  writeFileSync(new URL("latest-samples.csv", RESULTS), samples.join("\n") + "\n");
+  writeFileSync(new URL("latest.json", RESULTS), JSON.stringify(full, null, 2) + "\n");
+  console.log("\n" + textTable(result, dists) + "\n");
+  console.log(`wrote bench/results/latest.json, latest.md, latest.svg, latest-samples.csv (one row per delivered notification; chat ids from ${FIRST_TELEGRAM_ID})`);
+  console.log(JSON.stringify(full));
+}
