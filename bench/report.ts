@@ -93,6 +93,8 @@ export interface BenchResult {
   d1_statements_by_stage: Record<string, number> | null;
   /** Notifications rows in D1 by status at the end. */
   d1_notifications_by_status: Record<string, number>;
+  /** Search pages the fakes served from publication start to drained (the cron's fetches). */
+  feed_fetches: number;
   publish_s: number;
   drain_s: number;
   wall_s: number;
@@ -134,6 +136,7 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
       r.d1_queries_per_listing === null ? "not measured" : `${r.d1_queries_per_listing} / ${r.d1_round_trips_per_listing}`,
     ],
     ["D1 statements by stage", r.d1_statements_by_stage ? Object.entries(r.d1_statements_by_stage).map(([k, v]) => `${k} ${v}`).join(", ") : "—"],
+    ["feed page fetches (publication + drain)", fmt(r.feed_fetches)],
     ["notifications in D1 by status", Object.entries(r.d1_notifications_by_status).map(([k, v]) => `${k} ${v}`).join(", ") || "—"],
     ["publish / drain / whole run", `${r.publish_s} s / ${r.drain_s} s / ${r.wall_s} s (FEED_INTERVAL_S=${r.feed_interval_s})`],
     ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],

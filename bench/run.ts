@@ -28,7 +28,7 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
+import { createFakeTelegram, type FakeTelegramMessage, telegramFailures } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { PRESETS, type Preset } from "./presets.ts";
@@ -68,6 +68,8 @@ const { values: flags } = parseArgs({
     small: { type: "boolean" },
     seed: { type: "string", default: "1" },
     "keep-state": { type: "boolean" },
+    /** Self-check: the fake Telegram answers one send with 429 mid-run, so the run must exit 1. */
+    "inject-429": { type: "boolean" },
   },
   strict: true,
 });
@@ -231,7 +233,12 @@ async function run(): Promise<number> {
   // Baseline: the first successful cycle of each feed is stored, never sent.
   const baselineDeadline = Date.now() + preset.baselineTimeoutMs;
   for (;;) {
-    const feeds = (await (await fetch(`${worker}/__bench/feeds`)).json()) as { source: string; baseline_at: number | null; last_error: string | null }[];
+    let feeds: { source: string; baseline_at: number | null; last_error: string | null }[] = [];
+    try {
+      feeds = (await (await fetch(`${worker}/__bench/feeds`, { signal: AbortSignal.timeout(5_000) })).json()) as typeof feeds;
+    } catch {
+      // the Worker is busy starting its first cron invocation: ask again
+    }
     if (feeds.length >= FEEDS.length && feeds.every((f) => f.baseline_at !== null)) break;
     if (Date.now() > baselineDeadline) throw new Error(`feeds took no baseline in ${preset.baselineTimeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
     await sleep(250);
@@ -239,6 +246,7 @@ async function run(): Promise<number> {
   say("both feeds took their baseline; publishing");
 
   const d1Before = await d1Tally();
+  const fetchesBefore = olx.requests + otodom.requests;
   const olxFirst = olx.listings.length;
   const otodomFirst = otodom.listings.length;
   const publishFrom = Date.now();
@@ -249,6 +257,7 @@ async function run(): Promise<number> {
     ...publicationTimes(perSite, publishFrom, preset.publishMs, prng(seed * 7919 + 2)).map((at) => ({ at, site: otodom as { publish(n: number, now: number): number[] } })),
   ].sort((a, b) => a.at - b.at);
   let nextReport = publishFrom + 5_000;
+  if (flags["inject-429"]) setTimeout(() => telegram.failNext(1, telegramFailures.tooManyRequests(1)), preset.publishMs / 2).unref();
   for (const item of schedule) {
     await sleep(item.at - Date.now());
     item.site.publish(1, Date.now());
@@ -286,12 +295,13 @@ async function run(): Promise<number> {
   }
   const drainedAt = Date.now();
   const d1After = await d1Tally();
+  const feedFetches = olx.requests + otodom.requests - fetchesBefore;
   say("drained; stopping wrangler dev and reading D1");
   cronAbort.abort();
   await stopWorker();
 
   const rows = readD1();
-  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, publishFrom, drainFrom, drainedAt });
+  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, feedFetches, publishFrom, drainFrom, drainedAt });
   writeResults(result.result, result.dists, result.points, result.samples);
   return result.result.ok ? 0 : 1;
 }
@@ -421,6 +431,7 @@ function analyse(input: {
   rows: { listings: ListingRow[]; notifications: NotificationRow[] };
   d1Before: Tally | null;
   d1After: Tally | null;
+  feedFetches: number;
   publishFrom: number;
   drainFrom: number;
   drainedAt: number;
@@ -467,7 +478,16 @@ function analyse(input: {
       stages.send.push(first.at - n.handed_at);
     }
   }
-  const lost = [...expected].filter((p) => !got.has(p)).length;
+  const lostPairs = [...expected].filter((p) => !got.has(p));
+  const lost = lostPairs.length;
+  // Where the first few lost ones stopped: what D1 knows of them.
+  const lostDetail = lostPairs.slice(0, 10).map((pair) => {
+    const [chat = "", key = ""] = pair.split("|");
+    const row = listingRow.get(key);
+    const n = notificationRow.get(pair);
+    const where = !row ? "never stored" : row.notify === 0 ? "stored as baseline/duplicate" : !n ? "stored, no match recorded" : `notification ${n.status}`;
+    return `chat ${chat} ${key}: ${where}`;
+  });
 
   const userMessages = telegram.messages.filter((m) => m.chat_id !== ADMIN_CHAT_ID);
   const calls = telegram.calls.filter((c) => c.chat_id !== ADMIN_CHAT_ID || c.ok);
@@ -507,7 +527,7 @@ function analyse(input: {
     stages: Object.fromEntries(STAGES.map(([s]) => [s, distribution(stages[s])])) as Record<Stage, Distribution>,
   };
   const failures: string[] = [];
-  if (lost) failures.push(`${lost} lost`);
+  if (lost) failures.push(`${lost} lost (${lostDetail.join("; ")}${lost > lostDetail.length ? "; …" : ""})`);
   if (duplicates) failures.push(`${duplicates} duplicated`);
   if (unexpected) failures.push(`${unexpected} unexpected`);
   if (http429) failures.push(`${http429} HTTP 429`);
@@ -544,6 +564,7 @@ function analyse(input: {
     d1_round_trips_per_listing: d1RoundTripsPerListing,
     d1_statements_by_stage: d1ByStage,
     d1_notifications_by_status: byStatus,
+    feed_fetches: input.feedFetches,
     publish_s: Math.round((input.drainFrom - input.publishFrom) / 100) / 10,
     drain_s: Math.round((input.drainedAt - input.drainFrom) / 100) / 10,
     wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
@@ -575,7 +596,7 @@ function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1
   mkdirSync(RESULTS, { recursive: true });
   const at = new Date().toISOString();
   const m = machine();
-  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}` };
+  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}${flags["inject-429"] ? " --inject-429" : ""}` };
   const header =
     `## GetMeOne benchmark, --${preset.name} (${at})\n\n` +
     `Machine: ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB, Node ${m.node}, wrangler ${m.wrangler}, ${m.platform}.`;
