@@ -95,6 +95,8 @@ export interface BenchResult {
   d1_notifications_by_status: Record<string, number>;
   /** Search pages the fakes served from publication start to drained (the cron's fetches). */
   feed_fetches: number;
+  /** Median time between two page requests a fake site got: the feed interval actually achieved. */
+  feed_fetch_gap_p50_ms: Record<string, number | null>;
   publish_s: number;
   drain_s: number;
   wall_s: number;
@@ -136,7 +138,10 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
       r.d1_queries_per_listing === null ? "not measured" : `${r.d1_queries_per_listing} / ${r.d1_round_trips_per_listing}`,
     ],
     ["D1 statements by stage", r.d1_statements_by_stage ? Object.entries(r.d1_statements_by_stage).map(([k, v]) => `${k} ${v}`).join(", ") : "—"],
-    ["feed page fetches (publication + drain)", fmt(r.feed_fetches)],
+    [
+      "feed page fetches (publication + drain), median gap",
+      `${fmt(r.feed_fetches)}, ${Object.entries(r.feed_fetch_gap_p50_ms).map(([k, v]) => `${k} ${fmt(v)} ms`).join(", ")}`,
+    ],
     ["notifications in D1 by status", Object.entries(r.d1_notifications_by_status).map(([k, v]) => `${k} ${v}`).join(", ") || "—"],
     ["publish / drain / whole run", `${r.publish_s} s / ${r.drain_s} s / ${r.wall_s} s (FEED_INTERVAL_S=${r.feed_interval_s})`],
     ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],

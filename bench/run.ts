@@ -101,6 +101,8 @@ const servers: Server[] = [];
 let dev: ChildProcess | null = null;
 let devLog: number | null = null;
 const cronAbort = new AbortController();
+/** When each fake site was asked for a page: the feed cycles as the sites see them. */
+const fetchTimes: Record<"olx" | "otodom", number[]> = { olx: [], otodom: [] };
 let cronLoop: Promise<void> = Promise.resolve();
 
 /** Stops wrangler dev and its workerd (their own process group), waiting at most 10 s. */
@@ -187,7 +189,15 @@ async function run(): Promise<number> {
   // The fakes. Nothing is published steadily until both feeds took their baseline.
   const { olx, otodom } = createFakeSites({ initial: preset.initialPerSite, now: Date.now() });
   const telegram = createFakeTelegram({});
-  servers.push(await serve(olx.handle, ports.olx), await serve(otodom.handle, ports.otodom), await serve(telegram.handle, ports.telegram));
+  const counted = (site: "olx" | "otodom", handle: (r: Request) => Promise<Response>) => (request: Request) => {
+    fetchTimes[site].push(Date.now());
+    return handle(request);
+  };
+  servers.push(
+    await serve(counted("olx", olx.handle), ports.olx),
+    await serve(counted("otodom", otodom.handle), ports.otodom),
+    await serve(telegram.handle, ports.telegram),
+  );
 
   devLog = openSync(join(state, "wrangler.log"), "a");
   dev = startWorker({
@@ -565,6 +575,12 @@ function analyse(input: {
     d1_statements_by_stage: d1ByStage,
     d1_notifications_by_status: byStatus,
     feed_fetches: input.feedFetches,
+    feed_fetch_gap_p50_ms: Object.fromEntries(
+      (["olx", "otodom"] as const).map((site) => {
+        const t = fetchTimes[site].filter((x) => x >= input.publishFrom && x <= input.drainedAt);
+        return [site, distribution(t.slice(1).map((x, i) => x - (t[i] as number))).p50];
+      }),
+    ),
     publish_s: Math.round((input.drainFrom - input.publishFrom) / 100) / 10,
     drain_s: Math.round((input.drainedAt - input.drainFrom) / 100) / 10,
     wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
