@@ -128,8 +128,14 @@ async function teardown(): Promise<void> {
   cronAbort.abort();
   await stopWorker();
   await Promise.race([cronLoop, sleep(2_000)]);
-  for (const s of servers) s.closeAllConnections?.(), s.close();
-  if (devLog !== null) closeSync(devLog), (devLog = null);
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  if (devLog !== null) {
+    closeSync(devLog);
+    devLog = null;
+  }
 }
 
 let interrupted = false;
