@@ -33,16 +33,21 @@ export interface FakeSitesOptions {
  * until the caller says so (`steady`).
  */
 export function createFakeSites(options: FakeSitesOptions): { olx: FakeOlx; otodom: FakeOtodom } {
+  // Ids move on with the clock (100 a second), so a run against a local D1 kept
+  // from an earlier run publishes ids that D1 has never stored: new is new.
+  const idOffset = Math.floor(options.now / 1000) % 5_000_000 * 100;
   const olx = createFakeOlx({
     offers: [fixture("olx/api-offer-mieszkania-wroclaw-2023.json")],
     envelope: fixture("olx/api-offers-samochody-uz-tashkent-2026.json"),
     initial: options.initial,
     now: options.now,
+    firstId: 1_000_000_000 + idOffset,
   });
   const otodom = createFakeOtodom({
     nextData: fixture("otodom/search-sell-flat-krakow-2026.json"),
     initial: options.initial,
     now: options.now,
+    firstId: 100_000_000 + idOffset,
   });
   return { olx, otodom };
 }
