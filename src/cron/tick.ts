@@ -55,7 +55,10 @@ async function syncFeeds(deps: FeedRunDeps, now: number): Promise<FeedRow[]> {
     }
   }
   for (const [key, have] of byKey) {
-    if (have.active && !demand.has(key)) changes.push({ ...have, active: false, subscribers: 0 });
+    if (have.active && !demand.has(key)) {
+      const { source, deal, property, cityId, intervalS } = have;
+      changes.push({ source, deal, property, cityId, intervalS, active: false, subscribers: 0 });
+    }
   }
   if (changes.length === 0) return feeds.filter((f) => f.active);
 

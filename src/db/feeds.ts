@@ -91,15 +91,8 @@ export async function loadFeedsAndDemand(db: Db) {
   return { demand, feeds: rows };
 }
 
-export interface FeedChange {
-  source: Source;
-  deal: Deal;
-  property: Property;
-  cityId: number;
-  active: boolean;
-  subscribers: number;
-  intervalS: number;
-}
+/** What the cron may change of a feed: whether it is needed, by how many searches, how often. */
+export type FeedChange = Pick<FeedRow, "source" | "deal" | "property" | "cityId" | "active" | "subscribers" | "intervalS">;
 
 /** Writes only the feeds whose demand changed (one round trip, one transaction). */
 export async function applyFeedChanges(db: Db, changes: readonly FeedChange[]): Promise<void> {
