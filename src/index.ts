@@ -2,14 +2,13 @@
 import { handleScheduled } from "./cron/scheduled.ts";
 import { handleDeadLetters, handleNewListings } from "./filter/queue-handler.ts";
 import { sendAdminText } from "./telegram/admin-alert.ts";
+import { app } from "./web/app.ts";
 
 export { Notifier } from "./durable/notifier.ts";
 export { SendBudget } from "./durable/send-budget.ts";
 
 export default {
-  async fetch() {
-    return new Response("GetMeOne");
-  },
+  fetch: app.fetch,
 
   async scheduled(_controller, env, _ctx) {
     await handleScheduled(env, { alert: (text) => sendAdminText(env, text) });

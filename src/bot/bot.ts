@@ -1,0 +1,58 @@
+import { Bot, type Context } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { useDb } from "../db/client.ts";
+import { start } from "./start.ts";
+import { membership } from "./membership.ts";
+import { fallback } from "./fallback.ts";
+
+/** What every handler gets: the grammY context plus the Worker's env. */
+export type BotContext = Context & { env: Env; db: ReturnType<typeof useDb> };
+
+/**
+ * Who the bot is, without calling getMe: a webhook must not depend on a Bot
+ * API round trip (which would also run before the secret check). The id is
+ * the token's prefix; the rest only matters to grammY's command matching.
+ */
+function botInfo(token: string): UserFromGetMe {
+  const id = Number(token.split(":")[0]) || 0;
+  return {
+    id,
+    is_bot: true,
+    first_name: "GetMeOne",
+    username: "GetMeOneBot",
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
+
+/**
+ * The bot for one webhook call: commands from private chats only, one
+ * Composer per feature. Groups and channels are acknowledged and ignored.
+ */
+export function createBot(env: Env): Bot<BotContext> {
+  const bot = new Bot<BotContext>(env.TELEGRAM_BOT_TOKEN, {
+    botInfo: botInfo(env.TELEGRAM_BOT_TOKEN),
+    client: {
+      apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
+      // Looked up per call, so a test's stub of fetch is seen.
+      fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+    },
+  });
+  bot.use((ctx, next) => {
+    ctx.env = env;
+    ctx.db = useDb(env.DB);
+    return next();
+  });
+  bot.use(membership);
+  const dm = bot.chatType("private");
+  dm.use(start);
+  dm.use(fallback);
+  return bot;
+}

@@ -1,0 +1,46 @@
+import type { Language } from "../telegram/texts.ts";
+
+/** The bot's own words, per language. Polish is the default. */
+export interface BotTexts {
+  welcome: string;
+  help: string;
+}
+
+const pl: BotTexts = {
+  welcome: [
+    "👋 <b>GetMeOne</b> pilnuje OLX i Otodom za Ciebie.",
+    "Gdy pojawi się ogłoszenie pasujące do Twojego wyszukiwania, od razu dostaniesz je tutaj.",
+    "Dodaj wyszukiwanie: wklej link do wyników z olx.pl lub otodom.pl albo użyj /new.",
+  ].join("\n"),
+  help: [
+    "Co umiem:",
+    "• wklej link do wyników wyszukiwania z olx.pl lub otodom.pl",
+    "/new: nowe wyszukiwanie krok po kroku",
+    "/list: Twoje wyszukiwania · /pause, /resume: powiadomienia",
+    "/lang: język · /help: ta pomoc",
+  ].join("\n"),
+};
+
+const en: BotTexts = {
+  welcome: [
+    "👋 <b>GetMeOne</b> watches OLX and Otodom for you.",
+    "When a listing matching your search appears, you get it here right away.",
+    "Add a search: paste a link to search results on olx.pl or otodom.pl, or use /new.",
+  ].join("\n"),
+  help: [
+    "What I can do:",
+    "• paste a link to search results on olx.pl or otodom.pl",
+    "/new: a new search step by step",
+    "/list: your searches · /pause, /resume: notifications",
+    "/lang: language · /help: this help",
+  ].join("\n"),
+};
+
+export function botTexts(language: Language): BotTexts {
+  return language === "en" ? en : pl;
+}
+
+/** Telegram's language_code to ours: Polish for "pl", English for everything else. */
+export function languageOf(code: string | undefined): Language {
+  return code?.toLowerCase().startsWith("pl") ? "pl" : "en";
+}

@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { errorMessage, log } from "../lib/log.ts";
+import { webhook } from "./webhook.ts";
+
+/** The Worker's HTTP surface: one sub-app per concern. */
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get("/", (c) => c.text("GetMeOne"));
+app.route("/telegram/webhook", webhook);
+
+// One error exit: HTTP errors as they are, anything else a bare 500 (details only in logs).
+app.onError((error, c) => {
+  if (error instanceof HTTPException) return c.text(error.message, error.status);
+  log.error("http_unhandled", { path: new URL(c.req.url).pathname, error: errorMessage(error) });
+  return c.text("internal error", 500);
+});
