@@ -1,6 +1,7 @@
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { useDb } from "../db/client.ts";
+import { account } from "./account.ts";
 import { start } from "./start.ts";
 import { membership } from "./membership.ts";
 import { fallback } from "./fallback.ts";
@@ -53,6 +54,7 @@ export function createBot(env: Env): Bot<BotContext> {
   bot.use(membership);
   const dm = bot.chatType("private");
   dm.use(start);
+  dm.use(account);
   dm.use(fallback);
   return bot;
 }

@@ -4,6 +4,11 @@ import type { Language } from "../telegram/texts.ts";
 export interface BotTexts {
   welcome: string;
   help: string;
+  langSet: string;
+  langUsage: string;
+  paused: string;
+  resumed: string;
+  startFirst: string;
 }
 
 const pl: BotTexts = {
@@ -19,6 +24,11 @@ const pl: BotTexts = {
     "/list: Twoje wyszukiwania · /pause, /resume: powiadomienia",
     "/lang: język · /help: ta pomoc",
   ].join("\n"),
+  langSet: "Język: polski. (/lang en: English)",
+  langUsage: "Użyj /lang pl albo /lang en.",
+  paused: "⏸ Powiadomienia wstrzymane. /resume je wznowi; wyszukiwania zostają.",
+  resumed: "▶️ Powiadomienia wznowione.",
+  startFirst: "Najpierw /start.",
 };
 
 const en: BotTexts = {
@@ -34,6 +44,11 @@ const en: BotTexts = {
     "/list: your searches · /pause, /resume: notifications",
     "/lang: language · /help: this help",
   ].join("\n"),
+  langSet: "Language: English. (/lang pl: polski)",
+  langUsage: "Use /lang pl or /lang en.",
+  paused: "⏸ Notifications paused. /resume turns them back on; your searches stay.",
+  resumed: "▶️ Notifications resumed.",
+  startFirst: "Please /start first.",
 };
 
 export function botTexts(language: Language): BotTexts {

@@ -118,4 +118,27 @@ describe("POST /telegram/webhook", () => {
     await post(member("member", 6));
     expect((await userRow(alice.id))?.blocked_at).toBeNull();
   });
+
+  it("/pause and /resume switch notifications off and on; /lang changes the language", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const say = async (text: string, id: number) => {
+      clock.now += 1000;
+      expect((await post(command(text, alice, id))).status).toBe(200);
+      return telegram.messages.at(-1)?.text;
+    };
+    expect(await say("/pause", 1)).toBe("Najpierw /start.");
+    await say("/start", 2);
+    const version = async () => (await env.DB.prepare("SELECT value FROM settings WHERE key = 'search_version'").first<{ value: number }>())?.value;
+    const before = await version();
+    expect(await say("/pause", 3)).toContain("wstrzymane");
+    expect(await env.DB.prepare("SELECT paused FROM users WHERE telegram_id = ?").bind(alice.id).first()).toEqual({ paused: 1 });
+    expect(await version()).toBeGreaterThan(before ?? 0);
+    expect(await say("/resume", 4)).toContain("wznowione");
+    expect(await env.DB.prepare("SELECT paused FROM users WHERE telegram_id = ?").bind(alice.id).first()).toEqual({ paused: 0 });
+    expect(await say("/lang", 5)).toContain("English");
+    expect(await say("/help", 6)).toMatch(/^What I can do:/);
+    expect(await say("/lang klingon", 7)).toBe("Use /lang pl or /lang en.");
+    expect(await say("/lang pl", 8)).toContain("polski");
+  });
 });

@@ -1,0 +1,49 @@
+import { Composer } from "grammy";
+import { bumpSearchVersionStatement } from "../db/searches.ts";
+import type { Language } from "../telegram/texts.ts";
+import type { BotContext } from "./bot.ts";
+import { botTexts, languageOf } from "./texts.ts";
+
+/** /help, /lang, /pause, /resume: the user's own settings. */
+export const account = new Composer<BotContext>();
+
+async function languageFor(ctx: BotContext): Promise<Language> {
+  if (!ctx.from) return "pl";
+  const row = await ctx.env.DB.prepare(`SELECT language FROM users WHERE telegram_id = ?`).bind(ctx.from.id).first<{ language: Language }>();
+  return row?.language ?? languageOf(ctx.from.language_code);
+}
+
+account.command("help", async (ctx) => {
+  await ctx.reply(botTexts(await languageFor(ctx)).help);
+});
+
+/** /lang en|pl sets it; /lang alone switches to the other one. */
+account.command("lang", async (ctx) => {
+  if (!ctx.from) return;
+  const asked = ctx.match.trim().toLowerCase();
+  const current = await languageFor(ctx);
+  const next: Language | null = asked === "" ? (current === "pl" ? "en" : "pl") : asked === "pl" || asked === "en" ? asked : null;
+  if (next === null) {
+    await ctx.reply(botTexts(current).langUsage);
+    return;
+  }
+  const changed = await ctx.env.DB.prepare(`UPDATE users SET language = ? WHERE telegram_id = ?`).bind(next, ctx.from.id).run();
+  await ctx.reply(changed.meta.changes ? botTexts(next).langSet : botTexts(next).startFirst);
+});
+
+for (const [command, paused] of [
+  ["pause", true],
+  ["resume", false],
+] as const) {
+  account.command(command, async (ctx) => {
+    if (!ctx.from) return;
+    const d1 = ctx.env.DB;
+    const [changed] = await d1.batch([
+      d1.prepare(`UPDATE users SET paused = ? WHERE telegram_id = ?`).bind(paused ? 1 : 0, ctx.from.id),
+      // Filter caches drop (or take back) the user's searches on their next batch.
+      bumpSearchVersionStatement(d1),
+    ]);
+    const texts = botTexts(await languageFor(ctx));
+    await ctx.reply(!changed?.meta.changes ? texts.startFirst : paused ? texts.paused : texts.resumed);
+  });
+}
