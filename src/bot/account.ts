@@ -2,16 +2,12 @@ import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import type { Language } from "../telegram/texts.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts, languageOf } from "./texts.ts";
+import { botTexts, userLanguage } from "./texts.ts";
 
 /** /help, /lang, /pause, /resume: the user's own settings. */
 export const account = new Composer<BotContext>();
 
-async function languageFor(ctx: BotContext): Promise<Language> {
-  if (!ctx.from) return "pl";
-  const row = await ctx.env.DB.prepare(`SELECT language FROM users WHERE telegram_id = ?`).bind(ctx.from.id).first<{ language: Language }>();
-  return row?.language ?? languageOf(ctx.from.language_code);
-}
+const languageFor = (ctx: BotContext) => userLanguage(ctx.env.DB, ctx.from);
 
 account.command("help", async (ctx) => {
   await ctx.reply(botTexts(await languageFor(ctx)).help);

@@ -1,13 +1,12 @@
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { useDb } from "../db/client.ts";
 import { account } from "./account.ts";
 import { start } from "./start.ts";
 import { membership } from "./membership.ts";
 import { fallback } from "./fallback.ts";
 
 /** What every handler gets: the grammY context plus the Worker's env. */
-export type BotContext = Context & { env: Env; db: ReturnType<typeof useDb> };
+export type BotContext = Context & { env: Env };
 
 /**
  * Who the bot is, without calling getMe: a webhook must not depend on a Bot
@@ -48,7 +47,6 @@ export function createBot(env: Env): Bot<BotContext> {
   });
   bot.use((ctx, next) => {
     ctx.env = env;
-    ctx.db = useDb(env.DB);
     return next();
   });
   bot.use(membership);

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts, languageOf } from "./texts.ts";
+import { botTexts, languageOf, userLanguage } from "./texts.ts";
 
 export const start = new Composer<BotContext>();
 
@@ -23,7 +23,7 @@ start.command("start", async (ctx) => {
       .bind(from.id, ctx.chat.id, language, Date.now()),
     bumpSearchVersionStatement(d1),
   ]);
-  const row = await d1.prepare(`SELECT language FROM users WHERE telegram_id = ?`).bind(from.id).first<{ language: "pl" | "en" }>();
-  const texts = botTexts(row?.language ?? language);
+  // A returning user keeps the language they chose with /lang.
+  const texts = botTexts(await userLanguage(d1, from));
   await ctx.reply(texts.welcome, { parse_mode: "HTML" });
 });

@@ -59,3 +59,13 @@ export function botTexts(language: Language): BotTexts {
 export function languageOf(code: string | undefined): Language {
   return code?.toLowerCase().startsWith("pl") ? "pl" : "en";
 }
+
+/**
+ * The language to answer a Telegram user in: theirs if they are registered,
+ * else guessed from their Telegram client.
+ */
+export async function userLanguage(d1: D1Database, from: { id: number; language_code?: string } | undefined): Promise<Language> {
+  if (!from) return "pl";
+  const row = await d1.prepare(`SELECT language FROM users WHERE telegram_id = ?`).bind(from.id).first<{ language: Language }>();
+  return row?.language ?? languageOf(from.language_code);
+}
