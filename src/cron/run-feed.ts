@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.ts";
+import { asD1Statement, type Db } from "../db/client.ts";
 import { type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
 import { type ListingInput, retireStatement, upsertListings } from "../db/listings.ts";
 import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
@@ -111,8 +111,9 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
   }
 
   const now = deps.clock();
-  await feedResultStatement(deps.db, feed, outcome, now);
-  if (outcome.kind === "ok") await retireStatement(deps.db.$client, feed.id, cycle, STALE_CYCLES, now).run();
+  const d1 = deps.db.$client;
+  const health = asD1Statement(d1, feedResultStatement(deps.db, feed, outcome, now));
+  await d1.batch(outcome.kind === "ok" ? [health, retireStatement(d1, feed.id, cycle, STALE_CYCLES, now)] : [health]);
 
   recordMetric(deps.metrics, {
     stage: "feed",
