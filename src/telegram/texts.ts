@@ -53,20 +53,30 @@ export function formatPrice(amount: number, currency: string | null, language: L
 }
 
 /**
+ * A length of time, coarsely: "45 s", "5 min", "3 godz." / "3 h", "2 dni" / "2 days".
+ *
+ * @example formatDuration(90_000, "pl") // "1 min"
+ */
+export function formatDuration(ms: number, language: Language): string {
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return language === "pl" ? `${hours} godz.` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return language === "pl" ? `${days} ${plPlural(days, "dzień", "dni", "dni")}` : `${days} ${days === 1 ? "day" : "days"}`;
+}
+
+/**
  * How long ago something happened, e.g. "5 min temu" / "5 min ago".
  *
  * @param ageMs milliseconds since the event (negative: clock skew, read as "just now")
  */
 export function formatAge(ageMs: number, language: Language): string {
-  const minutes = Math.floor(ageMs / 60_000);
-  if (minutes < 1) return language === "pl" ? "przed chwilą" : "just now";
-  if (minutes < 60) return language === "pl" ? `${minutes} min temu` : `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return language === "pl" ? `${hours} godz. temu` : `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  return language === "pl"
-    ? `${days} ${plPlural(days, "dzień", "dni", "dni")} temu`
-    : `${days} ${days === 1 ? "day" : "days"} ago`;
+  if (ageMs < 60_000) return language === "pl" ? "przed chwilą" : "just now";
+  const duration = formatDuration(ageMs, language);
+  return language === "pl" ? `${duration} temu` : `${duration} ago`;
 }
 
 /** Strings of the listing card and the digest. */
