@@ -182,7 +182,7 @@ export class Notifier extends DurableObject<Env> {
         return {
           digest: true,
           rows: digestRows.filter((r) => ids.has(r.notificationId)),
-          message: { method: "sendMessage", chatId: recipient.chatId, text: part.text, button: null, previewUrl: null },
+          message: { method: "sendMessage", chatId: recipient.chatId, text: part.text, buttons: [], previewUrl: null },
         };
       }
     }
@@ -194,9 +194,9 @@ export class Notifier extends DurableObject<Env> {
   #listingMessage(recipient: Recipient, row: OutboxRow, now: number, forceText = false): OutgoingMessage {
     const card = renderListing(row.delivery, recipient.language, now);
     if (card.photo && !row.photoRefused && !forceText) {
-      return { method: "sendPhoto", chatId: recipient.chatId, photo: card.photo, caption: card.caption, button: card.button };
+      return { method: "sendPhoto", chatId: recipient.chatId, photo: card.photo, caption: card.caption, buttons: card.buttons };
     }
-    return { method: "sendMessage", chatId: recipient.chatId, text: card.text, button: card.button, previewUrl: card.previewUrl };
+    return { method: "sendMessage", chatId: recipient.chatId, text: card.text, buttons: card.buttons, previewUrl: card.previewUrl };
   }
 
   #isMock(recipient: Recipient): boolean {

@@ -1,5 +1,5 @@
 import { Api } from "grammy";
-import type { UrlButton } from "./render.ts";
+import type { InlineButton } from "./render.ts";
 
 /** Seconds a Bot API call may take before it counts as a network error (grammY's default is 500). */
 const CALL_TIMEOUT_S = 15;
@@ -22,12 +22,12 @@ export function createTelegramApi(env: Pick<Env, "TELEGRAM_BOT_TOKEN" | "TELEGRA
 
 /** One message the notifier sends, independent of how (Bot API or mock record). */
 export type OutgoingMessage =
-  | { method: "sendPhoto"; chatId: number; photo: string; caption: string; button: UrlButton | null }
+  | { method: "sendPhoto"; chatId: number; photo: string; caption: string; buttons: InlineButton[] }
   | {
       method: "sendMessage";
       chatId: number;
       text: string;
-      button: UrlButton | null;
+      buttons: InlineButton[];
       /** The page the link preview shows; null: no preview. */
       previewUrl: string | null;
     };
@@ -37,8 +37,9 @@ export function messageText(message: OutgoingMessage): string {
   return message.method === "sendPhoto" ? message.caption : message.text;
 }
 
-function keyboard(button: UrlButton | null) {
-  return button ? { inline_keyboard: [[{ text: button.text, url: button.url }]] } : undefined;
+function keyboard(buttons: readonly InlineButton[]) {
+  if (!buttons.length) return undefined;
+  return { inline_keyboard: buttons.map((b) => ["url" in b ? { text: b.text, url: b.url } : { text: b.text, callback_data: b.callbackData }]) };
 }
 
 /**
@@ -52,13 +53,13 @@ export async function sendOutgoing(api: Api, message: OutgoingMessage): Promise<
     const sent = await api.sendPhoto(message.chatId, message.photo, {
       caption: message.caption,
       parse_mode: "HTML",
-      reply_markup: keyboard(message.button),
+      reply_markup: keyboard(message.buttons),
     });
     return sent.message_id;
   }
   const sent = await api.sendMessage(message.chatId, message.text, {
     parse_mode: "HTML",
-    reply_markup: keyboard(message.button),
+    reply_markup: keyboard(message.buttons),
     link_preview_options: message.previewUrl ? { url: message.previewUrl } : { is_disabled: true },
   });
   return sent.message_id;

@@ -1,4 +1,5 @@
 import type { Delivery, StoredListing } from "../durable/delivery.ts";
+import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
 import { type Language, formatAge, formatNumber, formatPrice, notifierTexts } from "./texts.ts";
 
@@ -10,11 +11,8 @@ export const MESSAGE_LIMIT = 4096;
 const PLACE_CAP = 80; // characters of district or city
 const SEARCH_NAME_CAP = 100; // characters
 
-/** An inline keyboard URL button. */
-export interface UrlButton {
-  text: string;
-  url: string;
-}
+/** An inline keyboard button: a link, or a callback the bot answers. */
+export type InlineButton = { text: string; url: string } | { text: string; callbackData: string };
 
 /** What one listing looks like on Telegram: a photo with a caption, or the text fallback. */
 export interface ListingCard {
@@ -24,8 +22,8 @@ export interface ListingCard {
   caption: string;
   /** HTML text for sendMessage (no photo, or Telegram refused it), at most MESSAGE_LIMIT characters. */
   text: string;
-  /** Opens the listing. */
-  button: UrlButton;
+  /** Opens the listing; mutes the search it matched, when known. One per row. */
+  buttons: InlineButton[];
   /** The link preview of the text fallback shows the listing page. */
   previewUrl: string;
 }
@@ -108,7 +106,10 @@ export function renderListing(delivery: Delivery, language: Language, now: numbe
     photo: l.photoUrl,
     caption: withTitle(CAPTION_LIMIT, (title) => `<b>${title}</b>`),
     text: withTitle(MESSAGE_LIMIT, (title) => `<b><a href="${href}">${title}</a></b>`),
-    button: { text: t.openButton, url: l.url },
+    buttons: [
+      { text: t.openButton, url: l.url },
+      ...(delivery.searchId !== null ? [{ text: t.muteButton, callbackData: muteSearch.data(delivery.searchId) }] : []),
+    ],
     previewUrl: l.url,
   };
 }

@@ -87,6 +87,7 @@ export interface NotifierTexts {
   searchLabel: string;
   priceUnknown: string;
   openButton: string;
+  muteButton: string;
   digestHeader: (n: number) => string;
 }
 
@@ -97,6 +98,7 @@ const PL: NotifierTexts = {
   searchLabel: "Wyszukiwanie",
   priceUnknown: "cena do uzgodnienia",
   openButton: "Otwórz ogłoszenie",
+  muteButton: "🔕 Wycisz to wyszukiwanie",
   digestHeader: (n) => `${n} ${plPlural(n, "nowe ogłoszenie", "nowe ogłoszenia", "nowych ogłoszeń")}`,
 };
 
@@ -107,6 +109,7 @@ const EN: NotifierTexts = {
   searchLabel: "Search",
   priceUnknown: "price on request",
   openButton: "Open listing",
+  muteButton: "🔕 Mute this search",
   digestHeader: (n) => `${n} new ${n === 1 ? "listing" : "listings"}`,
 };
 

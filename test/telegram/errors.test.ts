@@ -84,13 +84,13 @@ describe("createTelegramApi", () => {
     const clock = testClock();
     const api = createTelegramApi(env);
     const { telegram, requests } = installFakeTelegram(clock);
-    await sendOutgoing(api, { method: "sendMessage", chatId: 7, text: "<b>hi</b>", button: null, previewUrl: null });
+    await sendOutgoing(api, { method: "sendMessage", chatId: 7, text: "<b>hi</b>", buttons: [], previewUrl: null });
     await sendOutgoing(api, {
       method: "sendPhoto",
       chatId: 8,
       photo: "https://img.olx.pl/1.jpg",
       caption: "c",
-      button: { text: "Open", url: "https://www.olx.pl/d/1" },
+      buttons: [{ text: "Open", url: "https://www.olx.pl/d/1" }],
     });
     expect(requests.map((r) => new URL(r.url).pathname)).toEqual([
       `/bot${env.TELEGRAM_BOT_TOKEN}/sendMessage`,

@@ -35,7 +35,7 @@ describe("fake Telegram", () => {
     });
     expect(photo.photo[0]?.file_id).toBe("photo-2");
     expect(await api.setWebhook("https://example.com/telegram/webhook", { secret_token: "s" })).toBe(true);
-    expect(telegram.webhook).toEqual({ url: "https://example.com/telegram/webhook", secret_token: "s" });
+    expect(telegram.webhook).toMatchObject({ url: "https://example.com/telegram/webhook", secret_token: "s" });
     expect(await api.setMyCommands([{ command: "start", description: "Start" }])).toBe(true);
     expect(await api.getMyCommands()).toEqual([{ command: "start", description: "Start" }]);
     expect(await api.answerCallbackQuery("q1")).toBe(true);

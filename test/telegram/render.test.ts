@@ -105,7 +105,11 @@ describe("listing card", () => {
     expect(card.text.split("\n")[0]).toBe(
       `<b><a href="https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&amp;b=2">Mieszkanie 1</a></b>`,
     );
-    expect(card.button).toEqual({ text: "Open listing", url: "https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&b=2" });
+    expect(card.buttons).toEqual([
+      { text: "Open listing", url: "https://www.otodom.pl/pl/oferta/mieszkanie-ID1?a=1&b=2" },
+      // The bot answers it (src/bot/searches.ts): the search this listing matched is paused.
+      { text: "🔕 Mute this search", callbackData: "m:1" },
+    ]);
     expect(card.photo).toBeNull();
   });
 
