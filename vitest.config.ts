@@ -14,6 +14,8 @@ export default defineConfig({
           TELEGRAM_BOT_TOKEN: "123456:test-token",
           TELEGRAM_WEBHOOK_SECRET: "test-webhook-secret",
           ADMIN_CHAT_ID: "999",
+          // Tests send bursts on purpose; the rate-limit test sets its own.
+          BOT_RATE_LIMIT: "1000",
         },
       },
     })),

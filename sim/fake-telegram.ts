@@ -92,7 +92,13 @@ export interface FakeTelegram {
   /** Every call, in arrival order. */
   readonly calls: FakeTelegramCall[];
   /** The last setWebhook call's parameters, if any. */
-  readonly webhook: { url: string; secret_token: string | null } | null;
+  readonly webhook: { url: string; secret_token: string | null; allowed_updates: unknown; drop_pending_updates: unknown } | null;
+  /** setMyCommands calls' parameters, in order. */
+  readonly commandSets: { commands: unknown; language_code: string | null }[];
+  /** answerCallbackQuery calls: which query, and the toast text if any. */
+  readonly callbackAnswers: { callback_query_id: string; text: string | null }[];
+  /** editMessageText / editMessageReplyMarkup calls, in order. */
+  readonly edits: { method: string; chat_id: number | null; message_id: number; text: string | null; reply_markup: unknown }[];
   /** The next `count` calls (of `failure.methods`, default: any message-sending method) fail this way. */
   failNext: (count: number, failure: FakeTelegramFailure) => void;
   /** Refuse (or stop refusing) every photo. */
@@ -305,12 +311,15 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
 
   const messages: FakeTelegramMessage[] = [];
   const calls: FakeTelegramCall[] = [];
+  const commandSets: FakeTelegram["commandSets"][number][] = [];
+  const callbackAnswers: FakeTelegram["callbackAnswers"][number][] = [];
+  const edits: FakeTelegram["edits"][number][] = [];
   const scripted: FakeTelegramFailure[] = [];
   const lastToChat = new Map<number, number>();
   let recent: number[] = [];
   let refuseAllPhotos = options.refusePhotos ?? false;
   let nextMessageId = 1;
-  let webhook: { url: string; secret_token: string | null } | null = null;
+  let webhook: FakeTelegram["webhook"] = null;
   let commands: unknown = [];
 
   function takeScripted(method: string): FakeTelegramFailure | undefined {
@@ -370,13 +379,25 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       return reply({ ok: true, result: { url: webhook?.url ?? "", has_custom_certificate: false, pending_update_count: 0 } });
     }
     if (method === "getMyCommands") return reply({ ok: true, result: commands });
-    if (method === "setWebhook") webhook = { url: asString(params.url) ?? "", secret_token: asString(params.secret_token) };
+    if (method === "setWebhook") {
+      webhook = {
+        url: asString(params.url) ?? "",
+        secret_token: asString(params.secret_token),
+        allowed_updates: params.allowed_updates ?? null,
+        drop_pending_updates: params.drop_pending_updates ?? null,
+      };
+    }
     if (method === "deleteWebhook") webhook = null;
-    if (method === "setMyCommands") commands = params.commands ?? [];
+    if (method === "setMyCommands") {
+      commands = params.commands ?? [];
+      commandSets.push({ commands, language_code: asString(params.language_code) });
+    }
+    if (method === "answerCallbackQuery") callbackAnswers.push({ callback_query_id: asString(params.callback_query_id) ?? "", text: asString(params.text) });
     if (TRUE_METHODS.has(method)) return reply({ ok: true, result: true });
 
     const chatId = asChatId(params.chat_id);
     if (method === "editMessageText" || method === "editMessageCaption" || method === "editMessageReplyMarkup") {
+      edits.push({ method, chat_id: chatId, message_id: Number(params.message_id), text: asString(params.text), reply_markup: params.reply_markup ?? null });
       if (chatId === null) return reply({ ok: true, result: true }); // inline message
       return reply({ ok: true, result: { message_id: Number(params.message_id), date: Math.floor(at / 1000), chat: { id: chatId, type: "private" } } });
     }
@@ -442,6 +463,9 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
     handle,
     messages,
     calls,
+    commandSets,
+    callbackAnswers,
+    edits,
     get webhook() {
       return webhook;
     },
@@ -454,6 +478,9 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
     reset() {
       messages.length = 0;
       calls.length = 0;
+      commandSets.length = 0;
+      callbackAnswers.length = 0;
+      edits.length = 0;
       scripted.length = 0;
       lastToChat.clear();
       recent = [];

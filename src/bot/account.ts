@@ -2,22 +2,20 @@ import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import type { Language } from "../telegram/texts.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts, userLanguage } from "./texts.ts";
+import { botTexts } from "./texts.ts";
 
 /** /help, /lang, /pause, /resume: the user's own settings. */
 export const account = new Composer<BotContext>();
 
-const languageFor = (ctx: BotContext) => userLanguage(ctx.env.DB, ctx.from);
-
 account.command("help", async (ctx) => {
-  await ctx.reply(botTexts(await languageFor(ctx)).help);
+  await ctx.reply(ctx.texts.help);
 });
 
 /** /lang en|pl sets it; /lang alone switches to the other one. */
 account.command("lang", async (ctx) => {
   if (!ctx.from) return;
   const asked = ctx.match.trim().toLowerCase();
-  const current = await languageFor(ctx);
+  const current = ctx.language;
   const next: Language | null = asked === "" ? (current === "pl" ? "en" : "pl") : asked === "pl" || asked === "en" ? asked : null;
   if (next === null) {
     await ctx.reply(botTexts(current).langUsage);
@@ -39,7 +37,7 @@ for (const [command, paused] of [
       // Filter caches drop (or take back) the user's searches on their next batch.
       bumpSearchVersionStatement(d1),
     ]);
-    const texts = botTexts(await languageFor(ctx));
+    const texts = ctx.texts;
     await ctx.reply(!changed?.meta.changes ? texts.startFirst : paused ? texts.paused : texts.resumed);
   });
 }

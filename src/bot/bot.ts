@@ -3,10 +3,27 @@ import type { UserFromGetMe } from "grammy/types";
 import { account } from "./account.ts";
 import { start } from "./start.ts";
 import { membership } from "./membership.ts";
+import { answerOnError, unknownCallback } from "./callbacks.ts";
 import { fallback } from "./fallback.ts";
+import { pastedLink } from "./paste-link.ts";
+import { searches } from "./searches.ts";
+import { stats } from "./stats.ts";
+import { tooLong } from "./too-long.ts";
+import { wizard } from "./wizard/wizard.ts";
+import { type BotUser, session } from "./session.ts";
+import type { BotTexts } from "./texts.ts";
+import type { Language } from "../telegram/texts.ts";
 
-/** What every handler gets: the grammY context plus the Worker's env. */
-export type BotContext = Context & { env: Env };
+/** What every handler gets: the grammY context, the Worker's env, and (in private chats) who is talking (src/bot/session.ts). */
+export type BotContext = Context & {
+  env: Env;
+  /** null: not registered (/start) yet. */
+  user: BotUser | null;
+  language: Language;
+  texts: BotTexts;
+  /** This update's time, ms. */
+  now: number;
+};
 
 /**
  * Who the bot is, without calling getMe: a webhook must not depend on a Bot
@@ -51,8 +68,16 @@ export function createBot(env: Env): Bot<BotContext> {
   });
   bot.use(membership);
   const dm = bot.chatType("private");
+  dm.use(session);
+  dm.use(answerOnError);
+  dm.use(tooLong);
   dm.use(start);
   dm.use(account);
+  dm.use(searches);
+  dm.use(stats);
+  dm.use(pastedLink);
+  dm.use(wizard);
+  dm.use(unknownCallback);
   dm.use(fallback);
   return bot;
 }

@@ -1,7 +1,6 @@
 import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts, languageOf, userLanguage } from "./texts.ts";
 
 export const start = new Composer<BotContext>();
 
@@ -12,7 +11,8 @@ export const start = new Composer<BotContext>();
 start.command("start", async (ctx) => {
   const from = ctx.from;
   if (!from) return;
-  const language = languageOf(from.language_code);
+  // A returning user keeps the language they chose with /lang.
+  const language = ctx.language;
   const d1 = ctx.env.DB;
   await d1.batch([
     d1
@@ -20,10 +20,8 @@ start.command("start", async (ctx) => {
         `INSERT INTO users (telegram_id, chat_id, language, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, blocked_at = NULL`,
       )
-      .bind(from.id, ctx.chat.id, language, Date.now()),
+      .bind(from.id, ctx.chat.id, language, ctx.now),
     bumpSearchVersionStatement(d1),
   ]);
-  // A returning user keeps the language they chose with /lang.
-  const texts = botTexts(await userLanguage(d1, from));
-  await ctx.reply(texts.welcome, { parse_mode: "HTML" });
+  await ctx.reply(ctx.texts.welcome, { parse_mode: "HTML" });
 });

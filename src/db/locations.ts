@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Centroids } from "../filter/match.ts";
 import { fold } from "../lib/fold.ts";
 import type { Point } from "../lib/geo.ts";
@@ -41,14 +41,64 @@ export async function listCities(db: Db): Promise<City[]> {
  * "Łódź", "lodz", "ŁÓDŹ " all find Łódź. Compared in the isolate, since SQLite
  * cannot fold Polish letters; the city list is small.
  *
- * @example await findCity(useDb(env.DB), "krakow") // { slug: "krakow", name: "Kraków", … }
+ * @example matchCity(cities, "krakow") // { slug: "krakow", name: "Kraków", … }
  * @returns null when no city has that slug or name
  */
-export async function findCity(db: Db, nameOrSlug: string): Promise<City | null> {
+export function matchCity(cities: readonly City[], nameOrSlug: string): City | null {
   const wanted = fold(nameOrSlug);
   if (!wanted) return null;
-  const cities = await listCities(db);
   return cities.find((c) => fold(c.slug) === wanted || fold(c.name) === wanted) ?? null;
+}
+
+export async function findCity(db: Db, nameOrSlug: string): Promise<City | null> {
+  return matchCity(await listCities(db), nameOrSlug);
+}
+
+/** Edits (insert, delete, substitute) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Cities a typo probably meant: "Krakw" → Kraków, "Wroc" → Wrocław. Closest
+ * first; nothing when no city is near.
+ */
+export function suggestCities(cities: readonly City[], typed: string, max = 3): City[] {
+  const wanted = fold(typed);
+  if (!wanted) return [];
+  return cities
+    .map((c) => {
+      const name = fold(c.name);
+      const distance = name.startsWith(wanted) && wanted.length >= 3 ? 0 : editDistance(wanted, name);
+      return { c, distance };
+    })
+    .filter(({ distance }) => distance <= Math.max(1, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.distance - b.distance || a.c.name.localeCompare(b.c.name, "pl"))
+    .slice(0, max)
+    .map(({ c }) => c);
+}
+
+/** A district users can pick, with OLX's id for it where a capture proved one. */
+export interface District {
+  name: string;
+  olxDistrictId: number | null;
+}
+
+/** The districts of a city we know, by name. */
+export async function listDistricts(db: Db, cityId: number): Promise<District[]> {
+  return db
+    .select({ name: locations.name, olxDistrictId: locations.olxDistrictId })
+    .from(locations)
+    .where(and(eq(locations.kind, "district"), eq(locations.parentId, cityId)))
+    .orderBy(asc(locations.name));
 }
 
 interface LocationRow {

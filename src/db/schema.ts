@@ -246,3 +246,27 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: integer("value").notNull(),
 });
+
+/**
+ * A conversation in progress with the bot (the /new wizard, a pasted link
+ * awaiting confirmation, an edit): in D1, not isolate memory, so a restart
+ * mid-wizard loses nothing. One per user; abandoned ones expire.
+ */
+export const botFlows = sqliteTable("bot_flows", {
+  telegramId: integer("telegram_id").primaryKey(),
+  kind: text("kind", { enum: ["new", "link", "edit"] }).notNull(),
+  /** The question the user is answering (src/bot/wizard/steps.ts), or "confirm". */
+  step: text("step").notNull(),
+  /** The search as answered so far and what the flow remembers about it (src/bot/wizard/flow.ts), JSON. */
+  state: text("state").notNull(),
+  /** The saved search being edited; null for a new one. */
+  searchId: integer("search_id"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Updates per user in the current window, for the bot's politeness limit (src/bot/rate-limit.ts). */
+export const botRate = sqliteTable("bot_rate", {
+  telegramId: integer("telegram_id").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  hits: integer("hits").notNull(),
+});

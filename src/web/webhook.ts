@@ -4,12 +4,27 @@ import { HTTPException } from "hono/http-exception";
 import type { Update } from "grammy/types";
 import { z } from "zod";
 import { createBot } from "../bot/bot.ts";
-import { log } from "../lib/log.ts";
+import { errorMessage, log } from "../lib/log.ts";
 import { secretMatches } from "./secret.ts";
 
 /** The least a body must be to be a Telegram Update; grammY reads the rest. */
 const updateShape = z.looseObject({ update_id: z.number().int() });
 const isUpdate = (body: unknown): body is Update => updateShape.safeParse(body).success;
+
+/**
+ * Runs the bot on one update. Nothing is thrown on: the response has gone, and
+ * an update Telegram sent again would run its handler twice. A refused reply
+ * (blocked, rate limited) is a warning; anything else (D1 down) an error.
+ */
+async function handleUpdate(env: Env, update: Update): Promise<void> {
+  try {
+    await createBot(env).handleUpdate(update);
+  } catch (error) {
+    const cause = error instanceof BotError ? error.error : error;
+    if (cause instanceof GrammyError) log.warn("bot_reply_failed", { update: update.update_id, method: cause.method, code: cause.error_code });
+    else log.error("bot_update_failed", { update: update.update_id, error: errorMessage(cause) });
+  }
+}
 
 /**
  * POST /telegram/webhook: Telegram's calls, authenticated by the secret token
@@ -26,15 +41,8 @@ webhook.post("/", async (c) => {
   }
   const body: unknown = await c.req.json().catch(() => null);
   if (!isUpdate(body)) throw new HTTPException(400, { message: "not a Telegram update" });
-  try {
-    await createBot(c.env).handleUpdate(body);
-  } catch (error) {
-    // The Bot API refused our answer (blocked, rate limited, bad request): retrying the
-    // update would not help and would run its handler again. Anything else (D1 down)
-    // is thrown on, and Telegram delivers the update again later.
-    const cause = error instanceof BotError ? error.error : error;
-    if (!(cause instanceof GrammyError)) throw error;
-    log.warn("bot_reply_failed", { update: body.update_id, method: cause.method, code: cause.error_code });
-  }
+  // Telegram waits for this response before sending the user's next update, and a pasted
+  // link may ask OLX for its ids: the update is handled after answering, never before.
+  c.executionCtx.waitUntil(handleUpdate(c.env, body));
   return c.body(null, 200);
 });

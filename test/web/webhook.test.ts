@@ -1,43 +1,11 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
-import worker from "../../src/index.ts";
 import { telegramFailures } from "../../sim/fake-telegram.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { resetDb } from "../helpers/seed.ts";
+import { alice, bob, postUpdate, textMessage } from "../helpers/bot.ts";
 
 beforeEach(resetDb);
-
-const SECRET = "test-webhook-secret";
-const alice = { id: 424242, is_bot: false, first_name: "Ala", language_code: "pl" };
-
-/** A private message with a /command, shaped as Telegram sends it. */
-function command(text: string, from = alice, updateId = 1) {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: 10 + updateId,
-      from,
-      chat: { id: from.id, first_name: from.first_name, type: "private" },
-      date: 1_764_000_000,
-      text,
-      ...(text.startsWith("/") ? { entities: [{ offset: 0, length: text.split(" ")[0]?.length ?? 0, type: "bot_command" }] } : {}),
-    },
-  };
-}
-
-async function post(body: unknown, secret: string | null = SECRET) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (secret !== null) headers["X-Telegram-Bot-Api-Secret-Token"] = secret;
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request("https://getmeone.example/telegram/webhook", { method: "POST", headers, body: JSON.stringify(body) }),
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return response;
-}
 
 const userRow = (telegramId: number) =>
   env.DB.prepare("SELECT telegram_id, chat_id, language, blocked_at FROM users WHERE telegram_id = ?").bind(telegramId).first();
@@ -45,29 +13,28 @@ const userRow = (telegramId: number) =>
 describe("POST /telegram/webhook", () => {
   it("rejects a missing or forged secret with 401 and touches nothing", async ({ expect }) => {
     const { telegram } = installFakeTelegram(testClock());
-    expect((await post(command("/start"), null)).status).toBe(401);
-    expect((await post(command("/start"), "test-webhook-secreT")).status).toBe(401);
-    expect((await post(command("/start"), "")).status).toBe(401);
+    expect((await postUpdate(textMessage("/start"), { secret: null })).status).toBe(401);
+    expect((await postUpdate(textMessage("/start"), { secret: "test-webhook-secreT" })).status).toBe(401);
+    expect((await postUpdate(textMessage("/start"), { secret: "" })).status).toBe(401);
     expect(await userRow(alice.id)).toBeNull();
     expect(telegram.calls).toEqual([]);
   });
 
   it("answers 400 to a body that is not an update", async ({ expect }) => {
     installFakeTelegram(testClock());
-    expect((await post({ hello: "world" })).status).toBe(400);
+    expect((await postUpdate({ hello: "world" })).status).toBe(400);
   });
 
   it("/start registers the user in their language and explains the bot", async ({ expect }) => {
     const { telegram } = installFakeTelegram(testClock());
-    expect((await post(command("/start"))).status).toBe(200);
+    expect((await postUpdate(textMessage("/start"))).status).toBe(200);
     expect(await userRow(alice.id)).toEqual({ telegram_id: alice.id, chat_id: alice.id, language: "pl", blocked_at: null });
     expect(telegram.messages).toHaveLength(1);
     expect(telegram.messages[0]).toMatchObject({ chat_id: alice.id, method: "sendMessage", parse_mode: "HTML" });
     expect(telegram.messages[0]?.text).toContain("olx.pl");
     expect(telegram.messages[0]?.text?.split("\n")).toHaveLength(3);
 
-    const bob = { id: 515151, is_bot: false, first_name: "Bob", language_code: "en-GB" };
-    await post(command("/start", bob, 2));
+    await postUpdate(textMessage("/start", bob));
     expect(await userRow(bob.id)).toMatchObject({ language: "en" });
     expect(telegram.messages[1]?.text).toContain("watches OLX and Otodom");
   });
@@ -75,9 +42,9 @@ describe("POST /telegram/webhook", () => {
   it("answers unknown commands and free text with a short help", async ({ expect }) => {
     const clock = testClock();
     const { telegram } = installFakeTelegram(clock);
-    await post(command("/frobnicate"));
+    await postUpdate(textMessage("/frobnicate"));
     clock.now += 1000; // Telegram's one message a second per chat
-    await post(command("jakieś mieszkanie?", alice, 2));
+    await postUpdate(textMessage("jakieś mieszkanie?"));
     expect(telegram.messages.map((m) => m.text?.split("\n")[0])).toEqual(["Co umiem:", "Co umiem:"]);
   });
 
@@ -85,24 +52,24 @@ describe("POST /telegram/webhook", () => {
     const clock = testClock();
     const { telegram } = installFakeTelegram(clock);
     telegram.failNext(1, telegramFailures.blocked());
-    expect((await post(command("/help"))).status).toBe(200);
+    expect((await postUpdate(textMessage("/help"))).status).toBe(200);
     expect(telegram.messages).toEqual([]);
   });
 
   it("acknowledges and ignores updates it does not handle: group messages, edited messages", async ({ expect }) => {
     const { telegram } = installFakeTelegram(testClock());
-    const group = command("/start", alice, 3);
+    const group = textMessage("/start");
     group.message.chat = { id: -100123, first_name: "Grupa", type: "supergroup" };
-    expect((await post(group)).status).toBe(200);
-    const edited = { update_id: 4, edited_message: { ...command("/start").message, edit_date: 1_764_000_100 } };
-    expect((await post(edited)).status).toBe(200);
+    expect((await postUpdate(group)).status).toBe(200);
+    const edited = { update_id: 4, edited_message: { ...textMessage("/start").message, edit_date: 1_764_000_100 } };
+    expect((await postUpdate(edited)).status).toBe(200);
     expect(telegram.calls).toEqual([]);
     expect(await userRow(alice.id)).toBeNull();
   });
 
   it("marks the user blocked when they block the bot, and clears it when they come back", async ({ expect }) => {
     installFakeTelegram(testClock());
-    await post(command("/start"));
+    await postUpdate(textMessage("/start"));
     const member = (status: "kicked" | "member", updateId: number) => ({
       update_id: updateId,
       my_chat_member: {
@@ -113,9 +80,9 @@ describe("POST /telegram/webhook", () => {
         new_chat_member: { user: { id: 1, is_bot: true, first_name: "GetMeOne" }, status, ...(status === "kicked" ? { until_date: 0 } : {}) },
       },
     });
-    expect((await post(member("kicked", 5))).status).toBe(200);
+    expect((await postUpdate(member("kicked", 5))).status).toBe(200);
     expect((await userRow(alice.id))?.blocked_at).toEqual(expect.any(Number));
-    await post(member("member", 6));
+    await postUpdate(member("member", 6));
     expect((await userRow(alice.id))?.blocked_at).toBeNull();
   });
 
@@ -124,7 +91,7 @@ describe("POST /telegram/webhook", () => {
     const { telegram } = installFakeTelegram(clock);
     const say = async (text: string, id: number) => {
       clock.now += 1000;
-      expect((await post(command(text, alice, id))).status).toBe(200);
+      expect((await postUpdate(textMessage(text))).status).toBe(200);
       return telegram.messages.at(-1)?.text;
     };
     expect(await say("/pause", 1)).toBe("Najpierw /start.");

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import type { SearchDraft } from "../../searches/draft.ts";
+
+export const STEPS = ["source", "deal", "property", "city", "price", "rooms", "area", "place", "districts", "radius", "keywords", "private", "confirm"] as const;
+export type StepId = (typeof STEPS)[number];
+
+/** A conversation about one search: a new one (/new or a pasted link) or an edit. */
+export interface Flow {
+  kind: "new" | "link" | "edit";
+  step: StepId;
+  draft: Partial<SearchDraft>;
+  /** The saved search an edit will overwrite. */
+  searchId: number | null;
+  /** The summary was shown once: each answer goes back to it instead of on to the next question. */
+  reviewing: boolean;
+  /** The city's display name, once chosen. */
+  cityName: string | null;
+  /** Link parameters that could not be used, shown with the summary. */
+  unused: string[];
+  /** OLX could not tell the pasted link's city ids: the summary says the search runs on Otodom for now. */
+  olxIdsMissing: boolean;
+}
+
+/** An untouched flow this old is forgotten: the user moved on. */
+export const FLOW_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** What is stored of a flow besides kind, step and search id. The draft is checked in full only when saved. */
+const stateSchema = z.object({
+  draft: z.record(z.string(), z.unknown()),
+  reviewing: z.boolean(),
+  cityName: z.string().nullable(),
+  unused: z.array(z.string()),
+  olxIdsMissing: z.boolean().default(false),
+});
+
+interface FlowRow {
+  kind: Flow["kind"];
+  step: string;
+  state: string;
+  search_id: number | null;
+  updated_at: number;
+}
+
+const isStep = (s: string): s is StepId => (STEPS as readonly string[]).includes(s);
+
+/** The user's flow in progress; null when none, expired, or unreadable (a deploy changed its shape). */
+export async function loadFlow(d1: D1Database, telegramId: number, now: number): Promise<Flow | null> {
+  const row = await d1.prepare(`SELECT kind, step, state, search_id, updated_at FROM bot_flows WHERE telegram_id = ?`).bind(telegramId).first<FlowRow>();
+  if (!row || now - row.updated_at > FLOW_TTL_MS || !isStep(row.step)) return null;
+  const state = stateSchema.safeParse(JSON.parse(row.state));
+  if (!state.success) return null;
+  return { kind: row.kind, step: row.step, searchId: row.search_id, ...state.data, draft: state.data.draft as Partial<SearchDraft> };
+}
+
+export function saveFlowStatement(d1: D1Database, telegramId: number, flow: Flow, now: number): D1PreparedStatement {
+  const { draft, reviewing, cityName, unused, olxIdsMissing } = flow;
+  const state = JSON.stringify({ draft, reviewing, cityName, unused, olxIdsMissing });
+  return d1
+    .prepare(
+      `INSERT INTO bot_flows (telegram_id, kind, step, state, search_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (telegram_id) DO UPDATE SET kind = excluded.kind, step = excluded.step, state = excluded.state,
+         search_id = excluded.search_id, updated_at = excluded.updated_at`,
+    )
+    .bind(telegramId, flow.kind, flow.step, state, flow.searchId, now);
+}
+
+export function clearFlowStatement(d1: D1Database, telegramId: number): D1PreparedStatement {
+  return d1.prepare(`DELETE FROM bot_flows WHERE telegram_id = ?`).bind(telegramId);
+}

@@ -1,0 +1,96 @@
+import type { Deal } from "../../sources/listing.ts";
+import type { SearchProperty } from "../draft.ts";
+import { type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber } from "./parsed.ts";
+import { PRESENTATION, readSearchFilters } from "./search-params.ts";
+
+const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
+const ESTATES: Readonly<Record<string, SearchProperty>> = { mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot" };
+
+/** Otodom's roomsNumber values; "MORE" is more than ten and reads as ten, as in the parser. */
+const ROOMS: Readonly<Record<string, number>> = {
+  ONE: 1,
+  TWO: 2,
+  THREE: 3,
+  FOUR: 4,
+  FIVE: 5,
+  SIX: 6,
+  SEVEN: 7,
+  EIGHT: 8,
+  NINE: 9,
+  TEN: 10,
+  MORE: 10,
+};
+
+/** Otodom's "whole country" location. */
+const ALL_POLAND = "cala-polska";
+
+/** `[TWO,THREE]` or `TWO,THREE` → ["TWO", "THREE"]. */
+const listValues = (value: string) =>
+  value
+    .replace(/^\[|\]$/g, "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/**
+ * An otodom.pl search link. Today's form:
+ * `/pl/wyniki/<deal>/<estate>/<voivodeship>/<county>/<commune>/<city>[/<district>]?priceMax=…&roomsNumber=[TWO,THREE]`;
+ * before that `/pl/oferty/<deal>/<estate>/<city>?…`, and before 2022
+ * `/<deal>/<estate>/<city>/?search[filter_float_price:to]=…` with OLX's filters.
+ */
+export function parseOtodomLink(url: URL): LinkResult {
+  const parts = url.pathname
+    .split("/")
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p).toLowerCase());
+  if (parts[0] === "pl" || parts[0] === "en") parts.shift();
+  if (parts[0] === "wyniki" || parts[0] === "oferty") parts.shift();
+  const [dealSlug, estateSlug, ...location] = parts;
+  if (!dealSlug || (!DEALS[dealSlug] && dealSlug !== "zamiana")) return { ok: false, problem: "not_a_search" };
+  const deal = DEALS[dealSlug];
+  const property = estateSlug ? ESTATES[estateSlug] : undefined;
+  if (!deal || !property) return { ok: false, problem: "unsupported_category" };
+  const path = location.filter((p) => p !== ALL_POLAND).join("/") || null;
+  if (!path) return { ok: false, problem: "no_city" };
+
+  const criteria: LinkCriteria = {};
+  const legacy = new URLSearchParams();
+  const unused: string[] = [];
+  const numeric: Record<string, NumericCriterion> = {
+    priceMin: "priceMin",
+    priceMax: "priceMax",
+    areaMin: "areaMin",
+    areaMax: "areaMax",
+    pricePerMeterMin: "pricePerM2Min",
+    pricePerMeterMax: "pricePerM2Max",
+  };
+  for (const [key, value] of url.searchParams) {
+    const field = numeric[key];
+    if (key.startsWith("search[")) legacy.append(key, value);
+    else if (PRESENTATION.has(key) || value === "") continue;
+    else if (field) {
+      const n = linkNumber(value);
+      if (n === null) unused.push(`${key}=${value}`);
+      else criteria[field] = n;
+    } else if (key === "roomsNumber") {
+      const rooms = listValues(value).map((v) => ROOMS[v.toUpperCase()]);
+      if (rooms.some((r) => r === undefined) || !rooms.length) unused.push(`${key}=${value}`);
+      else {
+        const known = rooms.filter((r): r is number => r !== undefined);
+        criteria.roomsMin = Math.min(...known);
+        criteria.roomsMax = listValues(value).some((v) => v.toUpperCase() === "MORE") ? null : Math.max(...known);
+      }
+    } else if (key === "ownerTypeSingleSelect") {
+      if (value === "PRIVATE") criteria.privateOnly = true;
+      else if (value !== "ALL") unused.push(`${key}=${value}`);
+    } else if (key === "distanceRadius") {
+      const km = linkNumber(value);
+      if (km === null) unused.push(`${key}=${value}`);
+      else if (km > 0) criteria.radiusKm = km;
+    } else {
+      unused.push(`${key}=${value}`);
+    }
+  }
+  unused.push(...readSearchFilters(legacy, criteria).unused);
+  return { ok: true, link: { source: "otodom", deal, property, place: { kind: "otodom", path }, criteria, unused } };
+}

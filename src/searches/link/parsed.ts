@@ -1,0 +1,78 @@
+import type { Deal, Source } from "../../sources/listing.ts";
+import type { SearchDraft, SearchProperty } from "../draft.ts";
+
+/** The criteria a link can carry; the rest of a draft (city, source) comes from resolving it. */
+export type LinkCriteria = Partial<
+  Pick<
+    SearchDraft,
+    | "priceMin"
+    | "priceMax"
+    | "areaMin"
+    | "areaMax"
+    | "roomsMin"
+    | "roomsMax"
+    | "pricePerM2Min"
+    | "pricePerM2Max"
+    | "radiusKm"
+    | "includeKeywords"
+    | "privateOnly"
+  >
+>;
+
+/** The criteria a link gives as plain numbers. */
+export type NumericCriterion = "priceMin" | "priceMax" | "areaMin" | "areaMax" | "pricePerM2Min" | "pricePerM2Max";
+
+/**
+ * A search link as read, before any lookup: what the site's own search asks
+ * for, in our terms, and what it asks that we cannot (as the link spells it,
+ * so the user recognises it).
+ */
+export interface ParsedLink {
+  source: Source;
+  deal: Deal;
+  property: SearchProperty;
+  /** The city as the link names it: OLX's slug ("warszawa") or Otodom's location path. */
+  place: OlxPlace | OtodomPlace;
+  criteria: LinkCriteria;
+  /** Parameters (or path parts) we read but cannot search by: "search[filter_enum_furniture][0]=yes". */
+  unused: string[];
+}
+
+export interface OlxPlace {
+  kind: "olx";
+  /** The city segment of the path, e.g. "warszawa"; null for all of Poland. */
+  citySlug: string | null;
+  /** search[district_id], resolved against the districts we know. */
+  districtId: number | null;
+  /** Path segments as OLX's friendly-links API wants them: ["nieruchomosci", "mieszkania", "wynajem", "warszawa"]. */
+  segments: string[];
+}
+
+export interface OtodomPlace {
+  kind: "otodom";
+  /** "mazowieckie/warszawa/warszawa/warszawa" (2026 form) or "warszawa" (older /pl/oferty/ links); null: all of Poland. */
+  path: string | null;
+}
+
+/** Why a text is not a search link we can use. */
+export type LinkProblem =
+  | "not_a_link"
+  | "other_site"
+  /** An offer page, the home page, a profile: a link, but not to search results. */
+  | "not_a_search"
+  /** Search results for something that is not real estate we watch (cars, offices, exchange). */
+  | "unsupported_category"
+  | "no_city";
+
+export type LinkResult = { ok: true; link: ParsedLink } | { ok: false; problem: LinkProblem };
+
+/**
+ * "2500" → 2500, "2 500,50" → 2500.5; anything else → null. Sites put plain
+ * numbers in their links, but users edit links by hand.
+ */
+export function linkNumber(value: string | null | undefined): number | null {
+  if (value == null) return null;
+  const cleaned = value.replace(/\s+/g, "").replace(",", ".");
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return null;
+  return Number(cleaned);
+}
