@@ -1,0 +1,71 @@
+/**
+ * `npm run telegram:setup [-- --drop-pending-updates] [--url https://…]`:
+ * points Telegram at the Worker's webhook and registers the "/" menu in
+ * Polish and English. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET and
+ * PUBLIC_URL (and TELEGRAM_API_ROOT, for a local fake) from the environment,
+ * else from .dev.vars. Prints what Telegram reports, never the token.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { ALLOWED_UPDATES, BOT_COMMANDS } from "../src/bot/commands.ts";
+
+type Vars = Record<string, string | undefined>;
+
+/** KEY=value lines; # comments and blank lines skipped; quotes around a value removed. */
+export function parseDevVars(text: string): Vars {
+  const vars: Vars = {};
+  for (const line of text.split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match?.[1]) vars[match[1]] = match[2]?.replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return vars;
+}
+
+async function call(apiRoot: string, token: string, method: string, params: object): Promise<unknown> {
+  const response = await fetch(`${apiRoot}/bot${token}/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  const body = (await response.json()) as { ok: boolean; result?: unknown; description?: string };
+  if (!body.ok) throw new Error(`${method} failed: ${body.description ?? response.status}`);
+  return body.result;
+}
+
+export async function setup(vars: Vars, options: { url?: string; dropPendingUpdates: boolean }): Promise<string[]> {
+  const token = vars.TELEGRAM_BOT_TOKEN;
+  const secret = vars.TELEGRAM_WEBHOOK_SECRET;
+  const publicUrl = options.url ?? vars.PUBLIC_URL;
+  if (!token || !secret || !publicUrl) throw new Error("TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET and PUBLIC_URL are needed (environment or .dev.vars)");
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new Error("TELEGRAM_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1-256 characters)");
+  const apiRoot = (vars.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, "");
+  const url = new URL("/telegram/webhook", publicUrl).toString();
+  const log: string[] = [];
+  await call(apiRoot, token, "setWebhook", {
+    url,
+    secret_token: secret,
+    allowed_updates: ALLOWED_UPDATES,
+    drop_pending_updates: options.dropPendingUpdates,
+  });
+  log.push(`webhook: ${url} (updates: ${ALLOWED_UPDATES.join(", ")}${options.dropPendingUpdates ? "; pending updates dropped" : ""})`);
+  // The default menu (no language_code) is English; Polish clients get theirs.
+  for (const [language, commands] of [["en", BOT_COMMANDS.en], ["pl", BOT_COMMANDS.pl], [null, BOT_COMMANDS.en]] as const) {
+    await call(apiRoot, token, "setMyCommands", { commands, ...(language ? { language_code: language } : {}) });
+    log.push(`commands (${language ?? "default"}): ${commands.map((c) => `/${c.command}`).join(" ")}`);
+  }
+  const info = (await call(apiRoot, token, "getWebhookInfo", {})) as { url?: string; pending_update_count?: number; last_error_message?: string };
+  log.push(`Telegram reports: url ${info.url ?? "?"}, ${info.pending_update_count ?? 0} pending${info.last_error_message ? `, last error: ${info.last_error_message}` : ""}`);
+  return log;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { url: { type: "string" }, "drop-pending-updates": { type: "boolean", default: false } } });
+  const fromFile = await readFile(new URL("../.dev.vars", import.meta.url), "utf8").then(parseDevVars, () => ({}));
+  try {
+    const lines = await setup({ ...fromFile, ...process.env }, { url: values.url, dropPendingUpdates: values["drop-pending-updates"] ?? false });
+    for (const line of lines) console.log(line);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}
