@@ -90,12 +90,14 @@ export function suggestCities(cities: readonly City[], typed: string, max = 3): 
 export interface District {
   name: string;
   olxDistrictId: number | null;
+  lat: number | null;
+  lon: number | null;
 }
 
 /** The districts of a city we know, by name. */
 export async function listDistricts(db: Db, cityId: number): Promise<District[]> {
   return db
-    .select({ name: locations.name, olxDistrictId: locations.olxDistrictId })
+    .select({ name: locations.name, olxDistrictId: locations.olxDistrictId, lat: locations.lat, lon: locations.lon })
     .from(locations)
     .where(and(eq(locations.kind, "district"), eq(locations.parentId, cityId)))
     .orderBy(asc(locations.name));

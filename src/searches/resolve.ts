@@ -50,7 +50,7 @@ function otodomCity(cities: readonly City[], place: OtodomPlace): { city: City; 
  */
 export async function resolveLink(link: ParsedLink, deps: ResolveDeps): Promise<ResolveResult> {
   const unused = [...link.unused];
-  const districts: string[] = [];
+  const districts: District[] = [];
   let city: City | undefined;
   let olxIdsMissing = false;
   if (link.place.kind === "otodom") {
@@ -60,7 +60,7 @@ export async function resolveLink(link: ParsedLink, deps: ResolveDeps): Promise<
     if (found.rest.length) {
       const wanted = fold(found.rest[0] ?? "");
       const district = (await deps.districts(city.id)).find((d) => fold(d.name) === wanted);
-      if (district && found.rest.length === 1) districts.push(district.name);
+      if (district && found.rest.length === 1) districts.push(district);
       else unused.push(found.rest.join("/"));
     }
   } else {
@@ -69,7 +69,7 @@ export async function resolveLink(link: ParsedLink, deps: ResolveDeps): Promise<
     if (!city) return { ok: false, problem: "unknown_city", place: place.citySlug ?? "" };
     if (place.districtId !== null) {
       const district = (await deps.districts(city.id)).find((d) => d.olxDistrictId === place.districtId);
-      if (district) districts.push(district.name);
+      if (district) districts.push(district);
       else unused.push(`search[district_id]=${place.districtId}`);
     }
     if (city.olxCityId === null) {
@@ -86,7 +86,12 @@ export async function resolveLink(link: ParsedLink, deps: ResolveDeps): Promise<
     deal: link.deal,
     property: link.property,
     cityId: city.id,
-    districts,
+    districts: districts.map((d) => d.name),
   };
+  // The sites' radius around a district reaches past it: "within r km of the district's centre".
+  const [only] = districts;
+  if (draft.radiusKm && districts.length === 1 && only?.lat != null && only.lon != null) {
+    Object.assign(draft, { districts: [], lat: only.lat, lon: only.lon });
+  }
   return { ok: true, resolved: { draft, cityName: city.name, unused, olxIdsMissing } };
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { onTestFinished } from "vitest";
 import { type FakeTelegramOptions, createFakeTelegram } from "../../sim/fake-telegram.ts";
-import { fakeWeb } from "./fake-web.ts";
+import { type SiteHandler, fakeWeb } from "./fake-web.ts";
 
 /**
  * Year 2100: a test clock this far ahead keeps the Durable Objects' real
@@ -29,11 +29,12 @@ export function testClock(): TestClock {
 
 /**
  * Routes the Worker's fetches to TELEGRAM_API_ROOT to a fake Bot API that
- * enforces Telegram's limits on `clock`; undone when the test finishes.
+ * enforces Telegram's limits on `clock`, and those to `sites` (other origins)
+ * to their fakes; undone when the test finishes.
  */
-export function installFakeTelegram(clock: TestClock, options: FakeTelegramOptions = {}) {
+export function installFakeTelegram(clock: TestClock, options: FakeTelegramOptions = {}, sites: Record<string, SiteHandler> = {}) {
   const telegram = createFakeTelegram({ clock: () => clock.now, token: env.TELEGRAM_BOT_TOKEN, ...options });
-  const web = fakeWeb({ [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
+  const web = fakeWeb({ ...sites, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
   onTestFinished(() => web.restore());
   return { telegram, requests: web.requests };
 }

@@ -6,7 +6,11 @@ import { PRESENTATION, readSearchFilters } from "./search-params.ts";
 const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
 const ESTATES: Readonly<Record<string, SearchProperty>> = { mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot" };
 
-/** Otodom's roomsNumber values; "MORE" is more than ten and reads as ten, as in the parser. */
+/**
+ * Otodom's roomsNumber values: today ONE to FIVE and SIX_OR_MORE; older links
+ * go to TEN and MORE (more than ten, read as ten, as the parser does).
+ */
+const OPEN_ENDED = new Set(["SIX_OR_MORE", "MORE"]);
 const ROOMS: Readonly<Record<string, number>> = {
   ONE: 1,
   TWO: 2,
@@ -18,6 +22,7 @@ const ROOMS: Readonly<Record<string, number>> = {
   EIGHT: 8,
   NINE: 9,
   TEN: 10,
+  SIX_OR_MORE: 6,
   MORE: 10,
 };
 
@@ -45,7 +50,9 @@ export function parseOtodomLink(url: URL): LinkResult {
     .map((p) => decodeURIComponent(p).toLowerCase());
   if (parts[0] === "pl" || parts[0] === "en") parts.shift();
   if (parts[0] === "wyniki" || parts[0] === "oferty") parts.shift();
-  const [dealSlug, estateSlug, ...location] = parts;
+  const [dealSlug, estateSegment, ...location] = parts;
+  // "mieszkanie,rynek-wtorny": the estate, then refinements we cannot search by.
+  const [estateSlug, ...refinements] = (estateSegment ?? "").split(",");
   if (!dealSlug || (!DEALS[dealSlug] && dealSlug !== "zamiana")) return { ok: false, problem: "not_a_search" };
   const deal = DEALS[dealSlug];
   const property = estateSlug ? ESTATES[estateSlug] : undefined;
@@ -55,7 +62,7 @@ export function parseOtodomLink(url: URL): LinkResult {
 
   const criteria: LinkCriteria = {};
   const legacy = new URLSearchParams();
-  const unused: string[] = [];
+  const unused: string[] = refinements.filter(Boolean);
   const numeric: Record<string, NumericCriterion> = {
     priceMin: "priceMin",
     priceMax: "priceMax",
@@ -78,8 +85,10 @@ export function parseOtodomLink(url: URL): LinkResult {
       else {
         const known = rooms.filter((r): r is number => r !== undefined);
         criteria.roomsMin = Math.min(...known);
-        criteria.roomsMax = listValues(value).some((v) => v.toUpperCase() === "MORE") ? null : Math.max(...known);
+        criteria.roomsMax = listValues(value).some((v) => OPEN_ENDED.has(v.toUpperCase())) ? null : Math.max(...known);
       }
+    } else if (key === "market" && value === "ALL") {
+      // the site's default
     } else if (key === "ownerTypeSingleSelect") {
       if (value === "PRIVATE") criteria.privateOnly = true;
       else if (value !== "ALL") unused.push(`${key}=${value}`);
