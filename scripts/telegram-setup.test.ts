@@ -27,7 +27,7 @@ test("registers the webhook with its secret and the menu in Polish and English",
       ["en", "pl", null],
     );
     const pl = telegram.commandSets[1]?.commands as { command: string }[];
-    assert.deepEqual(pl.map((c) => c.command), ["new", "list", "pause", "resume", "delete", "stats", "lang", "cancel", "help"]);
+    assert.deepEqual(pl.map((c) => c.command), ["new", "list", "pause", "resume", "delete", "stats", "settings", "lang", "cancel", "help"]);
     assert.ok(log.every((line) => !line.includes("123:abc")), "the token is never printed");
   } finally {
     server.close();

@@ -7,6 +7,7 @@ import { answerOnError, unknownCallback } from "./callbacks.ts";
 import { fallback } from "./fallback.ts";
 import { pastedLink } from "./paste-link.ts";
 import { searches } from "./searches.ts";
+import { settingsCommand } from "./settings.ts";
 import { stats } from "./stats.ts";
 import { tooLong } from "./too-long.ts";
 import { wizard } from "./wizard/wizard.ts";
@@ -75,6 +76,7 @@ export function createBot(env: Env): Bot<BotContext> {
   dm.use(account);
   dm.use(searches);
   dm.use(stats);
+  dm.use(settingsCommand);
   dm.use(pastedLink);
   dm.use(wizard);
   dm.use(unknownCallback);

@@ -56,7 +56,10 @@ export interface BotTexts {
     confirmDelete: string;
     keep: string;
     mute: string;
+    openSettings: string;
+    openMiniApp: string;
   };
+  settingsLink: string;
   summaryHeader: string;
   summaryFooter: string;
   whatToChange: string;
@@ -92,7 +95,7 @@ const pl: BotTexts = {
     "/new: nowe wyszukiwanie krok po kroku",
     "/list: Twoje wyszukiwania (wstrzymaj, zmień, usuń) · /delete N: usuń",
     "/pause, /resume: wszystkie powiadomienia · /stats: statystyki",
-    "/lang: język · /cancel: przerwij · /help: ta pomoc",
+    "/settings: strona ustawień · /lang: język · /cancel: przerwij · /help: ta pomoc",
   ].join("\n"),
   langSet: "Język: polski. (/lang en: English)",
   langUsage: "Użyj /lang pl albo /lang en.",
@@ -148,7 +151,10 @@ const pl: BotTexts = {
     confirmDelete: "🗑 Tak, usuń",
     keep: "Nie",
     mute: "🔕 Wycisz to wyszukiwanie",
+    openSettings: "⚙️ Otwórz ustawienia",
+    openMiniApp: "📱 Ustawienia w Telegramie",
   },
+  settingsLink: "Ustawienia i wszystkie wyszukiwania na jednej stronie. Link działa 15 minut i tylko raz; po nowy wyślij /settings.",
   summaryHeader: "Twoje wyszukiwanie:",
   summaryFooter: "Zapisać?",
   whatToChange: "Co zmienić?",
@@ -189,7 +195,7 @@ const en: BotTexts = {
     "/new: a new search step by step",
     "/list: your searches (pause, edit, delete) · /delete N: delete",
     "/pause, /resume: all notifications · /stats: statistics",
-    "/lang: language · /cancel: stop · /help: this help",
+    "/settings: settings page · /lang: language · /cancel: stop · /help: this help",
   ].join("\n"),
   langSet: "Language: English. (/lang pl: polski)",
   langUsage: "Use /lang pl or /lang en.",
@@ -245,7 +251,10 @@ const en: BotTexts = {
     confirmDelete: "🗑 Yes, delete",
     keep: "No",
     mute: "🔕 Mute this search",
+    openSettings: "⚙️ Open settings",
+    openMiniApp: "📱 Settings in Telegram",
   },
+  settingsLink: "Settings and all your searches on one page. The link works for 15 minutes and once; send /settings for a new one.",
   summaryHeader: "Your search:",
   summaryFooter: "Save it?",
   whatToChange: "What should change?",

@@ -270,3 +270,9 @@ export const botRate = sqliteTable("bot_rate", {
   windowStart: integer("window_start").notNull(),
   hits: integer("hits").notNull(),
 });
+
+/** Settings-page login links already used (single use); kept until they would have expired anyway. */
+export const usedLoginLinks = sqliteTable("used_login_links", {
+  nonce: text("nonce").primaryKey(),
+  expiresAt: integer("expires_at").notNull(),
+});

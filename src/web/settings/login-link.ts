@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/** How long a /settings link works; it also works only once. */
+export const LOGIN_LINK_TTL_MS = 15 * 60 * 1000;
+
+const payloadSchema = z.object({
+  /** Telegram user id. */
+  u: z.number().int().positive(),
+  /** Expiry, ms since the epoch. */
+  e: z.number().int(),
+  /** Nonce: the link's identity for single use. */
+  n: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+export type LoginLink = z.infer<typeof payloadSchema>;
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+function hmacKey(secret: string) {
+  // A key of its own: the same APP_SECRET also signs session cookies.
+  return crypto.subtle.importKey("raw", encoder.encode(`login-link:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+/**
+ * A signed login token for `<PUBLIC_URL>/app/auth?t=<token>`: who, until when,
+ * and a nonce, HMAC-SHA256 signed with APP_SECRET.
+ */
+export async function issueLoginToken(secret: string, telegramId: number, now: number): Promise<string> {
+  const nonce = base64url(crypto.getRandomValues(new Uint8Array(18)));
+  const payload = base64url(encoder.encode(JSON.stringify({ u: telegramId, e: now + LOGIN_LINK_TTL_MS, n: nonce })));
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload)));
+  return `${payload}.${base64url(signature)}`;
+}
+
+/**
+ * The token's content when its signature is right and it has not expired;
+ * null otherwise. Single use is the caller's (it needs D1): see redeemLoginNonce.
+ */
+export async function verifyLoginToken(secret: string, token: string, now: number): Promise<LoginLink | null> {
+  const [payload, signature, extra] = token.split(".");
+  if (!payload || !signature || extra !== undefined || !secret) return null;
+  const signatureBytes = fromBase64url(signature);
+  const payloadBytes = fromBase64url(payload);
+  if (!signatureBytes || !payloadBytes) return null;
+  // crypto.subtle.verify compares in constant time.
+  if (!(await crypto.subtle.verify("HMAC", await hmacKey(secret), signatureBytes, encoder.encode(payload)))) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(payloadBytes));
+  } catch {
+    return null;
+  }
+  const parsed = payloadSchema.safeParse(json);
+  if (!parsed.success || parsed.data.e < now) return null;
+  return parsed.data;
+}
+
+/**
+ * Marks a link used; false when it already was (a replay). Expired marks are
+ * dropped in the same batch: a link past its expiry fails verification anyway.
+ */
+export async function redeemLoginNonce(d1: D1Database, link: LoginLink, now: number): Promise<boolean> {
+  const [, inserted] = await d1.batch([
+    d1.prepare(`DELETE FROM used_login_links WHERE expires_at < ?`).bind(now),
+    d1.prepare(`INSERT INTO used_login_links (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING`).bind(link.n, link.e),
+  ]);
+  return (inserted?.meta.changes ?? 0) === 1;
+}
