@@ -1,15 +1,70 @@
 import type { FC, PropsWithChildren } from "hono/jsx";
+import type { City } from "../../db/locations.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
+import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../searches/draft.ts";
+import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
-import { searchTexts } from "../../searches/texts.ts";
+import { describeIssues, searchTexts } from "../../searches/texts.ts";
+import { DEALS } from "../../sources/listing.ts";
 import type { Language } from "../../telegram/texts.ts";
 
-/** Telegram's theme colours when opened as a Mini App, plain ones in a browser. */
+/** Telegram's theme colours when opened as a Mini App, plain ones in a browser; mobile first. */
 const STYLE = `
 body{font:16px/1.4 system-ui,sans-serif;margin:0;padding:16px;max-width:40rem;
 background:var(--tg-theme-bg-color,#fff);color:var(--tg-theme-text-color,#111)}
 a{color:var(--tg-theme-link-color,#2481cc)}
-li{margin:.5rem 0}.paused{color:var(--tg-theme-hint-color,#777)}`;
+button{font:inherit;padding:.4rem .8rem;border:0;border-radius:6px;
+background:var(--tg-theme-button-color,#2481cc);color:var(--tg-theme-button-text-color,#fff)}
+button.quiet{background:var(--tg-theme-secondary-bg-color,#eee);color:inherit}
+li{margin:.75rem 0}.paused{color:var(--tg-theme-hint-color,#777)}
+form.inline{display:inline}label{display:block;margin-top:.75rem}
+input,select{font:inherit;width:100%;box-sizing:border-box;padding:.3rem}
+input[type=checkbox]{width:auto}.error{color:#c0392b;font-size:.9em}`;
+
+/** Copy for the page, by language. */
+const words = {
+  pl: {
+    title: "Twoje wyszukiwania",
+    none: "Nie masz jeszcze wyszukiwań.",
+    add: "Nowe wyszukiwanie",
+    edit: "Zmień",
+    duplicate: "Duplikuj",
+    pause: "Wstrzymaj",
+    resume: "Wznów",
+    remove: "Usuń",
+    save: "Zapisz",
+    back: "Wróć do listy",
+    account: "Konto",
+    allPaused: "Wszystkie powiadomienia wstrzymane",
+    language: "Język",
+    saveAccount: "Zapisz ustawienia",
+    fixBelow: "Popraw zaznaczone pola.",
+    unauthorized:
+      "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy.",
+    anyCity: "wybierz miasto",
+    listHint: "po przecinku",
+  },
+  en: {
+    title: "Your searches",
+    none: "You have no searches yet.",
+    add: "New search",
+    edit: "Edit",
+    duplicate: "Duplicate",
+    pause: "Pause",
+    resume: "Resume",
+    remove: "Delete",
+    save: "Save",
+    back: "Back to the list",
+    account: "Account",
+    allPaused: "All notifications paused",
+    language: "Language",
+    saveAccount: "Save settings",
+    fixBelow: "Please correct the marked fields.",
+    unauthorized: "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one.",
+    anyCity: "choose a city",
+    listHint: "comma-separated",
+  },
+} as const;
 
 const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => (
   <html lang={language}>
@@ -19,7 +74,9 @@ const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ 
       <title>{title}</title>
       <style>{STYLE}</style>
     </head>
-    <body>{children}</body>
+    <body>
+      <main>{children}</main>
+    </body>
   </html>
 );
 
@@ -27,32 +84,158 @@ const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ 
 export const Unauthorized: FC<{ language: Language }> = ({ language }) => (
   <Layout title="GetMeOne" language={language}>
     <h1>GetMeOne</h1>
-    <p>
-      {language === "pl"
-        ? "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy."
-        : "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one."}
-    </p>
+    <p>{words[language].unauthorized}</p>
   </Layout>
 );
 
-/** The user's searches, one line each, with their state. */
-export const SearchList: FC<{ searches: readonly SavedSearch[]; language: Language }> = ({ searches, language }) => {
+/** A POST button carrying the CSRF token. */
+const Action: FC<{ action: string; csrf: string; label: string; quiet?: boolean }> = ({ action, csrf, label, quiet }) => (
+  <form class="inline" method="post" action={action}>
+    <input type="hidden" name="csrf" value={csrf} />
+    <button type="submit" class={quiet ? "quiet" : undefined}>
+      {label}
+    </button>
+  </form>
+);
+
+/** The user's searches with their actions, and the account settings. */
+export const SearchList: FC<{ searches: readonly SavedSearch[]; language: Language; csrf: string; paused: boolean }> = ({
+  searches,
+  language,
+  csrf,
+  paused,
+}) => {
+  const w = words[language];
   const t = searchTexts(language);
   return (
-    <Layout title={language === "pl" ? "Twoje wyszukiwania" : "Your searches"} language={language}>
-      <h1>{language === "pl" ? "Twoje wyszukiwania" : "Your searches"}</h1>
+    <Layout title={w.title} language={language}>
+      <h1>{w.title}</h1>
+      <p>
+        <a href="/app/searches/new">{w.add}</a>
+      </p>
       {searches.length === 0 ? (
-        <p>{language === "pl" ? "Nie masz jeszcze wyszukiwań." : "You have no searches yet."}</p>
+        <p>{w.none}</p>
       ) : (
         <ol>
           {searches.map((s) => (
             <li class={s.active ? undefined : "paused"}>
-              {compactSummary(s, s.cityName, language)}
-              {s.active ? "" : ` (${t.paused})`}
+              <div>
+                {compactSummary(s, s.cityName, language)}
+                {s.active ? "" : ` (${t.paused})`}
+              </div>
+              <a href={`/app/searches/${s.id}/edit`}>{w.edit}</a>{" "}
+              <Action action={`/app/searches/${s.id}/${s.active ? "pause" : "resume"}`} csrf={csrf} label={s.active ? w.pause : w.resume} quiet />{" "}
+              <Action action={`/app/searches/${s.id}/duplicate`} csrf={csrf} label={w.duplicate} quiet />{" "}
+              <Action action={`/app/searches/${s.id}/delete`} csrf={csrf} label={w.remove} quiet />
             </li>
           ))}
         </ol>
       )}
+      <h2>{w.account}</h2>
+      <form method="post" action="/app/account">
+        <input type="hidden" name="csrf" value={csrf} />
+        <label>
+          <input type="checkbox" name="paused" checked={paused} /> {w.allPaused}
+        </label>
+        <label for="language">{w.language}</label>
+        <select id="language" name="language">
+          <option value="pl" selected={language === "pl"}>
+            polski
+          </option>
+          <option value="en" selected={language === "en"}>
+            English
+          </option>
+        </select>
+        <p>
+          <button type="submit">{w.saveAccount}</button>
+        </p>
+      </form>
+    </Layout>
+  );
+};
+
+/** The create/edit form; problems are shown next to their field and tied to it for screen readers. */
+export const SearchFormPage: FC<{
+  language: Language;
+  csrf: string;
+  action: string;
+  values: FormValues;
+  cities: readonly City[];
+  issues: readonly DraftIssue[];
+}> = ({ language, csrf, action, values, cities, issues }) => {
+  const w = words[language];
+  const t = searchTexts(language);
+  const problem = (field: DraftField) => {
+    const issue = issues.find((i) => i.field === field);
+    return issue ? describeIssues([issue], language)[0] : null;
+  };
+  const Field: FC<{ name: keyof FormValues; label: string; error?: DraftField; hint?: string; numeric?: boolean }> = ({ name, label, error, hint, numeric }) => {
+    const message = problem(error ?? (name as DraftField));
+    return (
+      <>
+        <label for={name}>
+          {label}
+          {hint ? ` (${hint})` : ""}
+        </label>
+        <input id={name} name={name} value={values[name] ?? ""} inputmode={numeric ? "decimal" : undefined} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined} />
+        {message ? (
+          <div class="error" id={`${name}-error`}>
+            {message}
+          </div>
+        ) : null}
+      </>
+    );
+  };
+  const Select: FC<{ name: "source" | "deal" | "property" | "cityId"; label: string; options: readonly (readonly [string, string])[] }> = ({ name, label, options }) => {
+    const message = problem(name);
+    return (
+      <>
+        <label for={name}>{label}</label>
+        <select id={name} name={name} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined}>
+          {options.map(([value, text]) => (
+            <option value={value} selected={values[name] === value}>
+              {text}
+            </option>
+          ))}
+        </select>
+        {message ? (
+          <div class="error" id={`${name}-error`}>
+            {message}
+          </div>
+        ) : null}
+      </>
+    );
+  };
+  return (
+    <Layout title={w.title} language={language}>
+      <p>
+        <a href="/app">{w.back}</a>
+      </p>
+      {issues.length ? <p role="alert">{w.fixBelow}</p> : null}
+      <form method="post" action={action}>
+        <input type="hidden" name="csrf" value={csrf} />
+        <Field name="name" label={t.fields.name} />
+        <Select name="deal" label={t.fields.deal} options={DEALS.map((d) => [d, t.deals[d]] as const)} />
+        <Select name="property" label={t.fields.property} options={SEARCH_PROPERTIES.map((p) => [p, t.properties[p]] as const)} />
+        <Select name="source" label={t.fields.source} options={[["both", t.sources.both], ["olx", t.sources.olx], ["otodom", t.sources.otodom]]} />
+        <Select name="cityId" label={t.fields.cityId} options={[["", w.anyCity], ...cities.map((c) => [String(c.id), c.name] as const)]} />
+        <Field name="priceMin" label={t.fields.priceMin} numeric />
+        <Field name="priceMax" label={t.fields.priceMax} numeric />
+        <Field name="areaMin" label={t.fields.areaMin} numeric />
+        <Field name="areaMax" label={t.fields.areaMax} numeric />
+        <Field name="roomsMin" label={t.fields.roomsMin} numeric />
+        <Field name="roomsMax" label={t.fields.roomsMax} numeric />
+        <Field name="districts" label={t.fields.districts} hint={w.listHint} />
+        <Field name="radiusKm" label={`${t.fields.radiusKm} (km)`} numeric />
+        <Field name="includeText" label={t.fields.includeKeywords} error="includeKeywords" hint={w.listHint} />
+        <Field name="excludeText" label={t.fields.excludeKeywords} error="excludeKeywords" hint={w.listHint} />
+        <label>
+          <input type="checkbox" name="privateOnly" checked={values.privateOnly === "on"} /> {t.fields.privateOnly}
+        </label>
+        <p>
+          <button type="submit">{w.save}</button>
+        </p>
+      </form>
     </Layout>
   );
 };

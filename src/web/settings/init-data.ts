@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+const encoder = new TextEncoder();
+
+const userSchema = z.looseObject({ id: z.number().int().positive(), language_code: z.string().optional() });
+
+export async function hmac(key: ArrayBuffer | Uint8Array, data: string): Promise<ArrayBuffer> {
+  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
+}
+
+/**
+ * Checks a Mini App's raw `initData` as Telegram specifies
+ * (https://core.telegram.org/bots/webapps#validating-data-received-via-the-mini-app):
+ * the data-check string (every field but `hash`, sorted, `key=value` lines)
+ * signed with HMAC-SHA256 under HMAC-SHA256("WebAppData", bot token), and
+ * `auth_date` no older than `maxAgeS`.
+ *
+ * @returns the Telegram user it vouches for, or null
+ */
+export async function verifyInitData(initData: string, botToken: string, maxAgeS: number, nowMs: number): Promise<{ id: number } | null> {
+  if (!initData || initData.length > 4096 || !botToken) return null;
+  const params = new URLSearchParams(initData);
+  const hash = params.get("hash");
+  if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return null;
+  const lines = [...params.entries()].filter(([key]) => key !== "hash").map(([key, value]) => `${key}=${value}`);
+  lines.sort();
+  const secretKey = await hmac(encoder.encode("WebAppData"), botToken);
+  const expected = await hmac(secretKey, lines.join("\n"));
+  const presented = Uint8Array.from(hash.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  if (!crypto.subtle.timingSafeEqual(expected, presented)) return null;
+  const authDate = Number(params.get("auth_date"));
+  if (!Number.isInteger(authDate) || nowMs / 1000 - authDate > maxAgeS || authDate - nowMs / 1000 > 60) return null;
+  try {
+    const user = userSchema.safeParse(JSON.parse(params.get("user") ?? "null"));
+    return user.success ? { id: user.data.id } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,231 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, it } from "vitest";
+import worker from "../../src/index.ts";
+import { LOGIN_LINK_TTL_MS, issueLoginToken } from "../../src/web/settings/login-link.ts";
+import { alice, chatWith } from "../helpers/bot.ts";
+import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
+import { signInitData } from "../helpers/init-data.ts";
+import { cityId, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
+
+beforeEach(async () => {
+  await resetDb();
+  await env.DB.prepare("DELETE FROM used_login_links").run();
+});
+
+async function request(path: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const get = (path: string, cookie?: string) => request(path, { headers: cookie ? { cookie } : {} });
+
+/** A form post as a browser sends it. */
+const post = (path: string, fields: Record<string, string>, cookie?: string) =>
+  request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+/** Logs a Telegram user in through a fresh login link; returns the session cookie. */
+async function login(telegramId: number): Promise<string> {
+  const token = await issueLoginToken(env.APP_SECRET, telegramId, Date.now());
+  const response = await get(`/app/auth?t=${token}`);
+  if (response.status !== 303) throw new Error(`login answered ${response.status}`);
+  return cookieOf(response);
+}
+
+/** The CSRF token in a page's forms. */
+async function csrfOf(cookie: string): Promise<string> {
+  const html = await (await get("/app", cookie)).text();
+  const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error("no CSRF token on the page");
+  return token;
+}
+
+/** The name=value part of a Set-Cookie header, as a browser would send it back. */
+const cookieOf = (response: Response) => response.headers.get("set-cookie")?.split(";")[0] ?? "";
+
+const BOB = 777001;
+
+async function aliceAndBob() {
+  const a = await seedUser({ telegramId: alice.id, language: "pl" });
+  const b = await seedUser({ telegramId: BOB, language: "en" });
+  const aliceSearch = await seedSearch(a.id, { city: "warszawa", name: "", priceMax: 3500 });
+  const bobSearch = await seedSearch(b.id, { city: "krakow", name: "Bob's secret search" });
+  return { aliceSearch, bobSearch, aliceId: a.id };
+}
+
+const searchRows = (userId: number) =>
+  env.DB.prepare("SELECT name, active, price_min, price_max, rooms_min, districts, city_id FROM saved_searches WHERE user_id = ? ORDER BY id").bind(userId).all().then((r) => r.results);
+
+describe("/settings and the settings page's login", () => {
+  it("/settings sends a login link; it opens a session once, and the page shows only the user's own searches", async ({ expect }) => {
+    await aliceAndBob();
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const chat = chatWith(telegram, clock);
+    await chat.say("/settings");
+    expect(chat.last()).toContain("Link działa 15 minut i tylko raz");
+    const buttons = (telegram.messages.at(-1)?.reply_markup as { inline_keyboard: { url?: string; web_app?: unknown }[][] }).inline_keyboard.flat();
+    // PUBLIC_URL is http in tests: Telegram takes Mini App buttons over HTTPS only.
+    expect(buttons).toHaveLength(1);
+    const link = new URL(buttons[0]?.url ?? "");
+    expect(link.pathname).toBe("/app/auth");
+
+    const login = await get(`${link.pathname}${link.search}`);
+    expect(login.status).toBe(303);
+    expect(login.headers.get("location")).toBe("/app");
+    const setCookie = login.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^gm_session=/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("Secure");
+    expect(setCookie).toContain("SameSite=Lax");
+    expect(setCookie).toContain("Path=/app");
+
+    const page = await get("/app", cookieOf(login));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("mieszkanie · wynajem · Warszawa · do 3 500 zł");
+    expect(html).not.toContain("Bob");
+    // Every view rotates the cookie.
+    expect(page.headers.get("set-cookie")).toMatch(/^gm_session=/);
+
+    // The same link again: refused, no cookie.
+    const replay = await get(`${link.pathname}${link.search}`);
+    expect(replay.status).toBe(401);
+    expect(replay.headers.get("set-cookie")).toBeNull();
+    expect(await replay.text()).toContain("Wyślij /settings");
+  });
+
+  it("refuses forged, tampered and expired links, and pages without a valid session", async ({ expect }) => {
+    await aliceAndBob();
+    const now = Date.now();
+    const good = await issueLoginToken(env.APP_SECRET, alice.id, now);
+    const [payload = "", signature = ""] = good.split(".");
+    const flipped = `${payload.slice(0, -2)}${payload.at(-2) === "A" ? "B" : "A"}${payload.at(-1)}.${signature}`;
+    const cases = {
+      forged: await issueLoginToken("not-our-secret", alice.id, now),
+      tampered: flipped,
+      expired: await issueLoginToken(env.APP_SECRET, alice.id, now - LOGIN_LINK_TTL_MS - 1000),
+      unknownUser: await issueLoginToken(env.APP_SECRET, 999_999_999, now),
+      garbage: "x.y.z",
+      empty: "",
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const response = await get(`/app/auth?t=${encodeURIComponent(token)}`);
+      expect(response.status, name).toBe(401);
+      expect(response.headers.get("set-cookie"), name).toBeNull();
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM used_login_links").first()).toEqual({ n: 0 });
+    expect((await get("/app")).status).toBe(401);
+    expect((await get("/app", `gm_session=${alice.id}.${now + 60_000}.forged`)).status).toBe(401);
+  });
+});
+
+describe("Mini App login", () => {
+  const user = JSON.stringify({ id: alice.id, first_name: "Ala", language_code: "pl" });
+
+  it("opens a session for valid initData, and refuses forged, tampered or old data", async ({ expect }) => {
+    await aliceAndBob();
+    const now = Math.floor(Date.now() / 1000);
+    const valid = await signInitData({ auth_date: String(now - 60), query_id: "AAH", user }, env.TELEGRAM_BOT_TOKEN);
+    const ok = await post("/app/auth/telegram", { initData: valid });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("set-cookie")).toMatch(/^gm_session=/);
+    expect((await get("/app", cookieOf(ok))).status).toBe(200);
+
+    const cases = {
+      forged: await signInitData({ auth_date: String(now), user }, "999:not-the-bot-token"),
+      tampered: valid.replace(encodeURIComponent(String(alice.id)), encodeURIComponent(String(BOB))),
+      old: await signInitData({ auth_date: String(now - 25 * 60 * 60), user }, env.TELEGRAM_BOT_TOKEN),
+      missing: "",
+    };
+    for (const [name, initData] of Object.entries(cases)) {
+      const response = await post("/app/auth/telegram", { initData });
+      expect(response.status, name).toBe(401);
+      expect(response.headers.get("set-cookie"), name).toBeNull();
+    }
+  });
+});
+
+describe("the settings page", () => {
+  it("creates, edits, duplicates, pauses and deletes searches, with D1 agreeing at each step", async ({ expect }) => {
+    const { aliceId, aliceSearch } = await aliceAndBob();
+    const cookie = await login(alice.id);
+    const csrf = await csrfOf(cookie);
+    const krakow = String(await cityId("krakow"));
+    const form = { csrf, name: "Kraków 2 pokoje", deal: "rent", property: "flat", source: "both", cityId: krakow, priceMin: "", priceMax: "3 500", roomsMin: "2", roomsMax: "2", districts: "Podgórze, Dębniki", privateOnly: "on" };
+
+    expect((await get("/app/searches/new", cookie)).status).toBe(200);
+    expect((await post("/app/searches", form, cookie)).status).toBe(303);
+    let rows = await searchRows(aliceId);
+    expect(rows.at(-1)).toMatchObject({ name: "Kraków 2 pokoje", price_max: 3500, rooms_min: 2, districts: JSON.stringify(["Podgórze", "Dębniki"]) });
+    expect(await (await get("/app", cookie)).text()).toContain("Kraków 2 pokoje · mieszkanie · wynajem · Kraków");
+
+    const edit = await get(`/app/searches/${aliceSearch.id}/edit`, cookie);
+    expect(await edit.text()).toContain('value="3500"');
+    expect((await post(`/app/searches/${aliceSearch.id}`, { ...form, name: "", cityId: krakow, priceMin: "2000", priceMax: "4000" }, cookie)).status).toBe(303);
+    expect((await searchRows(aliceId))[0]).toMatchObject({ price_min: 2000, price_max: 4000 });
+
+    expect((await post(`/app/searches/${aliceSearch.id}/duplicate`, { csrf }, cookie)).status).toBe(303);
+    expect(await searchRows(aliceId)).toHaveLength(3);
+    expect((await post(`/app/searches/${aliceSearch.id}/pause`, { csrf }, cookie)).status).toBe(303);
+    expect((await searchRows(aliceId))[0]).toMatchObject({ active: 0 });
+    expect((await post(`/app/searches/${aliceSearch.id}/delete`, { csrf }, cookie)).status).toBe(303);
+    rows = await searchRows(aliceId);
+    expect(rows).toHaveLength(2);
+
+    expect((await post("/app/account", { csrf, paused: "on", language: "en" }, cookie)).status).toBe(303);
+    expect(await env.DB.prepare("SELECT paused, language FROM users WHERE id = ?").bind(aliceId).first()).toEqual({ paused: 1, language: "en" });
+  });
+
+  it("shows each problem next to its field and stores nothing", async ({ expect }) => {
+    const { aliceId } = await aliceAndBob();
+    const cookie = await login(alice.id);
+    const csrf = await csrfOf(cookie);
+    const before = await searchRows(aliceId);
+    const response = await post("/app/searches", { csrf, deal: "rent", property: "house", source: "olx", cityId: "", priceMin: "5000", priceMax: "3000", areaMin: "-5", roomsMin: "dwa" }, cookie);
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('<div class="error" id="priceMin-error">Cena od: minimum jest większe niż maksimum</div>');
+    expect(html).toContain('id="areaMin-error">Powierzchnia od: musi być większe od zera</div>');
+    expect(html).toContain('id="roomsMin-error">Pokoje od: wpisz liczbę, np. 3500</div>');
+    expect(html).toContain('id="cityId-error">Miasto: wybierz wartość</div>');
+    expect(html).toContain('id="source-error">Serwis: na OLX szukam na razie tylko mieszkań; wybierz Otodom</div>');
+    expect(html).toContain('aria-describedby="priceMin-error"');
+    // What was typed comes back, escaped.
+    expect(html).toContain('value="dwa"');
+    expect(await searchRows(aliceId)).toEqual(before);
+  });
+
+  it("refuses a state change without the form's CSRF token", async ({ expect }) => {
+    const { aliceId, aliceSearch } = await aliceAndBob();
+    const cookie = await login(alice.id);
+    for (const csrf of [undefined, "forged"]) {
+      const response = await post(`/app/searches/${aliceSearch.id}/delete`, csrf ? { csrf } : {}, cookie);
+      expect(response.status).toBe(403);
+    }
+    expect(await searchRows(aliceId)).toHaveLength(1);
+  });
+
+  it("gives one user nothing of another's: every route with the other's ids is 404", async ({ expect }) => {
+    const { bobSearch } = await aliceAndBob();
+    const cookie = await login(alice.id);
+    const csrf = await csrfOf(cookie);
+    expect((await get(`/app/searches/${bobSearch.id}/edit`, cookie)).status).toBe(404);
+    expect((await post(`/app/searches/${bobSearch.id}`, { csrf, deal: "rent", property: "flat", cityId: String(await cityId("krakow")) }, cookie)).status).toBe(404);
+    for (const action of ["pause", "resume", "duplicate", "delete"]) {
+      expect((await post(`/app/searches/${bobSearch.id}/${action}`, { csrf }, cookie)).status, action).toBe(404);
+    }
+    // Alice's CSRF token is hers: with Bob's session it is refused.
+    const bobCookie = await login(BOB);
+    expect((await post(`/app/searches/${bobSearch.id}/delete`, { csrf }, bobCookie)).status).toBe(403);
+    expect(await searchRows((await env.DB.prepare("SELECT id FROM users WHERE telegram_id = ?").bind(BOB).first<{ id: number }>())?.id ?? 0)).toEqual([
+      expect.objectContaining({ name: "Bob's secret search", active: 1 }),
+    ]);
+  });
+});
