@@ -27,6 +27,7 @@ const words = {
     title: "Twoje wyszukiwania",
     none: "Nie masz jeszcze wyszukiwań.",
     add: "Nowe wyszukiwanie",
+    editTitle: "Zmień wyszukiwanie",
     edit: "Zmień",
     duplicate: "Duplikuj",
     pause: "Wstrzymaj",
@@ -48,6 +49,7 @@ const words = {
     title: "Your searches",
     none: "You have no searches yet.",
     add: "New search",
+    editTitle: "Edit search",
     edit: "Edit",
     duplicate: "Duplicate",
     pause: "Pause",
@@ -159,10 +161,12 @@ export const SearchFormPage: FC<{
   language: Language;
   csrf: string;
   action: string;
+  /** true: editing a saved search; false: a new one. */
+  editing: boolean;
   values: FormValues;
   cities: readonly City[];
   issues: readonly DraftIssue[];
-}> = ({ language, csrf, action, values, cities, issues }) => {
+}> = ({ language, csrf, action, editing, values, cities, issues }) => {
   const w = words[language];
   const t = searchTexts(language);
   const problem = (field: DraftField) => {
@@ -207,10 +211,11 @@ export const SearchFormPage: FC<{
     );
   };
   return (
-    <Layout title={w.title} language={language}>
+    <Layout title={editing ? w.editTitle : w.add} language={language}>
       <p>
         <a href="/app">{w.back}</a>
       </p>
+      <h1>{editing ? w.editTitle : w.add}</h1>
       {issues.length ? <p role="alert">{w.fixBelow}</p> : null}
       <form method="post" action={action}>
         <input type="hidden" name="csrf" value={csrf} />

@@ -111,7 +111,8 @@ async function postedForm(c: Context<SettingsEnv>): Promise<SearchForm> {
 async function formPage(c: Context<SettingsEnv>, action: string, values: SearchForm, issues: DraftIssue[], status: 200 | 422) {
   const user = c.get("user");
   const cities = await listCities(useDb(c.env.DB));
-  return c.html(<SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} values={values} cities={cities} issues={issues} />, status);
+  const editing = action !== "/app/searches";
+  return c.html(<SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} issues={issues} />, status);
 }
 
 /** Validates a posted form with the shared draft schema; every problem at once. */
