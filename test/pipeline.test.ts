@@ -56,7 +56,7 @@ it("takes a listing published on OLX or Otodom to each matching user's chat exac
     const dave = await seedUser();
     await seedSearch(dave.id, { city: "wroclaw", source: null, deal: "rent", property: "flat", priceMax: 1 });
     const users = [alice, bob, carol, dave];
-    const stubs = await Promise.all(users.map(async (u) => (await notifierFor({ userId: u.id, chatId: u.chatId, language: u.language, isMock: false }, clock)).stub));
+    const stubs = await Promise.all(users.map(async (u) => (await notifierFor({ userId: u.id, chatId: u.chatId, language: u.language, isMock: false, quietHours: null, digestThreshold: null }, clock)).stub));
 
     // First cycle of each feed: its baseline, stored and never sent.
     await tick();

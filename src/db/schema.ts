@@ -20,6 +20,11 @@ export const users = sqliteTable(
     /** Synthetic load-test user: messages are recorded, not sent, whatever TELEGRAM_MODE says. */
     isMock: bool("is_mock").notNull().default(false),
     isAdmin: bool("is_admin").notNull().default(false),
+    /** Quiet hours, Europe/Warsaw minutes after midnight; both null: none. */
+    quietStartMin: integer("quiet_start_min"),
+    quietEndMin: integer("quiet_end_min"),
+    /** More queued messages than this go out as one digest; null: the default (10). */
+    digestThreshold: integer("digest_threshold"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("users_telegram_id_uq").on(t.telegramId)],

@@ -1,3 +1,4 @@
+import type { QuietHours } from "../durable/delivery.ts";
 import type { SearchCriteria } from "../filter/match.ts";
 import { JSON_LIST, rowsOf } from "./json-list.ts";
 
@@ -6,6 +7,8 @@ export interface ActiveSearch extends SearchCriteria {
   chatId: number;
   language: "pl" | "en";
   isMock: boolean;
+  quietHours: QuietHours | null;
+  digestThreshold: number | null;
 }
 
 const SEARCH_VERSION = "search_version";
@@ -50,6 +53,9 @@ interface SearchRow {
   chat_id: number;
   language: "pl" | "en";
   is_mock: number;
+  quiet_start_min: number | null;
+  quiet_end_min: number | null;
+  digest_threshold: number | null;
 }
 
 function stringList(json: string | null): string[] | null {
@@ -62,7 +68,7 @@ function stringList(json: string | null): string[] | null {
 export async function loadActiveSearches(d1: D1Database, cityIds: readonly number[]): Promise<ActiveSearch[]> {
   const result = await d1
     .prepare(
-      `SELECT s.*, u.chat_id, u.language, u.is_mock
+      `SELECT s.*, u.chat_id, u.language, u.is_mock, u.quiet_start_min, u.quiet_end_min, u.digest_threshold
        FROM saved_searches s JOIN users u ON u.id = s.user_id
        WHERE s.active = 1 AND u.paused = 0 AND u.blocked_at IS NULL AND s.city_id IN ${JSON_LIST}`,
     )
@@ -94,5 +100,7 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
     chatId: r.chat_id,
     language: r.language,
     isMock: r.is_mock === 1,
+    quietHours: r.quiet_start_min !== null && r.quiet_end_min !== null ? { startMin: r.quiet_start_min, endMin: r.quiet_end_min } : null,
+    digestThreshold: r.digest_threshold,
   }));
 }

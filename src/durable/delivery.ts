@@ -14,6 +14,16 @@ export interface Recipient {
   language: "pl" | "en";
   /** Synthetic user: record instead of calling Telegram. */
   isMock: boolean;
+  /** No messages in this Europe/Warsaw window (what arrives is kept and sent as one digest after); null: none. */
+  quietHours: QuietHours | null;
+  /** More queued messages than this go out as one digest; null: the default. */
+  digestThreshold: number | null;
+}
+
+/** A daily window in Europe/Warsaw wall-clock minutes after midnight; start > end wraps past midnight. */
+export interface QuietHours {
+  startMin: number;
+  endMin: number;
 }
 
 /** One match to deliver: the filter hands a user's batch of these to their Notifier in one RPC. */

@@ -16,6 +16,7 @@ import {
   STALE_SLOT_MS,
   backoffDelayMs,
   nextWakeAt,
+  quietWindowEnd,
 } from "./pacing.ts";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";
@@ -75,6 +76,7 @@ export class Notifier extends DurableObject<Env> {
     this.#outbox.prune(now - SENT_RETENTION_MS);
     this.#outbox.setRecipient(recipient);
     const accepted = this.#outbox.add(deliveries, now);
+    if (accepted > 0 && quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.setQuietHeld(true);
     await this.#arm();
     return { accepted };
   }
@@ -147,6 +149,7 @@ export class Notifier extends DurableObject<Env> {
       earliestDue: this.#outbox.earliestDue(),
       chatNextAllowed: this.#outbox.chatNextAllowed(),
       reservedSlot: this.#outbox.reservedSlot(),
+      quiet: this.#outbox.recipient()?.quietHours ?? null,
     });
   }
 
@@ -166,7 +169,10 @@ export class Notifier extends DurableObject<Env> {
   /** The current digest's next part, a new digest when the backlog is past the threshold, or the oldest due row. */
   #pickWork(recipient: Recipient, now: number): Work | null {
     let digestRows = this.#outbox.digestRows(now);
-    if (digestRows.length === 0 && this.#outbox.queuedCount() > this.digestThreshold) {
+    // What waited out the quiet hours goes as one digest, whatever the threshold.
+    const threshold = this.#outbox.quietHeld() ? 1 : (recipient.digestThreshold ?? this.digestThreshold);
+    this.#outbox.setQuietHeld(false);
+    if (digestRows.length === 0 && this.#outbox.queuedCount() > threshold) {
       this.#outbox.startDigest();
       digestRows = this.#outbox.digestRows(now);
     }

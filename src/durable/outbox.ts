@@ -66,6 +66,7 @@ const KEY = {
   reservedSlot: "reserved_slot",
   digestTotal: "digest_total",
   digestDone: "digest_done",
+  quietHeld: "quiet_held",
 } as const;
 
 type RawRow = {
@@ -142,6 +143,15 @@ export class Outbox {
 
   setRecipient(recipient: Recipient): void {
     this.#kv.put(KEY.recipient, recipient);
+  }
+
+  /** Messages arrived during quiet hours: the first send after them is one digest. */
+  quietHeld(): boolean {
+    return this.#kv.get<boolean>(KEY.quietHeld) ?? false;
+  }
+
+  setQuietHeld(held: boolean): void {
+    this.#kv.put(KEY.quietHeld, held);
   }
 
   /** The first time the chat may get another message (ms). */

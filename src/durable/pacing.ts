@@ -2,6 +2,8 @@
  * Pure timing rules of the notifier and the send budget. Every time is in
  * milliseconds since the epoch; nothing here reads a clock or sleeps.
  */
+import { warsawOffsetHours } from "../sources/warsaw-time.ts";
+import type { QuietHours } from "./delivery.ts";
 
 /** Telegram: about one message per second to one chat. */
 export const CHAT_GAP_MS = 1000;
@@ -48,12 +50,41 @@ export function reserveSlot(nextAllowed: number, now: number, gapMs: number): { 
   return { slot: Math.ceil(at), next: at + gapMs };
 }
 
+const MINUTE = 60_000;
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * If `instant` falls inside the user's quiet hours (Europe/Warsaw wall clock),
+ * the instant they end; null outside them. A window whose start is after its
+ * end wraps past midnight (23:00–07:00).
+ *
+ * @example quietWindowEnd(Date.UTC(2026, 0, 10, 23, 30), { startMin: 23 * 60, endMin: 7 * 60 }) // 06:00 UTC next day (07:00 CET)
+ */
+export function quietWindowEnd(instant: number, quiet: QuietHours | null): number | null {
+  if (!quiet || quiet.startMin === quiet.endMin) return null;
+  const offset = warsawOffsetHours(instant);
+  const local = instant + offset * 3_600_000;
+  const minute = Math.floor(local / MINUTE) % DAY_MINUTES;
+  const inside = quiet.startMin < quiet.endMin ? minute >= quiet.startMin && minute < quiet.endMin : minute >= quiet.startMin || minute < quiet.endMin;
+  if (!inside) return null;
+  const until = (quiet.endMin - minute + DAY_MINUTES) % DAY_MINUTES;
+  const end = instant - (local % MINUTE) + until * MINUTE;
+  // A clock change inside the window moves its end by the change.
+  return end + (offset - warsawOffsetHours(end)) * 3_600_000;
+}
+
 /**
  * When the notifier should wake next: its earliest due row, but not before the
- * chat may get a message again, nor before a budget slot it already holds.
- * null: nothing queued, so no alarm.
+ * chat may get a message again, nor before a budget slot it already holds, nor
+ * inside the user's quiet hours. null: nothing queued, so no alarm.
  */
-export function nextWakeAt(s: { earliestDue: number | null; chatNextAllowed: number; reservedSlot: number | null }): number | null {
+export function nextWakeAt(s: {
+  earliestDue: number | null;
+  chatNextAllowed: number;
+  reservedSlot: number | null;
+  quiet?: QuietHours | null;
+}): number | null {
   if (s.earliestDue === null) return null;
-  return Math.max(s.earliestDue, s.chatNextAllowed, s.reservedSlot ?? 0);
+  const wake = Math.max(s.earliestDue, s.chatNextAllowed, s.reservedSlot ?? 0);
+  return quietWindowEnd(wake, s.quiet ?? null) ?? wake;
 }

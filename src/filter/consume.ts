@@ -143,5 +143,5 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
 }
 
 function toRecipient(s: ActiveSearch): Recipient {
-  return { userId: s.userId, chatId: s.chatId, language: s.language, isMock: s.isMock };
+  return { userId: s.userId, chatId: s.chatId, language: s.language, isMock: s.isMock, quietHours: s.quietHours, digestThreshold: s.digestThreshold };
 }

@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import type { Notifier } from "../../src/durable/notifier.ts";
+import { quietWindowEnd } from "../../src/durable/pacing.ts";
 import { telegramFailures } from "../../sim/fake-telegram.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { armedAlarm, drain, notificationRows, notifierFor, runNextAlarm, seedDeliveries, seedRecipient, userRow } from "./seed.ts";
@@ -512,5 +513,57 @@ describe("Notifier: TELEGRAM_MODE=mock", () => {
     const rows = await notificationRows(deliveries.map((d) => d.notificationId));
     expect(rows.every((r) => r.status === "sent" && r.mock && r.digest)).toBe(true);
     expect(metrics.filter((m) => m.stage === "send")).toHaveLength(12);
+  });
+});
+
+describe("Notifier: quiet hours and the user's digest threshold", () => {
+  const QUIET = { startMin: 23 * 60, endMin: 7 * 60 }; // 23:00–07:00 Europe/Warsaw
+  const HOUR = 3_600_000;
+  /** 22:30 UTC of the clock's day: 23:30 in Warsaw (the test clock's dates are in winter, CET). */
+  const lateEvening = (now: number) => Math.floor(now / (24 * HOUR)) * 24 * HOUR + 22.5 * HOUR;
+
+  it("finds the end of the quiet window in Warsaw time, across midnight and clock changes", ({ expect }) => {
+    const winter = Date.UTC(2026, 0, 10, 22, 30); // 23:30 CET
+    expect(quietWindowEnd(winter, QUIET)).toBe(Date.UTC(2026, 0, 11, 6, 0)); // 07:00 CET
+    expect(quietWindowEnd(Date.UTC(2026, 0, 11, 12, 0), QUIET)).toBeNull();
+    expect(quietWindowEnd(Date.UTC(2026, 6, 10, 21, 30), QUIET)).toBe(Date.UTC(2026, 6, 11, 5, 0)); // 23:30 → 07:00 CEST
+    // The night summer time starts (29 March 2026): 07:00 CEST is 05:00 UTC.
+    expect(quietWindowEnd(Date.UTC(2026, 2, 28, 23, 0), QUIET)).toBe(Date.UTC(2026, 2, 29, 5, 0));
+    expect(quietWindowEnd(winter, { startMin: 9 * 60, endMin: 17 * 60 })).toBeNull();
+    expect(quietWindowEnd(winter, null)).toBeNull();
+  });
+
+  it("keeps what arrives during quiet hours and sends it as one digest when they end", async ({ expect }) => {
+    const clock = testClock();
+    clock.now = lateEvening(clock.now);
+    const { telegram } = installFakeTelegram(clock);
+    const recipient = await seedRecipient({ quietHours: QUIET });
+    const deliveries = await seedDeliveries(recipient, 3, clock.now);
+    const { stub } = await notifierFor(recipient, clock);
+    await stub.deliver(recipient, deliveries);
+    const morning = lateEvening(clock.now) + 7.5 * HOUR; // 06:00 UTC next day = 07:00 CET
+    expect(await armedAlarm(stub)).toBe(morning);
+    await drain(stub, clock);
+    expect(telegram.messages).toHaveLength(1);
+    expect(telegram.messages[0]).toMatchObject({ method: "sendMessage", at: morning });
+    expect(telegram.messages[0]?.text?.split("\n")[0]).toBe("📬 <b>3 nowe ogłoszenia</b>");
+
+    // By day, one listing is one message again.
+    clock.now = morning + 5 * HOUR;
+    const [noon] = await seedDeliveries(recipient, 1, clock.now);
+    await stub.deliver(recipient, noon ? [noon] : []);
+    await drain(stub, clock);
+    expect(telegram.messages.at(-1)?.method).toBe("sendPhoto");
+  });
+
+  it("uses the user's own digest threshold", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const recipient = await seedRecipient({ digestThreshold: 2 });
+    const deliveries = await seedDeliveries(recipient, 3, clock.now);
+    const { stub } = await notifierFor(recipient, clock);
+    await stub.deliver(recipient, deliveries);
+    await drain(stub, clock);
+    expect(telegram.messages.map((m) => m.method)).toEqual(["sendMessage"]);
   });
 });

@@ -12,7 +12,7 @@ export async function seedRecipient(fields: Partial<Recipient> = {}): Promise<Re
     language: fields.language ?? "pl",
     isMock: fields.isMock ?? false,
   });
-  return { userId: row.id, chatId: row.chatId, language: row.language, isMock: row.isMock };
+  return { userId: row.id, chatId: row.chatId, language: row.language, isMock: row.isMock, quietHours: fields.quietHours ?? null, digestThreshold: fields.digestThreshold ?? null };
 }
 
 let nextExternalId = 1;

@@ -104,7 +104,7 @@ describe("filter: exactly once", () => {
     await seedSearch(user.id, { city: "wroclaw" });
     // A second search of the same user matching the same listings: still one message each.
     await seedSearch(user.id, { city: "wroclaw", name: "balkon", includeKeywords: ["Balkon"] });
-    const { stub } = await notifierFor({ userId: user.id, chatId: user.chatId, language: user.language, isMock: false }, clock);
+    const { stub } = await notifierFor({ userId: user.id, chatId: user.chatId, language: user.language, isMock: false, quietHours: null, digestThreshold: null }, clock);
     const ids = await storeListings(3);
 
     for (let delivery = 0; delivery < 2; delivery++) {

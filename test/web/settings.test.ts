@@ -5,6 +5,7 @@ import worker from "../../src/index.ts";
 import { LOGIN_LINK_TTL_MS, issueLoginToken } from "../../src/web/settings/login-link.ts";
 import { alice, chatWith } from "../helpers/bot.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
+import { loadActiveSearches } from "../../src/db/searches.ts";
 import { signInitData } from "../helpers/init-data.ts";
 import { cityId, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
 
@@ -179,8 +180,26 @@ describe("the settings page", () => {
     rows = await searchRows(aliceId);
     expect(rows).toHaveLength(2);
 
-    expect((await post("/app/account", { csrf, paused: "on", language: "en" }, cookie)).status).toBe(303);
-    expect(await env.DB.prepare("SELECT paused, language FROM users WHERE id = ?").bind(aliceId).first()).toEqual({ paused: 1, language: "en" });
+    expect((await post("/app/account", { csrf, paused: "on", language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5" }, cookie)).status).toBe(303);
+    const account = () => env.DB.prepare("SELECT paused, language, quiet_start_min, quiet_end_min, digest_threshold FROM users WHERE id = ?").bind(aliceId).first();
+    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5 });
+    const page = await (await get("/app", cookie)).text();
+    expect(page).toContain('name="quietStart" type="time" value="23:00"');
+
+    // Refused settings are shown with their reasons and change nothing.
+    const refused = await post("/app/account", { csrf, language: "pl", quietStart: "25:00", quietEnd: "", digestThreshold: "0" }, cookie);
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain('id="quietStart-error">enter a time as HH:MM, e.g. 23:00</div>');
+    expect(html).toContain('id="digestThreshold-error">a number from 1 to 50, or empty</div>');
+    expect((await post("/app/account", { csrf, quietStart: "22:00", quietEnd: "" }, cookie)).status).toBe(422);
+    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5 });
+    // The filter hands them to the Notifier with the user's searches.
+    const alices = async () => (await loadActiveSearches(env.DB, [Number(krakow)])).filter((s) => s.userId === aliceId);
+    expect(await alices()).toEqual([]); // paused: nothing is matched for Alice
+    await post("/app/account", { csrf, language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5" }, cookie);
+    const [active] = await alices();
+    expect(active).toMatchObject({ quietHours: { startMin: 23 * 60, endMin: 7 * 60 }, digestThreshold: 5 });
   });
 
   it("shows each problem next to its field and stores nothing", async ({ expect }) => {

@@ -6,6 +6,7 @@ import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
 import { DEALS } from "../../sources/listing.ts";
+import { type AccountField, type AccountProblem, accountProblemText } from "../../account/settings.ts";
 import type { Language } from "../../telegram/texts.ts";
 
 /** Telegram's theme colours when opened as a Mini App, plain ones in a browser; mobile first. */
@@ -39,6 +40,10 @@ const words = {
     allPaused: "Wszystkie powiadomienia wstrzymane",
     language: "Język",
     saveAccount: "Zapisz ustawienia",
+    quietStart: "Cisza nocna od (czas warszawski)",
+    quietEnd: "Cisza nocna do",
+    quietHint: "co przyjdzie w tym czasie, dostaniesz zbiorczo po jej końcu",
+    digestThreshold: "Zbiorcza wiadomość, gdy czeka więcej niż (domyślnie 10)",
     fixBelow: "Popraw zaznaczone pola.",
     unauthorized:
       "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy.",
@@ -61,6 +66,10 @@ const words = {
     allPaused: "All notifications paused",
     language: "Language",
     saveAccount: "Save settings",
+    quietStart: "Quiet hours from (Warsaw time)",
+    quietEnd: "Quiet hours until",
+    quietHint: "what arrives meanwhile comes as one digest when they end",
+    digestThreshold: "One digest when more than this are waiting (default 10)",
     fixBelow: "Please correct the marked fields.",
     unauthorized: "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one.",
     anyCity: "choose a city",
@@ -100,13 +109,40 @@ const Action: FC<{ action: string; csrf: string; label: string; quiet?: boolean 
   </form>
 );
 
+/** The account form's values as shown (posted values again after a refusal). */
+export interface AccountValues {
+  paused: boolean;
+  quietStart: string;
+  quietEnd: string;
+  digestThreshold: string;
+}
+
 /** The user's searches with their actions, and the account settings. */
-export const SearchList: FC<{ searches: readonly SavedSearch[]; language: Language; csrf: string; paused: boolean }> = ({
-  searches,
-  language,
-  csrf,
-  paused,
-}) => {
+export const SearchList: FC<{
+  searches: readonly SavedSearch[];
+  language: Language;
+  csrf: string;
+  account: AccountValues;
+  accountIssues?: readonly { field: AccountField; problem: AccountProblem }[];
+}> = ({ searches, language, csrf, account, accountIssues = [] }) => {
+  const problem = (field: AccountField) => {
+    const issue = accountIssues.find((i) => i.field === field);
+    return issue ? accountProblemText(issue.problem, language) : null;
+  };
+  const AccountInput: FC<{ name: AccountField; label: string; type: string }> = ({ name, label, type }) => {
+    const message = problem(name);
+    return (
+      <>
+        <label for={name}>{label}</label>
+        <input id={name} name={name} type={type} value={account[name]} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined} />
+        {message ? (
+          <div class="error" id={`${name}-error`}>
+            {message}
+          </div>
+        ) : null}
+      </>
+    );
+  };
   const w = words[language];
   const t = searchTexts(language);
   return (
@@ -137,8 +173,12 @@ export const SearchList: FC<{ searches: readonly SavedSearch[]; language: Langua
       <form method="post" action="/app/account">
         <input type="hidden" name="csrf" value={csrf} />
         <label>
-          <input type="checkbox" name="paused" checked={paused} /> {w.allPaused}
+          <input type="checkbox" name="paused" checked={account.paused} /> {w.allPaused}
         </label>
+        <AccountInput name="quietStart" label={w.quietStart} type="time" />
+        <AccountInput name="quietEnd" label={w.quietEnd} type="time" />
+        <p class="paused">{w.quietHint}</p>
+        <AccountInput name="digestThreshold" label={w.digestThreshold} type="number" />
         <label for="language">{w.language}</label>
         <select id="language" name="language">
           <option value="pl" selected={language === "pl"}>

@@ -8,27 +8,40 @@ import { type DraftIssue, validateDraft } from "../../searches/draft.ts";
 import { type SearchForm, draftFromForm, formFromDraft } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
 import type { Language } from "../../telegram/texts.ts";
+import { formatMinutes, readAccountSettings } from "../../account/settings.ts";
 import { csrfToken, csrfValid } from "./csrf.ts";
 import { verifyInitData } from "./init-data.ts";
 import { redeemLoginNonce, verifyLoginToken } from "./login-link.ts";
-import { SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
+import { type AccountValues, SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
 import { openSession, sessionUser } from "./session.ts";
 
 interface AppUser {
   id: number;
   telegramId: number;
   language: Language;
-  paused: boolean;
+  account: AccountValues;
 }
 
 type SettingsEnv = { Bindings: Env; Variables: { user: AppUser; csrf: string; now: number } };
 
 async function findUser(d1: D1Database, telegramId: number): Promise<AppUser | null> {
   const row = await d1
-    .prepare(`SELECT id, telegram_id, language, paused FROM users WHERE telegram_id = ?`)
+    .prepare(`SELECT id, telegram_id, language, paused, quiet_start_min, quiet_end_min, digest_threshold FROM users WHERE telegram_id = ?`)
     .bind(telegramId)
-    .first<{ id: number; telegram_id: number; language: Language; paused: number }>();
-  return row ? { id: row.id, telegramId: row.telegram_id, language: row.language, paused: row.paused === 1 } : null;
+    .first<{ id: number; telegram_id: number; language: Language; paused: number; quiet_start_min: number | null; quiet_end_min: number | null; digest_threshold: number | null }>();
+  if (!row) return null;
+  const time = (m: number | null) => (m === null ? "" : formatMinutes(m));
+  return {
+    id: row.id,
+    telegramId: row.telegram_id,
+    language: row.language,
+    account: {
+      paused: row.paused === 1,
+      quietStart: time(row.quiet_start_min),
+      quietEnd: time(row.quiet_end_min),
+      digestThreshold: row.digest_threshold === null ? "" : String(row.digest_threshold),
+    },
+  };
 }
 
 /** Default max age of Mini App initData (24 h); INIT_DATA_MAX_AGE_S overrides. */
@@ -99,11 +112,11 @@ settings.use("*", async (c, next) => {
 settings.get("/", async (c) => {
   const user = c.get("user");
   const searches = await listSearches(useDb(c.env.DB), user.id);
-  return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} paused={user.paused} />);
+  return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={user.account} />);
 });
 
 /** The form's fields as posted (strings only; files ignored). */
-async function postedForm(c: Context<SettingsEnv>): Promise<SearchForm> {
+async function postedForm(c: Context<SettingsEnv>): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
@@ -172,14 +185,27 @@ settings.post("/searches/:id/:action{pause|resume|duplicate|delete}", async (c) 
   return c.redirect("/app", 303);
 });
 
-/** Global pause and language. */
+/** Global pause, language, quiet hours, digest threshold: the filter reads them with the searches. */
 settings.post("/account", async (c) => {
-  const body = await c.req.parseBody();
-  const language: Language = body.language === "en" ? "en" : "pl";
-  const paused = body.paused === "on";
+  const user = c.get("user");
+  const form = await postedForm(c);
+  const read = readAccountSettings(form);
+  if (!read.ok) {
+    const searches = await listSearches(useDb(c.env.DB), user.id);
+    const shown: AccountValues = {
+      paused: form.paused === "on",
+      quietStart: form.quietStart ?? "",
+      quietEnd: form.quietEnd ?? "",
+      digestThreshold: form.digestThreshold ?? "",
+    };
+    return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={shown} accountIssues={read.issues} />, 422);
+  }
+  const s = read.settings;
   const d1 = c.env.DB;
   await d1.batch([
-    d1.prepare(`UPDATE users SET paused = ?, language = ? WHERE id = ?`).bind(paused ? 1 : 0, language, c.get("user").id),
+    d1
+      .prepare(`UPDATE users SET paused = ?, language = ?, quiet_start_min = ?, quiet_end_min = ?, digest_threshold = ? WHERE id = ?`)
+      .bind(s.paused ? 1 : 0, s.language, s.quietHours?.startMin ?? null, s.quietHours?.endMin ?? null, s.digestThreshold, user.id),
     bumpSearchVersionStatement(d1),
   ]);
   return c.redirect("/app", 303);

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import type { QuietHours } from "../durable/delivery.ts";
+import type { Language } from "../telegram/texts.ts";
+
+/** Bounds of the digest threshold a user may choose. */
+export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;
+
+/** "23:00" → 1380; anything else is not a time. */
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+const minutes = (text: string) => {
+  const m = TIME.exec(text.trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+};
+
+export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
+
+/**
+ * The account part of the settings page, as posted: global pause, language,
+ * quiet hours (Europe/Warsaw, "HH:MM", both or neither) and the digest
+ * threshold (empty: the default). Refusals are codes, worded by accountProblemText.
+ */
+export const accountSettingsSchema = z
+  .object({
+    paused: z.boolean(),
+    language: z.enum(["pl", "en"]),
+    quietStart: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
+    quietEnd: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
+    digestThreshold: z
+      .string()
+      .trim()
+      .refine((t) => t === "" || (/^\d+$/.test(t) && Number(t) >= DIGEST_THRESHOLD_RANGE.min && Number(t) <= DIGEST_THRESHOLD_RANGE.max), { error: "threshold" }),
+  })
+  .check((ctx) => {
+    const { quietStart, quietEnd } = ctx.value;
+    if ((quietStart === "") !== (quietEnd === "")) ctx.issues.push({ code: "custom", path: ["quietEnd"], message: "both_times", input: quietEnd });
+    else if (quietStart !== "" && minutes(quietStart) === minutes(quietEnd)) ctx.issues.push({ code: "custom", path: ["quietEnd"], message: "same_times", input: quietEnd });
+  });
+
+export interface AccountSettings {
+  paused: boolean;
+  language: Language;
+  quietHours: QuietHours | null;
+  digestThreshold: number | null;
+}
+
+export type AccountField = "quietStart" | "quietEnd" | "digestThreshold";
+
+/** Posted fields to settings, or the problem of each field. */
+export function readAccountSettings(form: Record<string, string | undefined>):
+  | { ok: true; settings: AccountSettings }
+  | { ok: false; issues: { field: AccountField; problem: AccountProblem }[] } {
+  const parsed = accountSettingsSchema.safeParse({
+    paused: form.paused === "on",
+    language: form.language === "en" ? "en" : "pl",
+    quietStart: form.quietStart ?? "",
+    quietEnd: form.quietEnd ?? "",
+    digestThreshold: form.digestThreshold ?? "",
+  });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ field: String(i.path[0]) as AccountField, problem: i.message as AccountProblem }));
+    return { ok: false, issues };
+  }
+  const d = parsed.data;
+  const start = minutes(d.quietStart);
+  const end = minutes(d.quietEnd);
+  return {
+    ok: true,
+    settings: {
+      paused: d.paused,
+      language: d.language,
+      quietHours: start !== null && end !== null ? { startMin: start, endMin: end } : null,
+      digestThreshold: d.digestThreshold === "" ? null : Number(d.digestThreshold),
+    },
+  };
+}
+
+/** "23:00" for 1380. */
+export function formatMinutes(total: number): string {
+  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+const TEXTS: Record<Language, Record<AccountProblem, string>> = {
+  pl: {
+    time: "wpisz godzinę jako GG:MM, np. 23:00",
+    both_times: "podaj obie godziny albo żadnej",
+    same_times: "początek i koniec nie mogą być takie same",
+    threshold: `liczba od ${DIGEST_THRESHOLD_RANGE.min} do ${DIGEST_THRESHOLD_RANGE.max} albo puste pole`,
+  },
+  en: {
+    time: "enter a time as HH:MM, e.g. 23:00",
+    both_times: "give both times or neither",
+    same_times: "start and end cannot be the same",
+    threshold: `a number from ${DIGEST_THRESHOLD_RANGE.min} to ${DIGEST_THRESHOLD_RANGE.max}, or empty`,
+  },
+};
+
+export function accountProblemText(problem: AccountProblem, language: Language): string {
+  return TEXTS[language][problem];
+}
