@@ -110,6 +110,7 @@ const pl: BotTexts = {
     not_a_search: "To link do ogłoszenia albo strony, nie do wyników wyszukiwania. Ustaw filtry na olx.pl lub otodom.pl i wklej link do listy wyników.",
     unsupported_category:
       "Tej kategorii nie obserwuję. Na OLX: mieszkania na sprzedaż lub wynajem; na Otodom: mieszkania, domy, pokoje i działki, na sprzedaż lub wynajem.",
+    no_deal: "Link nie mówi, czy chodzi o wynajem, czy sprzedaż. Wybierz jedno na stronie i wklej link jeszcze raz.",
     no_city: "Link nie wskazuje miasta. Wybierz miasto na stronie i wklej link jeszcze raz albo użyj /new.",
   },
   unknownCity: (typed) => `Nie znam miasta „${typed}”.`,
@@ -210,6 +211,7 @@ const en: BotTexts = {
     not_a_search: "That links to a listing or a page, not to search results. Set the filters on olx.pl or otodom.pl and paste the link to the results list.",
     unsupported_category:
       "I do not watch that category. On OLX: flats for sale or rent; on Otodom: flats, houses, rooms and plots, for sale or rent.",
+    no_deal: "The link does not say whether to rent or to buy. Choose one on the site and paste the link again.",
     no_city: "The link names no city. Choose a city on the site and paste the link again, or use /new.",
   },
   unknownCity: (typed) => `I do not know the city “${typed}”.`,

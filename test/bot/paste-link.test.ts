@@ -7,8 +7,8 @@ import { cityId, resetDb, seedUser } from "../helpers/seed.ts";
 
 beforeEach(resetDb);
 
-// code index id 24359615758: a scraper's list of OLX searches.
-const OLX_GDANSK = "https://www.olx.pl/d/nieruchomosci/mieszkania/wynajem/gdansk/?search[order]=created_at%3Adesc";
+// marcinmilewski1/olx-scrapper index.js @ 24806256: Białystok, a city the seed has no OLX id for.
+const OLX_BIALYSTOK = "https://www.olx.pl/nieruchomosci/mieszkania/wynajem/bialystok/?search[filter_float_price:to]=1400&search[filter_enum_rooms][0]=one&search[filter_enum_rooms][1]=two";
 
 async function aliceChat(olx?: SiteHandler) {
   const clock = testClock();
@@ -18,7 +18,7 @@ async function aliceChat(olx?: SiteHandler) {
   return { chat: chatWith(telegram, clock), telegram, toOlx };
 }
 
-const gdanskIds = () => env.DB.prepare("SELECT olx_city_id, olx_region_id FROM locations WHERE slug = 'gdansk'").first();
+const bialystokIds = () => env.DB.prepare("SELECT olx_city_id, olx_region_id FROM locations WHERE slug = 'bialystok'").first();
 
 describe("a pasted search link", () => {
   it("is shown as understood, with what could not be used, and saved on confirmation", async ({ expect }) => {
@@ -52,33 +52,35 @@ describe("a pasted search link", () => {
 
   it("asks OLX's friendly-links API once for a city the seed has no OLX ids for, and keeps them", async ({ expect }) => {
     // The answer's shape is OLX's: {"data": {...ids as strings...}, "metadata": {...}}
-    // (code index ids 55672337842, 29049963548). The city id is a test value, not Gdańsk's real one.
+    // (code index ids 55672337842, 29049963548). The ids are test values, not Białystok's real ones.
     const { chat, toOlx } = await aliceChat((request) => {
       const path = new URL(request.url).pathname;
-      if (path !== "/api/v1/friendly-links/query-params/nieruchomosci,mieszkania,wynajem,gdansk/") return new Response("not found", { status: 404 });
-      return Response.json({ data: { category_id: "15", region_id: "5", city_id: "990001" }, metadata: { seo: { title: "Mieszkania na wynajem Gdańsk" } } });
+      if (path !== "/api/v1/friendly-links/query-params/nieruchomosci,mieszkania,wynajem,bialystok/") return new Response("not found", { status: 404 });
+      return Response.json({ data: { category_id: "15", region_id: "990", city_id: "990001" }, metadata: { seo: { title: "Mieszkania na wynajem Białystok" } } });
     });
     try {
-      await chat.say(OLX_GDANSK);
+      await chat.say(OLX_BIALYSTOK);
       expect(chat.last()).toContain("Serwis: OLX");
+      expect(chat.last()).toContain("Pokoje: 1–2");
       expect(chat.last()).not.toContain("nie udało się sprawdzić");
-      expect(await gdanskIds()).toEqual({ olx_city_id: 990001, olx_region_id: 5 });
+      // The city id is learnt; the seed's region id (from our captures) is kept.
+      expect(await bialystokIds()).toEqual({ olx_city_id: 990001, olx_region_id: 18 });
       expect(toOlx()).toHaveLength(1);
-      // Known now: the next link for Gdańsk asks nobody.
-      await chat.say(OLX_GDANSK);
+      // Known now: the next link for Białystok asks nobody.
+      await chat.say(OLX_BIALYSTOK);
       expect(toOlx()).toHaveLength(1);
     } finally {
-      await env.DB.prepare("UPDATE locations SET olx_city_id = NULL WHERE slug = 'gdansk'").run();
+      await env.DB.prepare("UPDATE locations SET olx_city_id = NULL WHERE slug = 'bialystok'").run();
     }
   });
 
   it("falls back to Otodom for that city when OLX cannot answer, and says so", async ({ expect }) => {
     const { chat, toOlx } = await aliceChat(() => new Response("<html>captcha</html>", { status: 403 }));
-    await chat.say(OLX_GDANSK);
+    await chat.say(OLX_BIALYSTOK);
     expect(chat.last()).toContain("Serwis: OLX i Otodom");
     expect(chat.last()).toContain("nie udało się sprawdzić tego miasta w OLX");
     expect(toOlx()).toHaveLength(1);
-    expect(await gdanskIds()).toEqual({ olx_city_id: null, olx_region_id: 5 });
+    expect(await bialystokIds()).toEqual({ olx_city_id: null, olx_region_id: 18 });
   });
 
   it("explains what it accepts when the link is not a usable search", async ({ expect }) => {

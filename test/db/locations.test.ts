@@ -56,6 +56,10 @@ describe("seed migration", () => {
       bydgoszcz: [4019, 15],
       rzeszow: [15241, 17],
       kielce: [7971, 13],
+      // From public code and saved pages (drizzle/0005).
+      gdansk: [5659, 5],
+      lodz: [10609, 7],
+      katowice: [7691, 6],
     };
     for (const c of cities) {
       const ids = captured[c.slug];
@@ -78,12 +82,20 @@ describe("seed migration", () => {
       ["wroclaw", "Śródmieście", 387],
       ["wroclaw", "Krzyki", 391],
       ["poznan", "Winiary", 725],
+      // From saved OLX pages in public code (drizzle/0005).
+      ...(["Białołęka:365", "Ochota:355", "Śródmieście:351", "Ursus:371", "Rembertów:361", "Targówek:377", "Włochy:357"]
+        .concat(["Bielany:369", "Wawer:383", "Bemowo:367", "Ursynów:373", "Mokotów:353", "Wesoła:533", "Praga-Południe:381"])
+        .map((d) => ["warszawa", ...d.split(":")] as const)
+        .map(([c, n, i]) => [c, n, Number(i)] as [string, string, number])),
+      ...(["Zwierzyniec:257", "Swoszowice:267", "Bieżanów-Prokocim:271", "Stare Miasto:273", "Grzegórzki:279", "Nowa Huta:287", "Mistrzejowice:463"]
+        .map((d) => ["krakow", ...d.split(":")] as const)
+        .map(([c, n, i]) => [c, n, Number(i)] as [string, string, number])),
     ];
     const all = await db().select().from(locations).where(eq(locations.kind, "district"));
     const withIds = all.filter((d) => d.olxDistrictId !== null);
     expect(withIds).toHaveLength(captured.length);
     for (const [city, name, id] of captured) {
-      const district = withIds.find((d) => d.olxDistrictId === id);
+      const district = withIds.find((d) => d.olxDistrictId === id && d.slug.startsWith(`${city}/`));
       expect(district?.name).toBe(name);
       expect(district?.slug.startsWith(`${city}/`)).toBe(true);
     }
@@ -145,5 +157,23 @@ describe("loadCentroids", () => {
   it("loads nothing for no cities", async ({ expect }) => {
     const centroids = await loadCentroids(env.DB, []);
     expect(centroids.city(1)).toBeNull();
+  });
+});
+
+describe("OLX ids from public captures (drizzle/0005)", () => {
+  it("fills cities and districts, agreeing with ids the seed already had", async ({ expect }) => {
+    const id = (sql: string) => env.DB.prepare(sql).first<{ olx: number | null }>().then((r) => r?.olx ?? null);
+    expect(await id(`SELECT olx_city_id AS olx FROM locations WHERE slug = 'gdansk'`)).toBe(5659);
+    expect(await id(`SELECT olx_city_id AS olx FROM locations WHERE slug = 'lodz'`)).toBe(10609);
+    const district = (city: string, name: string) =>
+      id(`SELECT d.olx_district_id AS olx FROM locations d JOIN locations c ON c.id = d.parent_id WHERE c.slug = '${city}' AND d.name = '${name}'`);
+    // The seed's own ids (from our captures) and the public ones are the same where both exist.
+    expect(await district("warszawa", "Wola")).toBe(359);
+    expect(await district("krakow", "Prądnik Biały")).toBe(275);
+    expect(await district("krakow", "Podgórze")).toBe(263);
+    // Filled by 0005.
+    expect(await district("warszawa", "Mokotów")).toBe(353);
+    expect(await district("warszawa", "Ursynów")).toBe(373);
+    expect(await district("krakow", "Stare Miasto")).toBe(273);
   });
 });

@@ -92,6 +92,31 @@ const REAL_LINKS: { url: string; from: string; city: string; draft: Partial<Sear
     unused: ["search[filter_enum_market][0]=secondary"],
   },
   {
+    url: "https://www.olx.pl/nieruchomosci/mieszkania/wynajem/warszawa/?search%5Bfilter_float_price%3Afrom%5D=1000&search%5Bfilter_float_price%3Ato%5D=2000&search%5Bprivate_business%5D=private&search%5Bdistrict_id%5D=373",
+    from: "Ch3shireDev/mieszkania-olx server.js @ c261e6da",
+    city: "warszawa",
+    draft: { source: "olx", deal: "rent", priceMin: 1000, priceMax: 2000, privateOnly: true, districts: ["Ursynów"] },
+  },
+  {
+    url: "http://olx.pl/nieruchomosci/mieszkania/wynajem/krakow/q-kurdwanow?search[dist]=5&search%5Bfilter_float_price%3Afrom%5D=800&search%5Bfilter_float_price%3Ato%5D=1600&search%5Bfilter_enum_rooms%5D%5B0%5D=two&search%5Bfilter_float_m%3Afrom%5D=40&search%5Bfilter_float_m%3Ato%5D=70",
+    from: "mateuszmidor/DwellingDigger test/mvc/model/olx/offer_search_query_test.py @ 653c1e7a (a text query and a radius)",
+    city: "krakow",
+    draft: { deal: "rent", includeKeywords: ["kurdwanow"], radiusKm: 5, priceMin: 800, priceMax: 1600, roomsMin: 2, roomsMax: 2, areaMin: 40, areaMax: 70 },
+  },
+  {
+    url: "https://www.olx.pl/nieruchomosci/mieszkania/wynajem/gdansk/?search%5Bfilter_float_price%3Ato%5D=1600&search%5Bfilter_enum_rooms%5D%5B0%5D=one&search%5Bfilter_enum_rooms%5D%5B1%5D=two",
+    from: "Robikos/bot-mieszkaniowy config/secrets.yml @ 36988922",
+    city: "gdansk",
+    draft: { source: "olx", deal: "rent", priceMax: 1600, roomsMin: 1, roomsMax: 2 },
+  },
+  {
+    url: "https://www.olx.pl/nieruchomosci/mieszkania/wynajem/gdansk/?search%5Bfilter_enum_furniture%5D%5B0%5D=yes",
+    from: "PatrykPodworski/Mieszkando Tests/Samples/OlxSampleHtml.txt @ 21ef6d7f (a filter link on a saved OLX page)",
+    city: "gdansk",
+    draft: { source: "olx", deal: "rent" },
+    unused: ["search[filter_enum_furniture][0]=yes"],
+  },
+  {
     url: "https://www.otodom.pl/pl/wyniki/wynajem/mieszkanie/pomorskie/gdansk/gdansk/gdansk?limit=36",
     from: "code index id 60904756605",
     city: "gdansk",
@@ -137,8 +162,12 @@ describe("links that are not a search we can save", () => {
     expect(problem("https://otodom.pl/oferta/kawalerka-na-ochocie-ID35t2s.html#xtor=SEC-18")).toBe("not_a_search");
     // code index id 5086575451: no city in the path
     expect(problem("https://www.olx.pl/d/nieruchomosci/mieszkania/wynajem/")).toBe("no_city");
-    // code index id 47192939726: rooms to let, a category OLX is not watched for
-    expect(problem("https://www.olx.pl/d/nieruchomosci/stancje-pokoje/warszawa/")).toBe("unsupported_category");
+    // konrad-krysiak/node-olx-scrapper src/config/config.ts @ e1f34eb2: rooms to let, a category OLX is not watched for
+    expect(problem("https://www.olx.pl/nieruchomosci/stancje-pokoje/krakow/?search%5Border%5D=created_at:desc")).toBe("unsupported_category");
+    // Sobiechh/OLX-scraping tests.py @ 7dff79b1: plots
+    expect(problem("https://www.olx.pl/nieruchomosci/dzialki/sprzedaz/Lodz/?search%5Bfilter_float_m%3Afrom%5D=5000&search%5Bfilter_float_m%3Ato%5D=8000&")).toBe("unsupported_category");
+    // grbrr/olx-scrapper-rents main.js @ 5ab21746: flats, but neither for sale nor for rent
+    expect(problem("https://www.olx.pl/d/nieruchomosci/mieszkania/wroclaw/?search%5Bfilter_enum_rooms%5D%5B0%5D=one&search%5Bfilter_enum_rooms%5D%5B1%5D=two&search%5Bfilter_enum_rooms%5D%5B2%5D=four")).toBe("no_deal");
     expect(problem("https://www.gumtree.pl/s-mieszkania-i-domy-do-wynajecia/rembertow/v1c9008l3200016p1")).toBe("other_site");
     expect(problem("mieszkanie na mokotowie")).toBe("not_a_link");
     expect(problem("www.olx.pl/d/nieruchomosci/mieszkania/wynajem/wroclaw/")).toBe("ok");

@@ -25,7 +25,8 @@ export function parseOlxLink(url: URL): LinkResult {
   if (parts[0] !== "nieruchomosci") return { ok: false, problem: parts.length && parts[0] !== "oferta" ? "unsupported_category" : "not_a_search" };
   const [, category, dealSlug, ...rest] = parts;
   const deal = dealSlug ? DEALS[dealSlug] : undefined;
-  if (category !== "mieszkania" || !deal) return { ok: false, problem: "unsupported_category" };
+  if (category !== "mieszkania" || dealSlug === "zamiana") return { ok: false, problem: "unsupported_category" };
+  if (!deal) return { ok: false, problem: "no_deal" };
 
   const criteria: LinkCriteria = {};
   const query = rest.find((p) => p.startsWith("q-"));

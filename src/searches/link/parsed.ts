@@ -62,6 +62,8 @@ export type LinkProblem =
   | "not_a_search"
   /** Search results for something that is not real estate we watch (cars, offices, exchange). */
   | "unsupported_category"
+  /** Flats, but neither "for sale" nor "for rent" chosen: a saved search is one of the two. */
+  | "no_deal"
   | "no_city";
 
 export type LinkResult = { ok: true; link: ParsedLink } | { ok: false; problem: LinkProblem };
