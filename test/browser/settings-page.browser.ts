@@ -16,12 +16,14 @@ import { after, before, test } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { issueLoginToken } from "../../src/web/settings/login-link.ts";
 import { startWorker, waitForWorker, wranglerSync } from "../../sim/world.ts";
+import { signInitData } from "../helpers/init-data.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PORT = 8799;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const SECRET = "browser-test-app-secret";
 const TELEGRAM_ID = 4242;
+const BOT_TOKEN = "100001:browser-test";
 const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
 
 const persist = mkdtempSync(join(tmpdir(), "getmeone-browser-"));
@@ -49,7 +51,7 @@ before(async () => {
       APP_SECRET: SECRET,
       PUBLIC_URL: ORIGIN,
       TELEGRAM_MODE: "mock",
-      TELEGRAM_BOT_TOKEN: "100001:browser-test",
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_WEBHOOK_SECRET: "browser-test-webhook",
       TELEGRAM_API_ROOT: "http://127.0.0.1:9",
     },
@@ -113,5 +115,24 @@ test("a user signs in with a /settings link and creates, edits and deletes a sea
   await page.getByRole("button", { name: "Delete" }).click();
   await page.getByText("You have no searches yet.").waitFor();
   assert.deepEqual(d1(`SELECT count(*) AS n FROM saved_searches`), [{ n: 0 }]);
+  await context.close();
+});
+
+test("opened as a Telegram Mini App, the page signs in with initData and takes Telegram's theme", { skip: skip && "no /usr/bin/chromium" }, async () => {
+  assert.ok(browser, "the browser started");
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  const initData = await signInitData(
+    { auth_date: String(Math.floor(Date.now() / 1000)), query_id: "AAHdF6IQAAAAAN0XohDhrOrc", user: JSON.stringify({ id: TELEGRAM_ID, first_name: "Ala", language_code: "pl" }) },
+    BOT_TOKEN,
+  );
+  const theme = JSON.stringify({ bg_color: "#17212b", text_color: "#f5f5f5", button_color: "#5288c1", button_text_color: "#ffffff" });
+  // How Telegram opens a Mini App: launch parameters in the fragment.
+  await page.goto(`${ORIGIN}/app#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=8.0&tgWebAppPlatform=android&tgWebAppThemeParams=${encodeURIComponent(theme)}`);
+  await page.getByRole("heading", { name: "Your searches" }).waitFor();
+  assert.equal(new URL(page.url()).pathname, "/app");
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(background, "rgb(23, 33, 43)", "Telegram's bg_color, kept after the sign-in redirect");
+  await page.screenshot({ path: join(ARTIFACTS, "mini-app-list.png"), fullPage: true });
   await context.close();
 });

@@ -1,3 +1,4 @@
+import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { City } from "../../db/locations.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
@@ -77,6 +78,30 @@ const words = {
   },
 } as const;
 
+/**
+ * Inside Telegram the page is a Mini App: Telegram puts its launch parameters
+ * in the URL fragment (tgWebAppData, tgWebAppThemeParams). This applies the
+ * theme (kept for the session's later pages) and, on the sign-in page, posts
+ * the raw initData to /app/auth/telegram. Inline and tiny: no script from a
+ * CDN, and the pages work without it.
+ */
+const MINI_APP_SCRIPT = `(function () {
+  var p = new URLSearchParams(location.hash.slice(1));
+  var theme = p.get("tgWebAppThemeParams");
+  try {
+    if (theme) sessionStorage.setItem("tgTheme", theme);
+    else theme = sessionStorage.getItem("tgTheme");
+    var t = theme ? JSON.parse(theme) : {};
+    for (var k in t) document.documentElement.style.setProperty("--tg-theme-" + k.replace(/_/g, "-"), String(t[k]));
+  } catch (e) {}
+  var login = document.getElementById("tg-login");
+  var data = p.get("tgWebAppData");
+  if (login && data) {
+    login.elements.namedItem("initData").value = data;
+    login.submit();
+  }
+})();`;
+
 const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => (
   <html lang={language}>
     <head>
@@ -87,6 +112,7 @@ const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ 
     </head>
     <body>
       <main>{children}</main>
+      <script>{raw(MINI_APP_SCRIPT)}</script>
     </body>
   </html>
 );
@@ -96,6 +122,10 @@ export const Unauthorized: FC<{ language: Language }> = ({ language }) => (
   <Layout title="GetMeOne" language={language}>
     <h1>GetMeOne</h1>
     <p>{words[language].unauthorized}</p>
+    {/* Filled and sent by MINI_APP_SCRIPT when the page is opened as a Mini App. */}
+    <form id="tg-login" method="post" action="/app/auth/telegram" hidden>
+      <input type="hidden" name="initData" value="" />
+    </form>
   </Layout>
 );
 
