@@ -134,5 +134,21 @@ test("opened as a Telegram Mini App, the page signs in with initData and takes T
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, "rgb(23, 33, 43)", "Telegram's bg_color, kept after the sign-in redirect");
   await page.screenshot({ path: join(ARTIFACTS, "mini-app-list.png"), fullPage: true });
+
+  // Telegram's side of the bridge, as mobile clients expose it: events out through
+  // TelegramWebviewProxy.postEvent, main_button_pressed in through Telegram.WebView.receiveEvent.
+  await page.addInitScript(() => {
+    const w = window as unknown as { events: [string, unknown][]; TelegramWebviewProxy: { postEvent(t: string, d: string): void } };
+    w.events = [];
+    w.TelegramWebviewProxy = { postEvent: (type, data) => void w.events.push([type, JSON.parse(data)]) };
+  });
+  await page.goto(`${ORIGIN}/app/searches/new`);
+  const events = () => page.evaluate(() => (window as unknown as { events: [string, unknown][] }).events);
+  assert.deepEqual((await events()).find(([type]) => type === "web_app_setup_main_button"), ["web_app_setup_main_button", { is_visible: true, is_active: true, text: "Save" }]);
+  await page.getByLabel("City").selectOption({ label: "Gdańsk" });
+  await page.evaluate(() => (window as unknown as { Telegram: { WebView: { receiveEvent(t: string): void } } }).Telegram.WebView.receiveEvent("main_button_pressed"));
+  await page.getByText("flat · rent · Gdańsk").waitFor();
+  assert.deepEqual((await events()).find(([type]) => type === "web_app_setup_main_button"), ["web_app_setup_main_button", { is_visible: false }]);
+  assert.deepEqual(d1(`SELECT count(*) AS n FROM saved_searches WHERE city_id = (SELECT id FROM locations WHERE slug = 'gdansk')`), [{ n: 1 }]);
   await context.close();
 });

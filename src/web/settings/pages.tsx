@@ -81,14 +81,20 @@ const words = {
 /**
  * Inside Telegram the page is a Mini App: Telegram puts its launch parameters
  * in the URL fragment (tgWebAppData, tgWebAppThemeParams). This applies the
- * theme (kept for the session's later pages) and, on the sign-in page, posts
- * the raw initData to /app/auth/telegram. Inline and tiny: no script from a
- * CDN, and the pages work without it.
+ * theme (kept for the session's later pages), posts the raw initData to
+ * /app/auth/telegram on the sign-in page, and makes Telegram's main button
+ * submit the page's main form, through the documented web events
+ * (https://core.telegram.org/api/web-events): postEvent out,
+ * Telegram.WebView.receiveEvent (or a web.telegram.org message) in.
+ * Inline and tiny: no script from a CDN, and the pages work without it.
  */
 const MINI_APP_SCRIPT = `(function () {
   var p = new URLSearchParams(location.hash.slice(1));
   var theme = p.get("tgWebAppThemeParams");
+  var inTelegram = false;
   try {
+    if (p.get("tgWebAppData")) sessionStorage.setItem("tgMiniApp", "1");
+    inTelegram = sessionStorage.getItem("tgMiniApp") === "1";
     if (theme) sessionStorage.setItem("tgTheme", theme);
     else theme = sessionStorage.getItem("tgTheme");
     var t = theme ? JSON.parse(theme) : {};
@@ -99,7 +105,25 @@ const MINI_APP_SCRIPT = `(function () {
   if (login && data) {
     login.elements.namedItem("initData").value = data;
     login.submit();
+    return;
   }
+  if (!inTelegram) return;
+  function post(type, eventData) {
+    if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(type, JSON.stringify(eventData));
+    else if (window.parent !== window) window.parent.postMessage(JSON.stringify({ eventType: type, eventData: eventData }), "https://web.telegram.org");
+  }
+  var form = document.querySelector("form[data-main-button]");
+  function pressed(type) {
+    if (type === "main_button_pressed" && form) form.requestSubmit();
+  }
+  window.Telegram = window.Telegram || {};
+  window.Telegram.WebView = { receiveEvent: function (type) { pressed(type); } };
+  window.addEventListener("message", function (e) {
+    if (e.origin !== "https://web.telegram.org") return;
+    try { pressed(JSON.parse(e.data).eventType); } catch (err) {}
+  });
+  post("web_app_ready", {});
+  post("web_app_setup_main_button", form ? { is_visible: true, is_active: true, text: form.getAttribute("data-main-button") } : { is_visible: false });
 })();`;
 
 const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => (
@@ -287,7 +311,7 @@ export const SearchFormPage: FC<{
       </p>
       <h1>{editing ? w.editTitle : w.add}</h1>
       {issues.length ? <p role="alert">{w.fixBelow}</p> : null}
-      <form method="post" action={action}>
+      <form method="post" action={action} data-main-button={w.save}>
         <input type="hidden" name="csrf" value={csrf} />
         <Field name="name" label={t.fields.name} />
         <Select name="deal" label={t.fields.deal} options={DEALS.map((d) => [d, t.deals[d]] as const)} />
