@@ -14,6 +14,7 @@ export default defineConfig({
           TELEGRAM_BOT_TOKEN: "123456:test-token",
           TELEGRAM_WEBHOOK_SECRET: "test-webhook-secret",
           APP_SECRET: "test-app-secret",
+          ADMIN_TOKEN: "test-admin-token",
           ADMIN_CHAT_ID: "999",
           // Tests send bursts on purpose; the rate-limit test sets its own.
           BOT_RATE_LIMIT: "1000",

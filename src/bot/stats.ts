@@ -1,4 +1,6 @@
 import { Composer } from "grammy";
+import { type Health, loadHealth } from "../admin/health.ts";
+import { isoEpochMs } from "../db/iso-time.ts";
 import { formatDuration } from "../telegram/texts.ts";
 import type { BotContext } from "./bot.ts";
 
@@ -20,7 +22,7 @@ export function userStatsStatement(d1: D1Database, userId: number, now: number):
   return d1
     .prepare(
       `WITH sent AS (
-         SELECT n.sent_at - COALESCE(CAST((julianday(l.published_at) - 2440587.5) * 86400000 AS INTEGER), l.first_seen_at) AS delay
+         SELECT n.sent_at - COALESCE(${isoEpochMs("l.published_at")}, l.first_seen_at) AS delay
          FROM notifications n JOIN listings l ON l.id = n.listing_id
          WHERE n.user_id = ?1 AND n.status = 'sent' AND n.sent_at >= ?2
        )
@@ -33,19 +35,32 @@ export function userStatsStatement(d1: D1Database, userId: number, now: number):
     .bind(userId, now - WEEK_MS);
 }
 
-/** /stats: the user's searches, what they got this week and how fast. */
+const secs = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(1)} s`);
+
+/** The admin page's headline, for admins in the chat (plain text). */
+export function adminHeadline(h: Health): string {
+  const e2e = h.stages.hour.e2e;
+  const failing = h.feeds.filter((f) => f.active && f.consecutiveFailures > 0).length;
+  return [
+    `Admin, last hour: ${e2e.n} sent, e2e p50 ${secs(e2e.p50)}, p95 ${secs(e2e.p95)}, p99 ${secs(e2e.p99)}.`,
+    `Backlog: ${h.backlog.unfiltered} unfiltered, ${h.backlog.outbox} in outboxes, ${h.backlog.deadLetters} dead letters, ${h.backlog.failedToday} failed today.`,
+    `Feeds: ${h.feeds.filter((f) => f.active).length} active, ${failing} failing. More: /admin.`,
+  ].join("\n");
+}
+
+/** /stats: the user's searches, what they got this week and how fast; admins also get the headline numbers. */
 export const stats = new Composer<BotContext>();
 
 stats.command("stats", async (ctx) => {
   if (!ctx.user) return ctx.reply(ctx.texts.startFirst);
   const row = await userStatsStatement(ctx.env.DB, ctx.user.id, ctx.now).first<StatsRow>();
   const median = row?.median_delay_ms;
-  await ctx.reply(
-    ctx.texts.stats({
-      active: row?.active ?? 0,
-      total: row?.total ?? 0,
-      week: row?.week ?? 0,
-      medianDelay: median == null ? null : formatDuration(median, ctx.language),
-    }),
-  );
+  const own = ctx.texts.stats({
+    active: row?.active ?? 0,
+    total: row?.total ?? 0,
+    week: row?.week ?? 0,
+    medianDelay: median == null ? null : formatDuration(median, ctx.language),
+  });
+  const admin = ctx.user.isAdmin ? `\n\n${adminHeadline(await loadHealth(ctx.env.DB, ctx.now))}` : "";
+  await ctx.reply(own + admin);
 });

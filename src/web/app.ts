@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { errorMessage, log } from "../lib/log.ts";
+import { admin } from "./admin/routes.tsx";
 import { settings } from "./settings/routes.tsx";
 import { webhook } from "./webhook.ts";
 
@@ -10,6 +11,7 @@ export const app = new Hono<{ Bindings: Env }>();
 app.get("/", (c) => c.text("GetMeOne"));
 app.route("/telegram/webhook", webhook);
 app.route("/app", settings);
+app.route("/admin", admin);
 
 // One error exit: HTTP errors as they are, anything else a bare 500 (details only in logs).
 app.onError((error, c) => {

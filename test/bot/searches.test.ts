@@ -138,3 +138,16 @@ describe("/stats", () => {
     );
   });
 });
+
+describe("/stats for an admin", () => {
+  it("adds the admin page's headline numbers", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    await seedUser({ telegramId: alice.id, isAdmin: true });
+    await env.DB.prepare(`INSERT INTO dead_letters (queue, body, attempts, received_at) VALUES ('q', '{}', 6, ?)`).bind(Date.now()).run();
+    const chat = chatWith(telegram, clock);
+    await chat.say("/stats");
+    expect(chat.last()).toContain("Admin, last hour: 0 sent, e2e p50 –");
+    expect(chat.last()).toContain("Backlog: 0 unfiltered, 0 in outboxes, 1 dead letters, 0 failed today.");
+  });
+});

@@ -1,0 +1,154 @@
+import { isoEpochMs } from "../db/iso-time.ts";
+import { rowsOf } from "../db/json-list.ts";
+
+/**
+ * The operator's numbers, read from D1 timestamps in one round trip: latency
+ * percentiles per stage for the last hour and day, the e2e percentiles per
+ * hour (for the chart), backlogs, feed health and Telegram errors by code.
+ */
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The stages a listing passes, and end to end (publication → Telegram accepted). */
+export const STAGES = ["e2e", "detection", "queue", "filter", "send"] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface Percentiles {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface FeedHealth {
+  id: number;
+  source: string;
+  deal: string;
+  property: string;
+  city: string;
+  active: boolean;
+  lastSuccessAt: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  lastNew: number | null;
+  blockedUntil: number | null;
+}
+
+export interface Health {
+  now: number;
+  stages: Record<"hour" | "day", Record<StageName, Percentiles>>;
+  /** Per hour of the last day: e2e p50 and p95 (ms), oldest first. */
+  hourly: { hour: number; n: number; p50: number; p95: number }[];
+  backlog: { unfiltered: number; outbox: number; deadLetters: number; failedToday: number };
+  feeds: FeedHealth[];
+  telegramErrors: { code: number | null; count: number }[];
+}
+
+/** Each stage's durations (ms) of the last day, with the time they ended. */
+const DURATIONS = `
+  durations AS (
+    SELECT 'e2e' AS stage, n.sent_at AS at, n.sent_at - COALESCE(${isoEpochMs("l.published_at")}, l.first_seen_at) AS ms
+      FROM notifications n JOIN listings l ON l.id = n.listing_id WHERE n.sent_at >= ?1
+    UNION ALL
+    SELECT 'detection', l.first_seen_at, l.first_seen_at - ${isoEpochMs("l.published_at")}
+      FROM listings l WHERE l.first_seen_at >= ?1 AND l.notify = 1 AND l.published_at IS NOT NULL
+    UNION ALL
+    SELECT 'queue', l.enqueued_at, l.enqueued_at - l.first_seen_at
+      FROM listings l WHERE l.enqueued_at >= ?1
+    UNION ALL
+    SELECT 'filter', n.matched_at, n.matched_at - l.enqueued_at
+      FROM notifications n JOIN listings l ON l.id = n.listing_id WHERE n.matched_at >= ?1 AND l.enqueued_at IS NOT NULL
+    UNION ALL
+    SELECT 'send', n.sent_at, n.sent_at - n.matched_at
+      FROM notifications n WHERE n.sent_at >= ?1
+  )`;
+
+/** Nearest-rank percentiles of ranked rows: the smallest value at or past rank ceil(p·n). */
+const PERCENTILES = `MAX(n) AS n,
+  MIN(CASE WHEN rn * 100 >= n * 50 THEN ms END) AS p50,
+  MIN(CASE WHEN rn * 100 >= n * 95 THEN ms END) AS p95,
+  MIN(CASE WHEN rn * 100 >= n * 99 THEN ms END) AS p99`;
+
+interface StageRow {
+  stage: StageName;
+  win: "hour" | "day";
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export function healthStatements(d1: D1Database, now: number): D1PreparedStatement[] {
+  const dayAgo = now - DAY_MS;
+  const hourAgo = now - HOUR_MS;
+  return [
+    d1
+      .prepare(
+        `WITH ${DURATIONS},
+         windows AS (
+           SELECT stage, 'day' AS win, ms FROM durations
+           UNION ALL SELECT stage, 'hour', ms FROM durations WHERE at >= ?2
+         ),
+         ranked AS (
+           SELECT stage, win, ms, ROW_NUMBER() OVER (PARTITION BY stage, win ORDER BY ms) AS rn,
+                  COUNT(*) OVER (PARTITION BY stage, win) AS n
+           FROM windows
+         )
+         SELECT stage, win, ${PERCENTILES} FROM ranked GROUP BY stage, win`,
+      )
+      .bind(dayAgo, hourAgo),
+    d1
+      .prepare(
+        `WITH ${DURATIONS},
+         ranked AS (
+           SELECT at / ${HOUR_MS} AS hour, ms, ROW_NUMBER() OVER (PARTITION BY at / ${HOUR_MS} ORDER BY ms) AS rn,
+                  COUNT(*) OVER (PARTITION BY at / ${HOUR_MS}) AS n
+           FROM durations WHERE stage = 'e2e'
+         )
+         SELECT hour, ${PERCENTILES} FROM ranked GROUP BY hour ORDER BY hour`,
+      )
+      .bind(dayAgo),
+    d1
+      .prepare(
+        `SELECT
+           (SELECT count(*) FROM listings WHERE notify = 1 AND filtered_at IS NULL) AS unfiltered,
+           (SELECT count(*) FROM notifications WHERE status = 'queued') AS outbox,
+           (SELECT count(*) FROM dead_letters) AS deadLetters,
+           (SELECT count(*) FROM notifications WHERE status = 'failed' AND matched_at >= ?1) AS failedToday`,
+      )
+      .bind(dayAgo),
+    d1.prepare(
+      `SELECT f.id, f.source, f.deal, f.property, c.name AS city, f.active, f.last_success_at AS lastSuccessAt,
+              f.consecutive_failures AS consecutiveFailures, f.last_error AS lastError, f.last_duration_ms AS lastDurationMs,
+              f.last_new AS lastNew, f.blocked_until AS blockedUntil
+       FROM feeds f JOIN locations c ON c.id = f.city_id ORDER BY f.active DESC, f.consecutive_failures DESC, f.id`,
+    ),
+    d1
+      .prepare(
+        `SELECT error_code AS code, count(*) AS count FROM notifications
+         WHERE error IS NOT NULL AND matched_at >= ?1 GROUP BY error_code ORDER BY count DESC`,
+      )
+      .bind(dayAgo),
+  ];
+}
+
+const emptyStages = (): Record<StageName, Percentiles> =>
+  Object.fromEntries(STAGES.map((s) => [s, { n: 0, p50: null, p95: null, p99: null }])) as Record<StageName, Percentiles>;
+
+/** Everything the admin page and the admins' /stats show, in one D1 round trip. */
+export async function loadHealth(d1: D1Database, now: number): Promise<Health> {
+  const [stageRows, hourlyRows, backlogRows, feedRows, errorRows] = await d1.batch(healthStatements(d1, now));
+  const stages = { hour: emptyStages(), day: emptyStages() };
+  for (const r of stageRows ? rowsOf<StageRow>(stageRows) : []) stages[r.win][r.stage] = { n: r.n, p50: r.p50, p95: r.p95, p99: r.p99 };
+  const backlog = (backlogRows ? rowsOf<Health["backlog"]>(backlogRows)[0] : undefined) ?? { unfiltered: 0, outbox: 0, deadLetters: 0, failedToday: 0 };
+  return {
+    now,
+    stages,
+    hourly: (hourlyRows ? rowsOf<{ hour: number; n: number; p50: number; p95: number }>(hourlyRows) : []).map((r) => ({ hour: r.hour, n: r.n, p50: r.p50, p95: r.p95 })),
+    backlog,
+    feeds: (feedRows ? rowsOf<Omit<FeedHealth, "active"> & { active: number }>(feedRows) : []).map((f) => ({ ...f, active: f.active === 1 })),
+    telegramErrors: errorRows ? rowsOf<{ code: number | null; count: number }>(errorRows) : [],
+  };
+}

@@ -1,0 +1,145 @@
+import { raw } from "hono/html";
+import type { FC } from "hono/jsx";
+import { type Health, type Percentiles, STAGES, type StageName } from "../../admin/health.ts";
+import { lineChart } from "./svg.ts";
+
+const STAGE_LABELS: Record<StageName, string> = {
+  e2e: "end to end (published → Telegram accepted)",
+  detection: "detection (published → first seen)",
+  queue: "parse → queued",
+  filter: "queued → matched",
+  send: "matched → sent",
+};
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:16px;max-width:60rem}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+th:first-child,td:first-child{text-align:left}.bad{color:#c0392b;font-weight:bold}`;
+
+const seconds = (ms: number | null) => (ms === null ? "–" : (ms / 1000).toFixed(1));
+const when = (ms: number | null, now: number) => (ms === null ? "never" : `${Math.round((now - ms) / 1000)} s ago`);
+
+const Row: FC<{ label: string; p: Percentiles }> = ({ label, p }) => (
+  <tr>
+    <td>{label}</td>
+    <td>{p.n}</td>
+    <td>{seconds(p.p50)}</td>
+    <td>{seconds(p.p95)}</td>
+    <td>{seconds(p.p99)}</td>
+  </tr>
+);
+
+/** The operator's page: latency by stage, the e2e trend, backlogs, feeds, Telegram errors. */
+export const AdminPage: FC<{ health: Health }> = ({ health: h }) => {
+  const hourNow = Math.floor(h.now / 3_600_000);
+  const chart = lineChart(
+    [
+      { name: "p50", color: "#2481cc", points: h.hourly.map((r) => ({ x: r.hour - hourNow, y: r.p50 / 1000 })) },
+      { name: "p95", color: "#c0392b", points: h.hourly.map((r) => ({ x: r.hour - hourNow, y: r.p95 / 1000 })) },
+    ],
+    { title: "End-to-end latency per hour, last 24 h", xFrom: "−24 h", xTo: "now", yUnit: "s", xMin: -23, xMax: 0 },
+  );
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>GetMeOne admin</title>
+        <style>{STYLE}</style>
+      </head>
+      <body>
+        <h1>GetMeOne</h1>
+        {(["hour", "day"] as const).map((win) => (
+          <>
+            <h2>Latency, last {win} (seconds)</h2>
+            <table>
+              <tr>
+                <th>stage</th>
+                <th>n</th>
+                <th>p50</th>
+                <th>p95</th>
+                <th>p99</th>
+              </tr>
+              {STAGES.map((s) => (
+                <Row label={STAGE_LABELS[s]} p={h.stages[win][s]} />
+              ))}
+            </table>
+          </>
+        ))}
+        <h2>End to end, per hour</h2>
+        <figure>{raw(chart)}</figure>
+        <h2>Backlogs</h2>
+        <table>
+          <tr>
+            <td>listings saved, not yet filtered</td>
+            <td>{h.backlog.unfiltered}</td>
+          </tr>
+          <tr>
+            <td>messages in Notifier outboxes</td>
+            <td>{h.backlog.outbox}</td>
+          </tr>
+          <tr>
+            <td>dead letters</td>
+            <td class={h.backlog.deadLetters ? "bad" : undefined}>{h.backlog.deadLetters}</td>
+          </tr>
+          <tr>
+            <td>messages failed, last day</td>
+            <td class={h.backlog.failedToday ? "bad" : undefined}>{h.backlog.failedToday}</td>
+          </tr>
+        </table>
+        <h2>Feeds</h2>
+        <table>
+          <tr>
+            <th>feed</th>
+            <th>last success</th>
+            <th>error streak</th>
+            <th>last run (ms)</th>
+            <th>new last cycle</th>
+            <th>last error</th>
+          </tr>
+          {h.feeds.map((f) => (
+            <tr>
+              <td>
+                {f.source} {f.deal} {f.property} {f.city}
+                {f.active ? "" : " (inactive)"}
+              </td>
+              <td>{when(f.lastSuccessAt, h.now)}</td>
+              <td class={f.consecutiveFailures ? "bad" : undefined}>{f.consecutiveFailures}</td>
+              <td>{f.lastDurationMs ?? "–"}</td>
+              <td>{f.lastNew ?? "–"}</td>
+              <td>{f.blockedUntil && f.blockedUntil > h.now ? `blocked until ${new Date(f.blockedUntil).toISOString()}; ` : ""}{f.lastError ?? ""}</td>
+            </tr>
+          ))}
+        </table>
+        <h2>Telegram errors, last day</h2>
+        <table>
+          <tr>
+            <th>code</th>
+            <th>count</th>
+          </tr>
+          {h.telegramErrors.map((e) => (
+            <tr>
+              <td>{e.code ?? "network"}</td>
+              <td>{e.count}</td>
+            </tr>
+          ))}
+        </table>
+      </body>
+    </html>
+  );
+};
+
+/** 401: the token form (or send `Authorization: Bearer <ADMIN_TOKEN>`). */
+export const AdminLogin: FC = () => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <title>GetMeOne admin</title>
+    </head>
+    <body>
+      <form method="post" action="/admin/login">
+        <label for="token">Admin token</label> <input id="token" name="token" type="password" autocomplete="current-password" />{" "}
+        <button type="submit">Sign in</button>
+      </form>
+    </body>
+  </html>
+);

@@ -1,0 +1,97 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, it } from "vitest";
+import worker from "../../src/index.ts";
+import { loadHealth } from "../../src/admin/health.ts";
+import { cityId, resetDb, seedUser } from "../helpers/seed.ts";
+
+beforeEach(resetDb);
+
+async function request(path: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const MIN = 60_000;
+let nextId = 1;
+
+/** A listing and its notification with the stage times given as "minutes before now". */
+async function seedJourney(userId: number, now: number, t: { published: number; seen: number; queued: number; matched: number; sent: number | null; error?: [number, string] }) {
+  const at = (m: number) => now - m * MIN;
+  const id = nextId++;
+  const listing = await env.DB.prepare(
+    `INSERT INTO listings (source, external_id, dedup_key, url, title, published_at, first_seen_at, last_seen_at, notify, enqueued_at, filtered_at)
+     VALUES ('olx', ?, ?, 'https://www.olx.pl/d/oferta/x.html', 'x', ?, ?, ?, 1, ?, ?) RETURNING id`,
+  )
+    .bind(`a${id}`, `olx:a${id}`, new Date(at(t.published)).toISOString(), at(t.seen), at(t.seen), at(t.queued), at(t.matched))
+    .first<{ id: number }>();
+  await env.DB.prepare(
+    `INSERT INTO notifications (user_id, listing_id, matched_at, handed_at, sent_at, status, error, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(userId, listing?.id, at(t.matched), at(t.matched), t.sent === null ? null : at(t.sent), t.error ? "failed" : t.sent === null ? "queued" : "sent", t.error?.[1] ?? null, t.error?.[0] ?? null)
+    .run();
+}
+
+describe("/admin", () => {
+  it("is closed without the admin token, and opens with it as a bearer or through the sign-in form", async ({ expect }) => {
+    expect((await request("/admin")).status).toBe(401);
+    expect((await request("/admin", { headers: { Authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await request("/admin", { headers: { Authorization: "Bearer test-admin-token" } })).status).toBe(200);
+    const form = (token: string) =>
+      request("/admin/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token }).toString() });
+    const refused = await form("nope");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    const login = await form("test-admin-token");
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^gm_admin=.*HttpOnly.*Secure/);
+    expect((await request("/admin", { headers: { cookie: cookie.split(";")[0] ?? "" } })).status).toBe(200);
+    expect((await request("/admin", { headers: { cookie: "gm_admin=admin.99999999999999.forged" } })).status).toBe(401);
+  });
+
+  it("computes latency percentiles per stage from D1 timestamps, backlogs, feed health and Telegram errors", async ({ expect }) => {
+    const user = await seedUser();
+    const now = Date.now();
+    // Last hour: published 10, 12 and 20 min ago, each sent after 1, 2 and 10 min end to end.
+    await seedJourney(user.id, now, { published: 10, seen: 9.5, queued: 9.5, matched: 9.4, sent: 9 });
+    await seedJourney(user.id, now, { published: 12, seen: 11, queued: 11, matched: 10.9, sent: 10 });
+    await seedJourney(user.id, now, { published: 20, seen: 15, queued: 14, matched: 12, sent: 10 });
+    // Three hours ago: in the day's numbers only.
+    await seedJourney(user.id, now, { published: 200, seen: 190, queued: 190, matched: 189, sent: 140 });
+    // Waiting in an outbox; failed with Telegram's 403 and a network error.
+    await seedJourney(user.id, now, { published: 5, seen: 4, queued: 4, matched: 3, sent: null });
+    await seedJourney(user.id, now, { published: 5, seen: 4, queued: 4, matched: 3, sent: null, error: [403, "Forbidden: bot was blocked by the user"] });
+    await env.DB.prepare(
+      `INSERT INTO listings (source, external_id, dedup_key, url, title, first_seen_at, last_seen_at, notify) VALUES ('otodom', 'u1', 'otodom:u1', 'https://www.otodom.pl/pl/oferta/x', 'x', ?, ?, 1)`,
+    )
+      .bind(now, now)
+      .run();
+    await env.DB.prepare(`INSERT INTO dead_letters (queue, body, attempts, received_at) VALUES ('getmeone-new-listings', '{}', 6, ?)`).bind(now).run();
+    await env.DB.prepare(
+      `INSERT INTO feeds (source, deal, property, city_id, consecutive_failures, last_error, last_success_at, last_duration_ms, last_new) VALUES ('olx', 'rent', 'flat', ?, 3, 'blocked: 403', ?, 850, 0)`,
+    )
+      .bind(await cityId("krakow"), now - 10 * MIN)
+      .run();
+
+    const h = await loadHealth(env.DB, now);
+    // e2e last hour: 60 s, 120 s, 600 s (nearest rank).
+    expect(h.stages.hour.e2e).toEqual({ n: 3, p50: 120_000, p95: 600_000, p99: 600_000 });
+    // The day adds the 60-minute one.
+    expect(h.stages.day.e2e).toMatchObject({ n: 4, p99: 3_600_000 });
+    expect(h.stages.hour.detection).toMatchObject({ n: 5, p50: 60_000, p95: 300_000 });
+    expect(h.stages.hour.send).toEqual({ n: 3, p50: 54_000, p95: 120_000, p99: 120_000 });
+    expect(h.backlog).toEqual({ unfiltered: 1, outbox: 1, deadLetters: 1, failedToday: 1 });
+    expect(h.feeds).toEqual([expect.objectContaining({ city: "Kraków", consecutiveFailures: 3, lastError: "blocked: 403", lastNew: 0 })]);
+    expect(h.telegramErrors).toEqual([{ code: 403, count: 1 }]);
+    expect(h.hourly.reduce((n, r) => n + r.n, 0)).toBe(4);
+
+    const page = await (await request("/admin", { headers: { Authorization: "Bearer test-admin-token" } })).text();
+    expect(page).toContain("<td>end to end (published → Telegram accepted)</td><td>3</td><td>120.0</td><td>600.0</td><td>600.0</td>");
+    expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(page).toContain('aria-label="End-to-end latency per hour, last 24 h"');
+    expect(page).toContain("<polyline");
+  });
+});
