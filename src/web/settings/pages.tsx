@@ -98,7 +98,8 @@ const MINI_APP_SCRIPT = `(function () {
     if (theme) sessionStorage.setItem("tgTheme", theme);
     else theme = sessionStorage.getItem("tgTheme");
     var t = theme ? JSON.parse(theme) : {};
-    for (var k in t) document.documentElement.style.setProperty("--tg-theme-" + k.replace(/_/g, "-"), String(t[k]));
+    // Colours only: the fragment is anyone's to write, and a CSS value could be a url().
+    for (var k in t) if (/^[a-z_]+$/.test(k) && /^#[0-9a-fA-F]{3,8}$/.test(String(t[k]))) document.documentElement.style.setProperty("--tg-theme-" + k.replace(/_/g, "-"), String(t[k]));
   } catch (e) {}
   var login = document.getElementById("tg-login");
   var data = p.get("tgWebAppData");
