@@ -6,7 +6,12 @@ export interface Range {
   max: number | null;
 }
 
-const ANY = new Set(["", "-", "—", "any", "anything", "skip", "dowolnie", "dowolna", "dowolny", "obojętnie", "pomiń", "pomin", "bez"]);
+const ANY = new Set(["", "-", "—", "any", "anything", "none", "skip", "dowolnie", "dowolna", "dowolny", "obojętnie", "pomiń", "pomin", "bez", "brak", "całe miasto", "cale miasto", "whole city"]);
+
+/** "-", "any", "pomiń", "całe miasto"…: the answer that means "no constraint". */
+export function meansAny(text: string): boolean {
+  return ANY.has(text.trim().toLowerCase());
+}
 
 /** Multipliers people type after a number: "3,5k", "800 tys", "1,2 mln". */
 const SCALES: Readonly<Record<string, number>> = { "": 1, k: 1_000, tys: 1_000, m: 1_000_000, mln: 1_000_000 };
@@ -29,6 +34,8 @@ export function parseAmount(text: string): number | DraftProblem {
     .replace(/(zł|zl|pln|m2|m²|pok\.?|pokoje|pokoi|rooms?)$/u, "")
     .trim();
   if (/^-\s*\d/.test(t)) return "negative";
+  // "3.500" and "1.200.000" group thousands with dots, as many Poles write them.
+  if (/^\d{1,3}(\.\d{3})+$/.test(t)) return Number(t.replace(/\./g, ""));
   const match = /^(\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*(k|tys\.?|mln|m)?$/u.exec(t);
   if (!match?.[1]) return "number";
   const digits = match[1].replace(/[\s\u00a0]/g, "").replace(",", ".");
@@ -50,7 +57,7 @@ export function parseAmount(text: string): number | DraftProblem {
  */
 export function parseRange(text: string, single: "max" | "exact" = "max"): Range | DraftProblem {
   const t = text.trim().toLowerCase();
-  if (ANY.has(t)) return { min: null, max: null };
+  if (meansAny(t)) return { min: null, max: null };
   const from = FROM.exec(t) ?? PLUS.exec(t);
   if (from) {
     const min = parseAmount(from[1] ?? "");
@@ -91,9 +98,11 @@ export function parseList(text: string): string[] {
 export function parseKeywords(text: string): { include: string[]; exclude: string[] } {
   const include: string[] = [];
   const exclude: string[] = [];
-  const items = /[,;\n]/.test(text) ? parseList(text) : text.trim().split(/\s+/).filter(Boolean);
+  // "bez X" / "no X" / "not X" exclude the next word even without commas: "balkon bez parteru".
+  const marked = text.replace(/(^|[\s,;])(?:bez|no|not)\s+(?=\S)/giu, "$1-");
+  const items = /[,;\n]/.test(marked) ? parseList(marked) : marked.trim().split(/\s+/).filter(Boolean);
   for (const item of items) {
-    const negative = /^(-|–|bez\s+|no\s+|not\s+)/iu.exec(item);
+    const negative = /^(-|–)/u.exec(item);
     const word = (negative ? item.slice(negative[0].length) : item).trim();
     if (!word) continue;
     (negative ? exclude : include).push(word);

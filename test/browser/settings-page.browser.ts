@@ -120,7 +120,24 @@ test("a user signs in with a /settings link and creates, edits and deletes a sea
 
 test("opened as a Telegram Mini App, the page signs in with initData and takes Telegram's theme", { skip: skip && "no /usr/bin/chromium" }, async () => {
   assert.ok(browser, "the browser started");
+  // In an ordinary tab, launch parameters someone put in a link sign nobody in.
+  const plain = await browser.newContext();
+  const tab = await plain.newPage();
+  const forged = await signInitData({ auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify({ id: TELEGRAM_ID, first_name: "Ala" }) }, BOT_TOKEN);
+  await tab.goto(`${ORIGIN}/app#tgWebAppData=${encodeURIComponent(forged)}`);
+  await tab.waitForLoadState("networkidle");
+  assert.deepEqual((await plain.cookies()).map((c) => c.name), [], "no session from a plain tab");
+  assert.match(await tab.locator("body").innerText(), /Wyślij \/settings do bota/);
+  await plain.close();
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  // Telegram's side of the bridge, as mobile clients expose it: events out through
+  // TelegramWebviewProxy.postEvent, main_button_pressed in through Telegram.WebView.receiveEvent.
+  // Without it the page is an ordinary browser tab and signs nobody in from the fragment.
+  await context.addInitScript(() => {
+    const w = window as unknown as { events: [string, unknown][]; TelegramWebviewProxy: { postEvent(t: string, d: string): void } };
+    w.events = [];
+    w.TelegramWebviewProxy = { postEvent: (type, data) => void w.events.push([type, JSON.parse(data)]) };
+  });
   const page = await context.newPage();
   const initData = await signInitData(
     { auth_date: String(Math.floor(Date.now() / 1000)), query_id: "AAHdF6IQAAAAAN0XohDhrOrc", user: JSON.stringify({ id: TELEGRAM_ID, first_name: "Ala", language_code: "pl" }) },
@@ -135,13 +152,6 @@ test("opened as a Telegram Mini App, the page signs in with initData and takes T
   assert.equal(background, "rgb(23, 33, 43)", "Telegram's bg_color, kept after the sign-in redirect");
   await page.screenshot({ path: join(ARTIFACTS, "mini-app-list.png"), fullPage: true });
 
-  // Telegram's side of the bridge, as mobile clients expose it: events out through
-  // TelegramWebviewProxy.postEvent, main_button_pressed in through Telegram.WebView.receiveEvent.
-  await page.addInitScript(() => {
-    const w = window as unknown as { events: [string, unknown][]; TelegramWebviewProxy: { postEvent(t: string, d: string): void } };
-    w.events = [];
-    w.TelegramWebviewProxy = { postEvent: (type, data) => void w.events.push([type, JSON.parse(data)]) };
-  });
   await page.goto(`${ORIGIN}/app/searches/new`);
   const events = () => page.evaluate(() => (window as unknown as { events: [string, unknown][] }).events);
   assert.deepEqual((await events()).find(([type]) => type === "web_app_setup_main_button"), ["web_app_setup_main_button", { is_visible: true, is_active: true, text: "Save" }]);

@@ -10,6 +10,10 @@ describe("parseAmount", () => {
     expect(parseAmount("3,5k")).toBe(3500);
     expect(parseAmount("800 tys.")).toBe(800_000);
     expect(parseAmount("1,2 mln")).toBe(1_200_000);
+    // Dots grouping thousands, as many write prices.
+    expect(parseAmount("3.500")).toBe(3500);
+    expect(parseAmount("1.200.000 zł")).toBe(1_200_000);
+    expect(parseAmount("3.5")).toBe(3.5);
   });
 
   it("says what is wrong with what it cannot read", ({ expect }) => {
@@ -49,6 +53,8 @@ describe("parseList and parseKeywords", () => {
 
   it("tells wanted words from excluded ones", ({ expect }) => {
     expect(parseKeywords("balkon -parter")).toEqual({ include: ["balkon"], exclude: ["parter"] });
+    expect(parseKeywords("balkon bez parteru")).toEqual({ include: ["balkon"], exclude: ["parteru"] });
+    expect(parseKeywords("garden no ground-floor")).toEqual({ include: ["garden"], exclude: ["ground-floor"] });
     expect(parseKeywords("balkon, miejsce postojowe, -do remontu, bez pośredników")).toEqual({
       include: ["balkon", "miejsce postojowe"],
       exclude: ["do remontu", "pośredników"],

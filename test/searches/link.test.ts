@@ -170,6 +170,8 @@ describe("links that are not a search we can save", () => {
     expect(problem("https://www.olx.pl/d/nieruchomosci/mieszkania/wroclaw/?search%5Bfilter_enum_rooms%5D%5B0%5D=one&search%5Bfilter_enum_rooms%5D%5B1%5D=two&search%5Bfilter_enum_rooms%5D%5B2%5D=four")).toBe("no_deal");
     expect(problem("https://www.gumtree.pl/s-mieszkania-i-domy-do-wynajecia/rembertow/v1c9008l3200016p1")).toBe("other_site");
     expect(problem("mieszkanie na mokotowie")).toBe("not_a_link");
+    // A broken escape someone typed: read as written, not thrown.
+    expect(problem("https://www.olx.pl/d/nieruchomosci/mieszkania/wynajem/%E0%A4%A/")).toBe("ok");
     expect(problem("www.olx.pl/d/nieruchomosci/mieszkania/wynajem/wroclaw/")).toBe("ok");
   });
 

@@ -114,6 +114,7 @@ describe("/settings and the settings page's login", () => {
       expired: await issueLoginToken(env.APP_SECRET, alice.id, now - LOGIN_LINK_TTL_MS - 1000),
       unknownUser: await issueLoginToken(env.APP_SECRET, 999_999_999, now),
       garbage: "x.y.z",
+      badBase64: "abcde.f",
       empty: "",
     };
     for (const [name, token] of Object.entries(cases)) {
@@ -171,6 +172,19 @@ describe("the settings page", () => {
     expect(await edit.text()).toContain('value="3500"');
     expect((await post(`/app/searches/${aliceSearch.id}`, { ...form, name: "", cityId: krakow, priceMin: "2000", priceMax: "4000" }, cookie)).status).toBe(303);
     expect((await searchRows(aliceId))[0]).toMatchObject({ price_min: 2000, price_max: 4000 });
+
+    // A point shared in the bot survives an edit on the page.
+    await env.DB.prepare("UPDATE saved_searches SET lat = 52.19, lon = 21.03, radius_km = 2, price_per_m2_max = 20000 WHERE id = ?").bind(aliceSearch.id).run();
+    const editPage = await (await get(`/app/searches/${aliceSearch.id}/edit`, cookie)).text();
+    const field = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(editPage)?.[1] ?? "";
+    const resubmitted = { ...form, name: "", cityId: krakow, priceMin: "2000", priceMax: "4000", lat: field("lat"), lon: field("lon"), radiusKm: field("radiusKm"), pricePerM2Max: field("pricePerM2Max") };
+    expect((await post(`/app/searches/${aliceSearch.id}`, resubmitted, cookie)).status).toBe(303);
+    expect(await env.DB.prepare("SELECT lat, lon, radius_km, price_per_m2_max FROM saved_searches WHERE id = ?").bind(aliceSearch.id).first()).toEqual({
+      lat: 52.19,
+      lon: 21.03,
+      radius_km: 2,
+      price_per_m2_max: 20000,
+    });
 
     expect((await post(`/app/searches/${aliceSearch.id}/duplicate`, { csrf }, cookie)).status).toBe(303);
     expect(await searchRows(aliceId)).toHaveLength(3);

@@ -4,7 +4,7 @@ import { matchCity, suggestCities } from "../../db/locations.ts";
 import { fold } from "../../lib/fold.ts";
 import { DEALS, type Deal, SOURCES } from "../../sources/listing.ts";
 import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../searches/draft.ts";
-import { parseAmount, parseKeywords, parseList, parseRange } from "../../searches/input.ts";
+import { meansAny, parseAmount, parseKeywords, parseList, parseRange } from "../../searches/input.ts";
 import { type SearchTexts, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { Language } from "../../telegram/texts.ts";
@@ -186,6 +186,7 @@ export const STEP_DEFINITIONS: Record<StepId, Step> = {
     fields: ["districts"],
     question: ({ texts }) => ({ text: escapeHtml(texts.ask.districts) }),
     async type(text, { lookup, flow, texts }) {
+      if (meansAny(text)) return { patch: { districts: [], lat: null, lon: null, radiusKm: null } };
       const typed = parseList(text);
       if (!typed.length) return { problem: "required" };
       const known = flow.draft.cityId ? await lookup.districts(flow.draft.cityId) : [];
@@ -214,9 +215,8 @@ export const STEP_DEFINITIONS: Record<StepId, Step> = {
     question: ({ texts }) => ({ text: escapeHtml(texts.ask.keywords), keyboard: buttons("keywords", [[texts.buttons.skip, "none"]]) }),
     choose: () => ({ patch: { includeKeywords: [], excludeKeywords: [] } }),
     type(text) {
-      const t = text.trim();
-      if (t === "-" || t === "—") return { patch: { includeKeywords: [], excludeKeywords: [] } };
-      const { include, exclude } = parseKeywords(t);
+      if (meansAny(text)) return { patch: { includeKeywords: [], excludeKeywords: [] } };
+      const { include, exclude } = parseKeywords(text);
       return { patch: { includeKeywords: include, excludeKeywords: exclude } };
     },
   },

@@ -116,19 +116,23 @@ async function confirm(ctx: BotContext, flow: Flow, value: string) {
     await ctx.reply([ctx.texts.cannotSave, ...describeIssues(checked.issues, ctx.language)].join("\n"));
     return;
   }
+  // Updates run concurrently (the webhook answers first): of two taps on Save,
+  // only the one that removes the flow saves.
+  const claimed = await d1.prepare(`DELETE FROM bot_flows WHERE telegram_id = ? RETURNING telegram_id`).bind(ctx.from?.id ?? 0).first();
+  if (!claimed) return;
   const limit = searchLimit(ctx.env);
   if (flow.kind === "edit" && flow.searchId !== null) {
     const changed = await updateSearch(d1, useDb(d1), user.id, flow.searchId, checked.draft, ctx.now);
-    await d1.batch([clearFlowStatement(d1, ctx.from?.id ?? 0)]);
     await ctx.reply(changed ? ctx.texts.updated : ctx.texts.gone);
     return;
   }
   const id = await insertSearch(d1, user.id, checked.draft, limit, ctx.now);
   if (id === null) {
+    // Kept, so the search can be saved once another is deleted.
+    await d1.batch([saveFlowStatement(d1, ctx.from?.id ?? 0, flow, ctx.now)]);
     await ctx.reply(ctx.texts.limitReached(limit));
     return;
   }
-  await d1.batch([clearFlowStatement(d1, ctx.from?.id ?? 0)]);
   await ctx.reply(ctx.texts.saved);
 }
 

@@ -1,5 +1,5 @@
 import type { Deal } from "../../sources/listing.ts";
-import type { LinkCriteria, LinkResult } from "./parsed.ts";
+import { type LinkCriteria, type LinkResult, safeDecode } from "./parsed.ts";
 import { readSearchFilters } from "./search-params.ts";
 
 const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
@@ -20,7 +20,7 @@ export function parseOlxLink(url: URL): LinkResult {
   const parts = url.pathname
     .split("/")
     .filter(Boolean)
-    .map((p) => decodeURIComponent(p).toLowerCase());
+    .map((p) => safeDecode(p).toLowerCase());
   if (parts[0] && PAGE_PREFIXES.has(parts[0])) parts.shift();
   if (parts[0] !== "nieruchomosci") return { ok: false, problem: parts.length && parts[0] !== "oferta" ? "unsupported_category" : "not_a_search" };
   const [, category, dealSlug, ...rest] = parts;

@@ -1,6 +1,6 @@
 import type { Deal } from "../../sources/listing.ts";
 import type { SearchProperty } from "../draft.ts";
-import { type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber } from "./parsed.ts";
+import { type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber, safeDecode } from "./parsed.ts";
 import { PRESENTATION, readSearchFilters } from "./search-params.ts";
 
 const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
@@ -47,7 +47,7 @@ export function parseOtodomLink(url: URL): LinkResult {
   const parts = url.pathname
     .split("/")
     .filter(Boolean)
-    .map((p) => decodeURIComponent(p).toLowerCase());
+    .map((p) => safeDecode(p).toLowerCase());
   if (parts[0] === "pl" || parts[0] === "en") parts.shift();
   if (parts[0] === "wyniki" || parts[0] === "oferty") parts.shift();
   const [dealSlug, estateSegment, ...location] = parts;

@@ -68,6 +68,15 @@ export type LinkProblem =
 
 export type LinkResult = { ok: true; link: ParsedLink } | { ok: false; problem: LinkProblem };
 
+/** A path segment decoded; a malformed escape ("%E0%A4%A") is kept as written rather than thrown. */
+export function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /**
  * "2500" → 2500, "2 500,50" → 2500.5; anything else → null. Sites put plain
  * numbers in their links, but users edit links by hand.

@@ -103,7 +103,9 @@ const MINI_APP_SCRIPT = `(function () {
   } catch (e) {}
   var login = document.getElementById("tg-login");
   var data = p.get("tgWebAppData");
-  if (login && data) {
+  // Only inside a Telegram client: a link anyone crafted must not sign a browser into their account.
+  var client = !!window.TelegramWebviewProxy || window.parent !== window || !!(window.external && window.external.notify);
+  if (login && data && client) {
     login.elements.namedItem("initData").value = data;
     login.submit();
     return;
@@ -314,6 +316,9 @@ export const SearchFormPage: FC<{
       {issues.length ? <p role="alert">{w.fixBelow}</p> : null}
       <form method="post" action={action} data-main-button={w.save}>
         <input type="hidden" name="csrf" value={csrf} />
+        {/* A point shared in the bot is kept as is; the radius field below applies around it. */}
+        <input type="hidden" name="lat" value={values.lat ?? ""} />
+        <input type="hidden" name="lon" value={values.lon ?? ""} />
         <Field name="name" label={t.fields.name} />
         <Select name="deal" label={t.fields.deal} options={DEALS.map((d) => [d, t.deals[d]] as const)} />
         <Select name="property" label={t.fields.property} options={SEARCH_PROPERTIES.map((p) => [p, t.properties[p]] as const)} />
@@ -325,6 +330,8 @@ export const SearchFormPage: FC<{
         <Field name="areaMax" label={t.fields.areaMax} numeric />
         <Field name="roomsMin" label={t.fields.roomsMin} numeric />
         <Field name="roomsMax" label={t.fields.roomsMax} numeric />
+        <Field name="pricePerM2Min" label={t.fields.pricePerM2Min} numeric />
+        <Field name="pricePerM2Max" label={t.fields.pricePerM2Max} numeric />
         <Field name="districts" label={t.fields.districts} hint={w.listHint} />
         <Field name="radiusKm" label={`${t.fields.radiusKm} (km)`} numeric />
         <Field name="includeText" label={t.fields.includeKeywords} error="includeKeywords" hint={w.listHint} />

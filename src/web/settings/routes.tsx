@@ -128,9 +128,11 @@ async function formPage(c: Context<SettingsEnv>, action: string, values: SearchF
   return c.html(<SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} issues={issues} />, status);
 }
 
-/** Validates a posted form with the shared draft schema; every problem at once. */
-function checkForm(form: SearchForm) {
+/** Validates a posted form with the shared draft schema, and its city against ours; every problem at once. */
+async function checkForm(c: Context<SettingsEnv>, form: SearchForm) {
   const { input, issues } = draftFromForm(form);
+  const cities = await listCities(useDb(c.env.DB));
+  if (!cities.some((city) => city.id === input.cityId)) issues.push({ field: "cityId", problem: "required" });
   const checked = validateDraft(input);
   if (checked.ok && !issues.length) return { ok: true as const, draft: checked.draft };
   const all = [...issues, ...(checked.ok ? [] : checked.issues.filter((i) => !issues.some((j) => j.field === i.field)))];
@@ -141,7 +143,7 @@ settings.get("/searches/new", (c) => formPage(c, "/app/searches", { source: "bot
 
 settings.post("/searches", async (c) => {
   const form = await postedForm(c);
-  const checked = checkForm(form);
+  const checked = await checkForm(c, form);
   if (!checked.ok) return formPage(c, "/app/searches", form, checked.issues, 422);
   const id = await insertSearch(c.env.DB, c.get("user").id, checked.draft, searchLimit(c.env), c.get("now"));
   if (id === null) return c.text(`limit reached: at most ${searchLimit(c.env)} searches`, 409);
@@ -165,7 +167,7 @@ settings.post("/searches/:id", async (c) => {
   const search = await ownSearch(c);
   if (!search) return c.notFound();
   const form = await postedForm(c);
-  const checked = checkForm(form);
+  const checked = await checkForm(c, form);
   if (!checked.ok) return formPage(c, `/app/searches/${search.id}`, form, checked.issues, 422);
   await updateSearch(c.env.DB, useDb(c.env.DB), c.get("user").id, search.id, checked.draft, c.get("now"));
   return c.redirect("/app", 303);
