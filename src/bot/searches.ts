@@ -1,12 +1,12 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../db/client.ts";
-import { type SavedSearch, deleteSearch, getSearch, listSearches, setSearchActive } from "../db/saved-searches.ts";
+import { type SavedSearch, deleteSearch, draftOf, getSearch, listSearches, searchLimit, setSearchActive } from "../db/saved-searches.ts";
 import { compactSummary, summaryLines } from "../searches/summary.ts";
 import { searchTexts } from "../searches/texts.ts";
 import { muteSearch } from "../telegram/callback-data.ts";
 import { escapeHtml, escapeTruncated } from "../telegram/html.ts";
 import type { BotContext } from "./bot.ts";
-import { goTo, searchLimit } from "./wizard/wizard.ts";
+import { goTo } from "./wizard/wizard.ts";
 
 /** Characters of one search's line in /list: 20 searches stay within one 4096-character message. */
 const LINE_CAP = 180;
@@ -86,8 +86,7 @@ searches.callbackQuery(/^s:([predDk]):(\d{1,12})$/, async (ctx) => {
     await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
   } else if (action === ACTIONS.edit) {
     await ctx.answerCallbackQuery();
-    const { id: searchId, active: _active, cityName, ...draft } = search;
-    await goTo(ctx, { kind: "edit", step: "confirm", draft, searchId, reviewing: true, cityName, unused: [], olxIdsMissing: false }, "confirm");
+    await goTo(ctx, { kind: "edit", step: "confirm", draft: draftOf(search), searchId: search.id, reviewing: true, cityName: search.cityName, unused: [], olxIdsMissing: false }, "confirm");
   } else if (action === ACTIONS.delete) {
     await ctx.answerCallbackQuery();
     await askDelete(ctx, search);

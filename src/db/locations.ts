@@ -41,17 +41,13 @@ export async function listCities(db: Db): Promise<City[]> {
  * "Łódź", "lodz", "ŁÓDŹ " all find Łódź. Compared in the isolate, since SQLite
  * cannot fold Polish letters; the city list is small.
  *
- * @example matchCity(cities, "krakow") // { slug: "krakow", name: "Kraków", … }
+ * @example matchCity(await listCities(db), "krakow") // { slug: "krakow", name: "Kraków", … }
  * @returns null when no city has that slug or name
  */
 export function matchCity(cities: readonly City[], nameOrSlug: string): City | null {
   const wanted = fold(nameOrSlug);
   if (!wanted) return null;
   return cities.find((c) => fold(c.slug) === wanted || fold(c.name) === wanted) ?? null;
-}
-
-export async function findCity(db: Db, nameOrSlug: string): Promise<City | null> {
-  return matchCity(await listCities(db), nameOrSlug);
 }
 
 /** Edits (insert, delete, substitute) between two short strings. */

@@ -19,6 +19,18 @@ export interface SavedSearch extends SearchDraft {
   cityName: string;
 }
 
+/** What a saved search asks for, without its identity: to edit or duplicate it. */
+export function draftOf(search: SavedSearch): SearchDraft {
+  const { id: _id, active: _active, cityName: _cityName, ...draft } = search;
+  return draft;
+}
+
+/** The most searches one user may keep, from the MAX_SEARCHES_PER_USER var. */
+export function searchLimit(env: Pick<Env, "MAX_SEARCHES_PER_USER">): number {
+  const n = Number(env.MAX_SEARCHES_PER_USER);
+  return Number.isInteger(n) && n > 0 ? n : 20;
+}
+
 const columns = {
   id: savedSearches.id,
   active: savedSearches.active,
@@ -111,7 +123,9 @@ function bindable(value: unknown): string | number | null {
 
 /**
  * Saves a new search unless the user already has `limit`: the count and the
- * insert are one statement, so two quick confirmations cannot pass the limit.
+ * insert are one statement, so two quick confirmations cannot pass the limit
+ * (the bot's double tap on Save is kept from inserting twice by claiming its
+ * flow first, src/bot/wizard/wizard.ts).
  *
  * @returns the new search's id, or null when the limit is reached
  */

@@ -25,25 +25,26 @@ export const LIMITS = {
  * user's language (src/searches/texts.ts): the bot and the settings page say
  * the same thing about the same mistake.
  */
-export type DraftProblem =
-  | "required"
-  | "number"
-  | "negative"
-  | "too_big"
-  | "whole"
-  | "range"
-  | "too_many"
-  | "too_long"
-  | "radius_centre"
-  | "olx_flats_only"
-  | "invalid";
+export const DRAFT_PROBLEMS = [
+  "required",
+  "number",
+  "negative",
+  "too_big",
+  "whole",
+  "range",
+  "too_many",
+  "too_long",
+  "radius_centre",
+  "olx_flats_only",
+  "invalid",
+] as const;
+export type DraftProblem = (typeof DRAFT_PROBLEMS)[number];
 
 const problem = (code: DraftProblem) => ({ error: code });
 
 const amount = (max: number) =>
   z
     .number(problem("number"))
-    .refine(Number.isFinite, problem("number"))
     .nonnegative(problem("negative"))
     .max(max, problem("too_big"))
     .nullable();
@@ -100,20 +101,7 @@ export interface DraftIssue {
   problem: DraftProblem;
 }
 
-const PROBLEMS = new Set<string>([
-  "required",
-  "number",
-  "negative",
-  "too_big",
-  "whole",
-  "range",
-  "too_many",
-  "too_long",
-  "radius_centre",
-  "olx_flats_only",
-  "invalid",
-]);
-const isProblem = (message: string): message is DraftProblem => PROBLEMS.has(message);
+const isProblem = (message: string): message is DraftProblem => (DRAFT_PROBLEMS as readonly string[]).includes(message);
 
 /** An empty draft: everything "any", nothing chosen yet. */
 export function emptyDraft(): Partial<SearchDraft> {

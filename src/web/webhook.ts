@@ -41,8 +41,9 @@ webhook.post("/", async (c) => {
   }
   const body: unknown = await c.req.json().catch(() => null);
   if (!isUpdate(body)) throw new HTTPException(400, { message: "not a Telegram update" });
-  // Telegram waits for this response before sending the user's next update, and a pasted
-  // link may ask OLX for its ids: the update is handled after answering, never before.
+  // A pasted link may ask OLX for its ids: the update is handled after answering, so
+  // Telegram never waits on it. Updates of one user may then run side by side; the
+  // bot's writes are made safe for that (a flow's Save is claimed once).
   c.executionCtx.waitUntil(handleUpdate(c.env, body));
   return c.body(null, 200);
 });

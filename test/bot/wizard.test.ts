@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it, vi } from "vitest";
-import { alice, chatWith, type PostOptions } from "../helpers/bot.ts";
+import { alice, callbackQuery, chatWith, type PostOptions, postUpdate } from "../helpers/bot.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { cityId, resetDb } from "../helpers/seed.ts";
 
@@ -162,6 +162,24 @@ describe("/new", () => {
       await chat.press("w:confirm:save");
       expect(chat.last()).toContain(round === 1 ? "Zapisane" : "Masz już 1 wyszukiwań, to limit.");
     }
+    expect(await searchRows()).toHaveLength(1);
+  });
+
+  it("saves once when Save is tapped twice at the same moment", async ({ expect }) => {
+    const { chat } = await startedChat();
+    await chat.say("/new");
+    await chat.press("w:deal:rent");
+    await chat.press("w:property:flat");
+    await chat.press("w:source:otodom");
+    await chat.say("Kraków");
+    await chat.say("-");
+    await chat.press("w:rooms:-");
+    await chat.say("-");
+    await chat.press("w:place:whole");
+    await chat.say("-");
+    await chat.press("w:private:no");
+    // The webhook answers first, so two updates of one user run side by side.
+    await Promise.all([postUpdate(callbackQuery("w:confirm:save")), postUpdate(callbackQuery("w:confirm:save"))]);
     expect(await searchRows()).toHaveLength(1);
   });
 

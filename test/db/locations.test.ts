@@ -2,13 +2,13 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, it } from "vitest";
 import { useDb } from "../../src/db/client.ts";
-import { findCity, listCities, loadCentroids } from "../../src/db/locations.ts";
+import { listCities, loadCentroids, matchCity } from "../../src/db/locations.ts";
 import { locations, settings } from "../../src/db/schema.ts";
 
 const db = () => useDb(env.DB);
 
 async function districtsOf(citySlug: string) {
-  const city = await findCity(db(), citySlug);
+  const city = matchCity(await listCities(db()), citySlug);
   if (!city) throw new Error(`no ${citySlug}`);
   return db()
     .select()
@@ -18,7 +18,7 @@ async function districtsOf(citySlug: string) {
 
 describe("seed migration", () => {
   it("has Warszawa with the OLX ids of the 2023 capture and its 18 dzielnice", async ({ expect }) => {
-    const warszawa = await findCity(db(), "warszawa");
+    const warszawa = matchCity(await listCities(db()), "warszawa");
     expect(warszawa).toMatchObject({
       slug: "warszawa",
       name: "Warszawa",
@@ -120,28 +120,28 @@ describe("seed migration", () => {
   });
 });
 
-describe("findCity", () => {
+describe("matchCity", () => {
   it("finds a city by slug or by name in any case and spelling", async ({ expect }) => {
     for (const query of ["lodz", "Łódź", "  ŁÓDŹ ", "LODZ"]) {
-      expect((await findCity(db(), query))?.slug).toBe("lodz");
+      expect((matchCity(await listCities(db()), query))?.slug).toBe("lodz");
     }
-    expect((await findCity(db(), "Kraków"))?.name).toBe("Kraków");
-    expect((await findCity(db(), "bialystok"))?.name).toBe("Białystok");
+    expect((matchCity(await listCities(db()), "Kraków"))?.name).toBe("Kraków");
+    expect((matchCity(await listCities(db()), "bialystok"))?.name).toBe("Białystok");
   });
 
   it("finds no district, no unknown city and nothing for an empty query", async ({ expect }) => {
-    expect(await findCity(db(), "Mokotów")).toBeNull();
-    expect(await findCity(db(), "warszawa/mokotow")).toBeNull();
-    expect(await findCity(db(), "Zakopane")).toBeNull();
-    expect(await findCity(db(), " - ")).toBeNull();
+    expect(matchCity(await listCities(db()), "Mokotów")).toBeNull();
+    expect(matchCity(await listCities(db()), "warszawa/mokotow")).toBeNull();
+    expect(matchCity(await listCities(db()), "Zakopane")).toBeNull();
+    expect(matchCity(await listCities(db()), " - ")).toBeNull();
   });
 });
 
 describe("loadCentroids", () => {
   it("loads cities and their districts in one query; same district names stay apart by city", async ({ expect }) => {
-    const warszawa = await findCity(db(), "warszawa");
-    const wroclaw = await findCity(db(), "wroclaw");
-    const krakow = await findCity(db(), "krakow");
+    const warszawa = matchCity(await listCities(db()), "warszawa");
+    const wroclaw = matchCity(await listCities(db()), "wroclaw");
+    const krakow = matchCity(await listCities(db()), "krakow");
     if (!warszawa || !wroclaw || !krakow) throw new Error("seed cities missing");
     const centroids = await loadCentroids(env.DB, [warszawa.id, wroclaw.id]);
     expect(centroids.city(warszawa.id)).toEqual({ lat: 52.2297, lon: 21.0122 });

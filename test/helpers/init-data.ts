@@ -1,4 +1,4 @@
-import { hmac } from "../../src/web/settings/init-data.ts";
+import { hmacSha256 } from "../../src/lib/hmac.ts";
 
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -11,6 +11,6 @@ export async function signInitData(fields: Record<string, string>, botToken: str
     .sort()
     .map((key) => `${key}=${fields[key]}`)
     .join("\n");
-  const hash = hex(await hmac(await hmac(new TextEncoder().encode("WebAppData"), botToken), check));
+  const hash = hex(await hmacSha256(await hmacSha256("WebAppData", botToken), check));
   return new URLSearchParams({ ...fields, hash }).toString();
 }

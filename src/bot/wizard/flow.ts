@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { SearchDraft } from "../../searches/draft.ts";
 
-export const STEPS = ["source", "deal", "property", "city", "price", "rooms", "area", "place", "districts", "radius", "keywords", "private", "confirm"] as const;
+/** The order /new asks in; "districts" and "radius" are reached from "place". */
+export const ORDER = ["deal", "property", "source", "city", "price", "rooms", "area", "place", "keywords", "private", "confirm"] as const;
+export const STEPS = [...ORDER, "districts", "radius"] as const;
 export type StepId = (typeof STEPS)[number];
 
 /** A conversation about one search: a new one (/new or a pasted link) or an edit. */

@@ -9,7 +9,7 @@ import { type SearchTexts, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { Language } from "../../telegram/texts.ts";
 import type { BotTexts } from "../texts.ts";
-import type { Flow, StepId } from "./flow.ts";
+import { type Flow, ORDER, type StepId } from "./flow.ts";
 
 /** What a step may look up: cities and districts live in D1. */
 export interface Lookup {
@@ -48,13 +48,10 @@ export interface Step {
   skip?(flow: Flow): Partial<SearchDraft> | null;
 }
 
-/** The order /new asks in; "districts" and "radius" are reached from "place". */
-export const ORDER: readonly StepId[] = ["deal", "property", "source", "city", "price", "rooms", "area", "place", "keywords", "private", "confirm"];
-
 /** The question after `step` in a first pass; the sub-steps of "place" continue after it. */
 export function following(step: StepId): StepId {
   const from = step === "districts" || step === "radius" ? "place" : step;
-  return ORDER[ORDER.indexOf(from) + 1] ?? "confirm";
+  return ORDER[(ORDER as readonly StepId[]).indexOf(from) + 1] ?? "confirm";
 }
 
 export const callback = (step: StepId, value: string) => `w:${step}:${value}`;

@@ -1,20 +1,14 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../../db/client.ts";
 import { listCities, listDistricts } from "../../db/locations.ts";
-import { insertSearch, updateSearch } from "../../db/saved-searches.ts";
+import { insertSearch, searchLimit, updateSearch } from "../../db/saved-searches.ts";
 import { emptyDraft, validateDraft } from "../../searches/draft.ts";
 import { summaryLines } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { BotContext } from "../bot.ts";
-import { type Flow, STEPS, type StepId, clearFlowStatement, loadFlow, saveFlowStatement } from "./flow.ts";
-import { type Answer, type Lookup, ORDER, STEP_DEFINITIONS, type StepContext, callback, fixKeyboard, following } from "./steps.ts";
-
-/** The most searches one user may keep, from the MAX_SEARCHES_PER_USER var. */
-export function searchLimit(env: Env): number {
-  const n = Number(env.MAX_SEARCHES_PER_USER);
-  return Number.isInteger(n) && n > 0 ? n : 20;
-}
+import { type Flow, ORDER, STEPS, type StepId, clearFlowStatement, loadFlow, saveFlowStatement } from "./flow.ts";
+import { type Answer, type Lookup, STEP_DEFINITIONS, type StepContext, callback, fixKeyboard, following } from "./steps.ts";
 
 function lookupFor(env: Env): Lookup {
   const db = useDb(env.DB);
@@ -145,7 +139,7 @@ export const wizard = new Composer<BotContext>();
 
 wizard.command("new", async (ctx) => {
   if (!ctx.user) return ctx.reply(ctx.texts.startFirst);
-  const flow: Flow = { kind: "new", step: ORDER[0] ?? "deal", draft: emptyDraft(), searchId: null, reviewing: false, cityName: null, unused: [], olxIdsMissing: false };
+  const flow: Flow = { kind: "new", step: ORDER[0], draft: emptyDraft(), searchId: null, reviewing: false, cityName: null, unused: [], olxIdsMissing: false };
   await goTo(ctx, flow, flow.step);
 });
 

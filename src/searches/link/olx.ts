@@ -1,8 +1,5 @@
-import type { Deal } from "../../sources/listing.ts";
-import { type LinkCriteria, type LinkResult, safeDecode } from "./parsed.ts";
+import { DEAL_SLUGS, type LinkCriteria, type LinkResult, safeDecode } from "./parsed.ts";
 import { readSearchFilters } from "./search-params.ts";
-
-const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
 
 /** Path prefixes of the same search pages: `/d/` (2021 on), `/i2/` and `/m/` (old mobile). */
 const PAGE_PREFIXES = new Set(["d", "i2", "m"]);
@@ -24,7 +21,7 @@ export function parseOlxLink(url: URL): LinkResult {
   if (parts[0] && PAGE_PREFIXES.has(parts[0])) parts.shift();
   if (parts[0] !== "nieruchomosci") return { ok: false, problem: parts.length && parts[0] !== "oferta" ? "unsupported_category" : "not_a_search" };
   const [, category, dealSlug, ...rest] = parts;
-  const deal = dealSlug ? DEALS[dealSlug] : undefined;
+  const deal = dealSlug ? DEAL_SLUGS[dealSlug] : undefined;
   if (category !== "mieszkania" || dealSlug === "zamiana") return { ok: false, problem: "unsupported_category" };
   if (!deal) return { ok: false, problem: "no_deal" };
 

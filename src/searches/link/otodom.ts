@@ -1,9 +1,7 @@
-import type { Deal } from "../../sources/listing.ts";
 import type { SearchProperty } from "../draft.ts";
-import { type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber, safeDecode } from "./parsed.ts";
+import { DEAL_SLUGS, type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber, safeDecode } from "./parsed.ts";
 import { PRESENTATION, readSearchFilters } from "./search-params.ts";
 
-const DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
 const ESTATES: Readonly<Record<string, SearchProperty>> = { mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot" };
 
 /**
@@ -53,8 +51,8 @@ export function parseOtodomLink(url: URL): LinkResult {
   const [dealSlug, estateSegment, ...location] = parts;
   // "mieszkanie,rynek-wtorny": the estate, then refinements we cannot search by.
   const [estateSlug, ...refinements] = (estateSegment ?? "").split(",");
-  if (!dealSlug || (!DEALS[dealSlug] && dealSlug !== "zamiana")) return { ok: false, problem: "not_a_search" };
-  const deal = DEALS[dealSlug];
+  if (!dealSlug || (!DEAL_SLUGS[dealSlug] && dealSlug !== "zamiana")) return { ok: false, problem: "not_a_search" };
+  const deal = DEAL_SLUGS[dealSlug];
   const property = estateSlug ? ESTATES[estateSlug] : undefined;
   if (!deal || !property) return { ok: false, problem: "unsupported_category" };
   const path = location.filter((p) => p !== ALL_POLAND).join("/") || null;

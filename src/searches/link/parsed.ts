@@ -19,6 +19,9 @@ export type LinkCriteria = Partial<
   >
 >;
 
+/** Both sites' path words for the deal. */
+export const DEAL_SLUGS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
+
 /** The criteria a link gives as plain numbers. */
 export type NumericCriterion = "priceMin" | "priceMax" | "areaMin" | "areaMax" | "pricePerM2Min" | "pricePerM2Max";
 

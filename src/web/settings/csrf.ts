@@ -1,6 +1,5 @@
+import { base64url, hmacSha256 } from "../../lib/hmac.ts";
 import { secretMatches } from "../secret.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * The CSRF token of a user's forms: HMAC-SHA256 of their Telegram id under
@@ -8,9 +7,7 @@ const encoder = new TextEncoder();
  * first line, this the second.
  */
 export async function csrfToken(secret: string, telegramId: number): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(`csrf:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(String(telegramId)));
-  return btoa(String.fromCharCode(...new Uint8Array(mac))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(await hmacSha256(`csrf:${secret}`, String(telegramId)));
 }
 
 export async function csrfValid(secret: string, telegramId: number, presented: string | undefined): Promise<boolean> {

@@ -1,13 +1,7 @@
 import { z } from "zod";
-
-const encoder = new TextEncoder();
+import { hmacSha256 } from "../../lib/hmac.ts";
 
 const userSchema = z.looseObject({ id: z.number().int().positive(), language_code: z.string().optional() });
-
-export async function hmac(key: ArrayBuffer | Uint8Array, data: string): Promise<ArrayBuffer> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(data));
-}
 
 /**
  * Checks a Mini App's raw `initData` as Telegram specifies
@@ -25,8 +19,7 @@ export async function verifyInitData(initData: string, botToken: string, maxAgeS
   if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return null;
   const lines = [...params.entries()].filter(([key]) => key !== "hash").map(([key, value]) => `${key}=${value}`);
   lines.sort();
-  const secretKey = await hmac(encoder.encode("WebAppData"), botToken);
-  const expected = await hmac(secretKey, lines.join("\n"));
+  const expected = await hmacSha256(await hmacSha256("WebAppData", botToken), lines.join("\n"));
   const presented = Uint8Array.from(hash.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
   if (!crypto.subtle.timingSafeEqual(expected, presented)) return null;
   const authDate = Number(params.get("auth_date"));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { base64url, fromBase64url, hmacSha256 } from "../../lib/hmac.ts";
 
 /** How long a /settings link works; it also works only once. */
 export const LOGIN_LINK_TTL_MS = 15 * 60 * 1000;
@@ -15,24 +16,8 @@ export type LoginLink = z.infer<typeof payloadSchema>;
 
 const encoder = new TextEncoder();
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null; // a length no base64 text has
-  }
-}
-
-function hmacKey(secret: string) {
-  // A key of its own: the same APP_SECRET also signs session cookies.
-  return crypto.subtle.importKey("raw", encoder.encode(`login-link:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
+/** A key of its own: the same APP_SECRET also signs CSRF tokens and session cookies. */
+const keyOf = (secret: string) => `login-link:${secret}`;
 
 /**
  * A signed login token for `<PUBLIC_URL>/app/auth?t=<token>`: who, until when,
@@ -41,8 +26,7 @@ function hmacKey(secret: string) {
 export async function issueLoginToken(secret: string, telegramId: number, now: number): Promise<string> {
   const nonce = base64url(crypto.getRandomValues(new Uint8Array(18)));
   const payload = base64url(encoder.encode(JSON.stringify({ u: telegramId, e: now + LOGIN_LINK_TTL_MS, n: nonce })));
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload)));
-  return `${payload}.${base64url(signature)}`;
+  return `${payload}.${base64url(await hmacSha256(keyOf(secret), payload))}`;
 }
 
 /**
@@ -55,8 +39,8 @@ export async function verifyLoginToken(secret: string, token: string, now: numbe
   const signatureBytes = fromBase64url(signature);
   const payloadBytes = fromBase64url(payload);
   if (!signatureBytes || !payloadBytes) return null;
-  // crypto.subtle.verify compares in constant time.
-  if (!(await crypto.subtle.verify("HMAC", await hmacKey(secret), signatureBytes, encoder.encode(payload)))) return null;
+  const expected = new Uint8Array(await hmacSha256(keyOf(secret), payload));
+  if (expected.length !== signatureBytes.length || !crypto.subtle.timingSafeEqual(expected, signatureBytes)) return null;
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(payloadBytes));

@@ -156,6 +156,16 @@ export const Unauthorized: FC<{ language: Language }> = ({ language }) => (
   </Layout>
 );
 
+/** A field's problem, next to it; the field points here with aria-describedby={errorId(name)}. */
+const FieldError: FC<{ name: string; message: string | null | undefined }> = ({ name, message }) =>
+  message ? (
+    <div class="error" id={errorId(name)}>
+      {message}
+    </div>
+  ) : null;
+
+const errorId = (name: string) => `${name}-error`;
+
 /** A POST button carrying the CSRF token. */
 const Action: FC<{ action: string; csrf: string; label: string; quiet?: boolean }> = ({ action, csrf, label, quiet }) => (
   <form class="inline" method="post" action={action}>
@@ -191,12 +201,8 @@ export const SearchList: FC<{
     return (
       <>
         <label for={name}>{label}</label>
-        <input id={name} name={name} type={type} value={account[name]} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined} />
-        {message ? (
-          <div class="error" id={`${name}-error`}>
-            {message}
-          </div>
-        ) : null}
+        <input id={name} name={name} type={type} value={account[name]} aria-invalid={message ? "true" : undefined} aria-describedby={message ? errorId(name) : undefined} />
+        <FieldError name={name} message={message} />
       </>
     );
   };
@@ -278,12 +284,8 @@ export const SearchFormPage: FC<{
           {label}
           {hint ? ` (${hint})` : ""}
         </label>
-        <input id={name} name={name} value={values[name] ?? ""} inputmode={numeric ? "decimal" : undefined} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined} />
-        {message ? (
-          <div class="error" id={`${name}-error`}>
-            {message}
-          </div>
-        ) : null}
+        <input id={name} name={name} value={values[name] ?? ""} inputmode={numeric ? "decimal" : undefined} aria-invalid={message ? "true" : undefined} aria-describedby={message ? errorId(name) : undefined} />
+        <FieldError name={name} message={message} />
       </>
     );
   };
@@ -292,18 +294,14 @@ export const SearchFormPage: FC<{
     return (
       <>
         <label for={name}>{label}</label>
-        <select id={name} name={name} aria-invalid={message ? "true" : undefined} aria-describedby={message ? `${name}-error` : undefined}>
+        <select id={name} name={name} aria-invalid={message ? "true" : undefined} aria-describedby={message ? errorId(name) : undefined}>
           {options.map(([value, text]) => (
             <option value={value} selected={values[name] === value}>
               {text}
             </option>
           ))}
         </select>
-        {message ? (
-          <div class="error" id={`${name}-error`}>
-            {message}
-          </div>
-        ) : null}
+        <FieldError name={name} message={message} />
       </>
     );
   };

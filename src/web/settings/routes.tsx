@@ -1,9 +1,8 @@
 import { type Context, Hono } from "hono";
 import { useDb } from "../../db/client.ts";
 import { listCities } from "../../db/locations.ts";
-import { deleteSearch, getSearch, insertSearch, listSearches, setSearchActive, updateSearch } from "../../db/saved-searches.ts";
+import { deleteSearch, draftOf, getSearch, insertSearch, listSearches, searchLimit, setSearchActive, updateSearch } from "../../db/saved-searches.ts";
 import { bumpSearchVersionStatement } from "../../db/searches.ts";
-import { searchLimit } from "../../bot/wizard/wizard.ts";
 import { type DraftIssue, validateDraft } from "../../searches/draft.ts";
 import { type SearchForm, draftFromForm, formFromDraft } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
@@ -51,6 +50,7 @@ function initDataMaxAge(env: Env): number {
 }
 
 const unauthorized = (c: Context) => c.html(<Unauthorized language="pl" />, 401);
+const limitReached = (c: Context<SettingsEnv>) => c.text(`limit reached: at most ${searchLimit(c.env)} searches; delete one first`, 409);
 
 /**
  * The settings page under /app. Who the user is comes only from a verified
@@ -146,7 +146,7 @@ settings.post("/searches", async (c) => {
   const checked = await checkForm(c, form);
   if (!checked.ok) return formPage(c, "/app/searches", form, checked.issues, 422);
   const id = await insertSearch(c.env.DB, c.get("user").id, checked.draft, searchLimit(c.env), c.get("now"));
-  if (id === null) return c.text(`limit reached: at most ${searchLimit(c.env)} searches`, 409);
+  if (id === null) return limitReached(c);
   return c.redirect("/app", 303);
 });
 
@@ -181,8 +181,7 @@ settings.post("/searches/:id/:action{pause|resume|duplicate|delete}", async (c) 
   const action = c.req.param("action");
   if (action === "delete") await deleteSearch(d1, useDb(d1), user.id, search.id);
   else if (action === "duplicate") {
-    const { id: _id, active: _active, cityName: _city, ...draft } = search;
-    if ((await insertSearch(d1, user.id, draft, searchLimit(c.env), c.get("now"))) === null) return c.text(`limit reached: at most ${searchLimit(c.env)} searches`, 409);
+    if ((await insertSearch(d1, user.id, draftOf(search), searchLimit(c.env), c.get("now"))) === null) return limitReached(c);
   } else await setSearchActive(d1, useDb(d1), user.id, search.id, action === "resume", c.get("now"));
   return c.redirect("/app", 303);
 });
