@@ -68,9 +68,18 @@ export function quietWindowEnd(instant: number, quiet: QuietHours | null): numbe
   const inside = quiet.startMin < quiet.endMin ? minute >= quiet.startMin && minute < quiet.endMin : minute >= quiet.startMin || minute < quiet.endMin;
   if (!inside) return null;
   const until = (quiet.endMin - minute + DAY_MINUTES) % DAY_MINUTES;
-  const end = instant - (local % MINUTE) + until * MINUTE;
-  // A clock change inside the window moves its end by the change.
-  return end + (offset - warsawOffsetHours(end)) * 3_600_000;
+  return warsawInstant(local - (local % MINUTE) + until * MINUTE);
+}
+
+/**
+ * The instant a Warsaw wall-clock time (ms, read as if UTC) happens. Of the
+ * October hour that happens twice, the later; of the March hour that never
+ * happens, the reading one hour on: quiet hours may run long, never short.
+ */
+function warsawInstant(wall: number): number {
+  const hour = 3_600_000;
+  const readings = [wall - 2 * hour, wall - hour].filter((t) => t + warsawOffsetHours(t) * hour === wall);
+  return readings.length ? Math.max(...readings) : wall - hour;
 }
 
 /**

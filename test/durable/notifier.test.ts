@@ -529,6 +529,11 @@ describe("Notifier: quiet hours and the user's digest threshold", () => {
     expect(quietWindowEnd(Date.UTC(2026, 6, 10, 21, 30), QUIET)).toBe(Date.UTC(2026, 6, 11, 5, 0)); // 23:30 → 07:00 CEST
     // The night summer time starts (29 March 2026): 07:00 CEST is 05:00 UTC.
     expect(quietWindowEnd(Date.UTC(2026, 2, 28, 23, 0), QUIET)).toBe(Date.UTC(2026, 2, 29, 5, 0));
+    // Ending at 02:30 that night, a time that never happens: not before the clock jumps (01:00 UTC).
+    expect(quietWindowEnd(Date.UTC(2026, 2, 29, 0, 30), { startMin: 23 * 60, endMin: 2 * 60 + 30 })).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    // The night it ends (25 October 2026): 07:00 CET is 06:00 UTC again; 02:30 happens twice, the later counts.
+    expect(quietWindowEnd(Date.UTC(2026, 9, 24, 22, 0), QUIET)).toBe(Date.UTC(2026, 9, 25, 6, 0));
+    expect(quietWindowEnd(Date.UTC(2026, 9, 24, 22, 0), { startMin: 23 * 60, endMin: 2 * 60 + 30 })).toBe(Date.UTC(2026, 9, 25, 1, 30));
     expect(quietWindowEnd(winter, { startMin: 9 * 60, endMin: 17 * 60 })).toBeNull();
     expect(quietWindowEnd(winter, null)).toBeNull();
   });
