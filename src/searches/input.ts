@@ -16,6 +16,7 @@ export function meansAny(text: string): boolean {
 /** Multipliers people type after a number: "3,5k", "800 tys", "1,2 mln". */
 const SCALES: Readonly<Record<string, number>> = { "": 1, k: 1_000, tys: 1_000, m: 1_000_000, mln: 1_000_000 };
 
+const FROM_TO = /^(?:od|from)\s*(.+?)\s+(?:do|to)\s*(.+)$/u;
 const FROM = /^(?:od|from|min\.?|>=?|powyżej|above)\s*(.+)$/u;
 const PLUS = /^(.+?)\s*(?:\+|i więcej|or more)$/u;
 const TO = /^(?:do|to|up to|max\.?|<=?|poniżej|below)\s*(.+)$/u;
@@ -44,6 +45,14 @@ export function parseAmount(text: string): number | DraftProblem {
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : "number";
 }
 
+function bothEnds(low: string, high: string): Range | DraftProblem {
+  const min = parseAmount(low);
+  const max = parseAmount(high);
+  if (typeof min !== "number") return min;
+  if (typeof max !== "number") return max;
+  return { min, max };
+}
+
 /**
  * A range as people type it in a chat: "2000-3500", "2000–3500", "od 2000",
  * "do 3500", "from 40", "up to 60", "3+", "<3000", or one number, which is a
@@ -58,6 +67,8 @@ export function parseAmount(text: string): number | DraftProblem {
 export function parseRange(text: string, single: "max" | "exact" = "max"): Range | DraftProblem {
   const t = text.trim().toLowerCase();
   if (meansAny(t)) return { min: null, max: null };
+  const both = FROM_TO.exec(t) ?? PAIR.exec(t);
+  if (both) return bothEnds(both[1] ?? "", both[2] ?? "");
   const from = FROM.exec(t) ?? PLUS.exec(t);
   if (from) {
     const min = parseAmount(from[1] ?? "");
@@ -67,14 +78,6 @@ export function parseRange(text: string, single: "max" | "exact" = "max"): Range
   if (upTo) {
     const max = parseAmount(upTo[1] ?? "");
     return typeof max === "number" ? { min: null, max } : max;
-  }
-  const pair = PAIR.exec(t);
-  if (pair) {
-    const min = parseAmount(pair[1] ?? "");
-    const max = parseAmount(pair[2] ?? "");
-    if (typeof min !== "number") return min;
-    if (typeof max !== "number") return max;
-    return { min, max };
   }
   const value = parseAmount(t);
   if (typeof value !== "number") return value;

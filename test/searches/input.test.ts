@@ -26,6 +26,8 @@ describe("parseAmount", () => {
 describe("parseRange", () => {
   it("reads ranges, open ends and 'any'", ({ expect }) => {
     expect(parseRange("2000-3500")).toEqual({ min: 2000, max: 3500 });
+    expect(parseRange("od 2000 do 3 500 zł")).toEqual({ min: 2000, max: 3500 });
+    expect(parseRange("from 40 to 60")).toEqual({ min: 40, max: 60 });
     expect(parseRange("2 000 – 3 500 zł")).toEqual({ min: 2000, max: 3500 });
     expect(parseRange("do 3500")).toEqual({ min: null, max: 3500 });
     expect(parseRange("up to 3,5k")).toEqual({ min: null, max: 3500 });
