@@ -1,7 +1,6 @@
 /**
  * Benchmark presets: the size of the simulated world and how long it runs.
- * `--small` is the one built so far; `--large` and `--soak MINUTES` (issue 8)
- * are further entries here with the same fields.
+ * `--small` (CI) and `--soak MINUTES`; `--large` (issue 8) is still to come.
  */
 
 export interface Preset {
@@ -43,3 +42,12 @@ export const PRESETS: Record<string, Preset> = {
     baselineTimeoutMs: 20_000,
   },
 };
+
+/**
+ * `--soak MINUTES`: the small world under the same steady load for longer,
+ * to see drift (a backlog or latency that grows) rather than a number.
+ */
+export function soakPreset(minutes: number): Preset {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) throw new Error(`--soak takes whole minutes from 1 to 240, got ${minutes}`);
+  return { ...(PRESETS.small as Preset), name: "soak", publishMs: minutes * 60_000, drainTimeoutMs: 60_000 };
+}

@@ -101,6 +101,8 @@ export interface BenchResult {
   drain_s: number;
   wall_s: number;
   feed_interval_s: number;
+  /** Latency by thirds of the publication period (what --soak looks at). */
+  drift: Drift;
   ok: boolean;
   failures: string[];
 }
@@ -147,6 +149,10 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     ],
     ["notifications in D1 by status", Object.entries(r.d1_notifications_by_status).map(([k, v]) => `${k} ${v}`).join(", ") || "—"],
     ["publish / drain / whole run", `${r.publish_s} s / ${r.drain_s} s / ${r.wall_s} s (FEED_INTERVAL_S=${r.feed_interval_s})`],
+    [
+      "published → accepted p95 by third of the run (drift)",
+      `${r.drift.thirds.map((t) => `${t.from_s}–${t.to_s} s: ${fmt(t.p95_ms)} ms (n=${t.n})`).join(" · ")}; ${r.drift.growing ? "GROWING" : "steady"}`,
+    ],
     ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],
   );
   return out;
@@ -163,6 +169,29 @@ export function markdownTable(r: BenchResult, dists: Parameters<typeof rows>[1],
     .map(([k, v]) => `| ${k.replace(/\|/g, "\\|")} | ${v.replace(/\|/g, "\\|")} |`)
     .join("\n");
   return `${header}\n\n| measure | value |\n| --- | --- |\n${body}\n`;
+}
+
+/** Latency in each third of the publication period: a later third slower than the first is drift. */
+export interface Drift {
+  thirds: { from_s: number; to_s: number; n: number; p50_ms: number | null; p95_ms: number | null }[];
+  /** Last third's p95 minus the first's (ms). */
+  p95_growth_ms: number | null;
+  /** p95 grew by more than a quarter and a second: something accumulates. */
+  growing: boolean;
+}
+
+/** Splits delivered points by when they were accepted into thirds of the publication period. */
+export function drift(points: readonly Point[], publishMs: number): Drift {
+  const third = publishMs / 3;
+  const thirds = [0, 1, 2].map((i) => {
+    const ms = points.filter((p) => p.t >= i * third && (i === 2 ? true : p.t < (i + 1) * third)).map((p) => p.ms);
+    const d = distribution(ms);
+    return { from_s: Math.round((i * third) / 1000), to_s: Math.round(((i + 1) * third) / 1000), n: ms.length, p50_ms: d.p50, p95_ms: d.p95 };
+  });
+  const first = thirds[0]?.p95_ms ?? null;
+  const last = thirds[2]?.p95_ms ?? null;
+  const growth = first !== null && last !== null ? last - first : null;
+  return { thirds, p95_growth_ms: growth, growing: growth !== null && first !== null && growth > first * 0.25 + 1000 };
 }
 
 export interface Point {

@@ -31,7 +31,7 @@ import { parseArgs } from "node:util";
 import { createFakeTelegram, type FakeTelegramMessage, telegramFailures } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
-import { PRESETS, type Preset } from "./presets.ts";
+import { PRESETS, type Preset, soakPreset } from "./presets.ts";
 import {
   type BenchResult,
   type Distribution,
@@ -40,6 +40,7 @@ import {
   type Stage,
   busiestWindow,
   distribution,
+  drift,
   markdownTable,
   scatterSvg,
   textTable,
@@ -66,6 +67,8 @@ const RESULTS = new URL("./results/", import.meta.url);
 const { values: flags } = parseArgs({
   options: {
     small: { type: "boolean" },
+    /** Steady load for this many minutes, looking for drift. */
+    soak: { type: "string" },
     seed: { type: "string", default: "1" },
     "keep-state": { type: "boolean" },
     /** Self-check: the fake Telegram answers one send with 429 mid-run, so the run must exit 1. */
@@ -73,8 +76,8 @@ const { values: flags } = parseArgs({
   },
   strict: true,
 });
-const preset: Preset = PRESETS.small as Preset; // --small is the default and, for now, the only preset
-if (!flags.small) console.log("(no preset given: running --small)");
+const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : (PRESETS.small as Preset);
+if (!flags.small && flags.soak === undefined) console.log("(no preset given: running --small)");
 const seed = Number(flags.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
 
@@ -591,6 +594,7 @@ function analyse(input: {
     drain_s: Math.round((input.drainedAt - input.drainFrom) / 100) / 10,
     wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
     feed_interval_s: preset.feedIntervalS,
+    drift: drift(points, input.drainFrom - input.publishFrom),
     ok: failures.length === 0,
     failures,
   };
