@@ -1,16 +1,25 @@
 /**
  * Benchmark presets: the size of the simulated world and how long it runs.
- * `--small` (CI) and `--soak MINUTES`; `--large` (issue 8) is still to come.
+ * `--small` (CI), `--large` and `--soak MINUTES`.
  */
+
+/** The large world's cities (OLX ids and Otodom paths in D1), each with both deals on both sites. */
+export const LARGE_CITIES = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk", "lodz", "katowice", "lublin"] as const;
 
 export interface Preset {
   name: string;
+  /** small: two feeds (Wrocław rent on OLX, Kraków sale on Otodom); large: LARGE_CITIES × both deals × both sites, plus a burst feed. */
+  world: "small" | "large";
   /** Telegram users seeded in D1. */
   users: number;
   /** Saved searches per user (each on one of the two feeds the fakes serve). */
   searchesPerUser: number;
-  /** New listings per minute on each fake site once the baseline is taken. */
+  /** New listings per minute on each fake site once the baseline is taken (spread evenly over its feeds). */
   perMinutePerSite: number;
+  /** Large world: searches per steady feed whose price range meets the published prices (see makeLargeWorld). */
+  liveSearchesPerFeed: number;
+  /** Users whose search the burst listing matches (0: no burst). */
+  burstUsers: number;
   /** How long the fakes publish (ms). */
   publishMs: number;
   /** Listings each site already has before the run (the feeds' baseline: stored, never sent). */
@@ -30,9 +39,12 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   small: {
     name: "small",
+    world: "small",
     users: 20,
     searchesPerUser: 2,
     perMinutePerSite: 30,
+    liveSearchesPerFeed: 0,
+    burstUsers: 0,
     publishMs: 60_000,
     initialPerSite: 10,
     feedIntervalS: 3,
@@ -40,6 +52,29 @@ export const PRESETS: Record<string, Preset> = {
     quietMs: 3_000,
     startupTimeoutMs: 45_000,
     baselineTimeoutMs: 20_000,
+  },
+  /**
+   * The issue's large world: 10 000 users, 50 000 searches, 2 000 new listings
+   * an hour on a clock compressed 12× (an hour in 5 minutes: 200 a minute on
+   * each site), and mid-run one listing that matches 2 000 users at once.
+   * FEED_INTERVAL_S 5 is production's 60 s compressed the same way (feeds with
+   * 25+ subscribers are fetched every 2 s, production's 20 s).
+   */
+  large: {
+    name: "large",
+    world: "large",
+    users: 10_000,
+    searchesPerUser: 5,
+    perMinutePerSite: 200,
+    liveSearchesPerFeed: 8,
+    burstUsers: 2_000,
+    publishMs: 300_000,
+    initialPerSite: 10,
+    feedIntervalS: 5,
+    drainTimeoutMs: 240_000,
+    quietMs: 5_000,
+    startupTimeoutMs: 60_000,
+    baselineTimeoutMs: 60_000,
   },
 };
 

@@ -103,6 +103,8 @@ export interface BenchResult {
   feed_interval_s: number;
   /** Latency by thirds of the publication period (what --soak looks at). */
   drift: Drift;
+  /** The one listing that matches many users (--large): its messages, timed from its publication. */
+  burst: { users: number; delivered: number; first_ms: number | null; p50_ms: number | null; last_ms: number | null; msgs_per_s: number | null } | null;
   ok: boolean;
   failures: string[];
 }
@@ -152,6 +154,12 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     [
       "published → accepted p95 by third of the run (drift)",
       `${r.drift.thirds.map((t) => `${t.from_s}–${t.to_s} s: ${fmt(t.p95_ms)} ms (n=${t.n})`).join(" · ")}; ${r.drift.growing ? "GROWING" : "steady"}`,
+    ],
+    [
+      "burst: one listing, many users (published → accepted)",
+      r.burst
+        ? `${r.burst.delivered} of ${r.burst.users} users; first ${fmt(r.burst.first_ms)} ms, median ${fmt(r.burst.p50_ms)} ms, last ${fmt(r.burst.last_ms)} ms; ${fmt(r.burst.msgs_per_s)} msg/s`
+        : "—",
     ],
     ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],
   );

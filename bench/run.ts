@@ -31,7 +31,7 @@ import { parseArgs } from "node:util";
 import { createFakeTelegram, type FakeTelegramMessage, telegramFailures } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
-import { PRESETS, type Preset, soakPreset } from "./presets.ts";
+import { LARGE_CITIES, PRESETS, type Preset, soakPreset } from "./presets.ts";
 import {
   type BenchResult,
   type Distribution,
@@ -41,16 +41,19 @@ import {
   busiestWindow,
   distribution,
   drift,
+  percentile,
   markdownTable,
   scatterSvg,
   textTable,
 } from "./report.ts";
 import {
-  FEEDS,
+  type BenchFeed,
+  type BenchWorld,
   FIRST_TELEGRAM_ID,
   type Published,
   expectedPairs,
-  makeWorld,
+  makeLargeWorld,
+  makeSmallWorld,
   pairKey,
   prng,
   publishedOlx,
@@ -58,6 +61,7 @@ import {
   seedSql,
   urlIdOf,
 } from "./seed.ts";
+import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts";
 
 /** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
 const CRON_WINDOW_MS = 50_000;
@@ -67,6 +71,7 @@ const RESULTS = new URL("./results/", import.meta.url);
 const { values: flags } = parseArgs({
   options: {
     small: { type: "boolean" },
+    large: { type: "boolean" },
     /** Steady load for this many minutes, looking for drift. */
     soak: { type: "string" },
     seed: { type: "string", default: "1" },
@@ -76,8 +81,9 @@ const { values: flags } = parseArgs({
   },
   strict: true,
 });
-const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : (PRESETS.small as Preset);
-if (!flags.small && flags.soak === undefined) console.log("(no preset given: running --small)");
+if ([flags.small, flags.large, flags.soak !== undefined].filter(Boolean).length > 1) throw new Error("give one of --small, --large, --soak MINUTES");
+const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : ((flags.large ? PRESETS.large : PRESETS.small) as Preset);
+if (!flags.small && !flags.large && flags.soak === undefined) console.log("(no preset given: running --small)");
 const seed = Number(flags.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
 
@@ -99,7 +105,8 @@ function freePort(): Promise<number> {
 
 // ---------------------------------------------------------------- the world
 const state = mkdtempSync(join(tmpdir(), "getmeone-bench-"));
-const world = makeWorld(preset.users, preset.searchesPerUser, seed);
+/** Made once D1 is migrated: the large world's feeds are built from D1's cities. */
+let world: BenchWorld = { feeds: [], burst: null, users: [], searches: [] };
 const servers: Server[] = [];
 let dev: ChildProcess | null = null;
 let devLog: number | null = null;
@@ -155,7 +162,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 /** The whole run's own bound: whatever hangs, the bench ends (the preset's waits add up to far less). */
-const HARD_LIMIT_MS = preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + 90_000;
+const HARD_LIMIT_MS = preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + (preset.world === "large" ? 240_000 : 90_000);
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${HARD_LIMIT_MS / 1000} s; stopping`);
   void teardown().finally(() => process.exit(2));
@@ -186,12 +193,15 @@ try {
 process.exit(exitCode);
 
 async function run(): Promise<number> {
-  say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches, ` +
-    `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
-
-  // D1: schema, then the benchmark's users and searches.
-  writeFileSync(join(state, "seed.sql"), seedSql(world));
+  // D1: schema, then the world (built on D1's own cities), then its users and searches.
   wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+  const cities = readCities();
+  world = makeBenchWorld(cities);
+  const slugByOlxCity = olxCityIndex(cities);
+  say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${world.feeds.length} feeds` +
+    `${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}, ` +
+    `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
+  writeFileSync(join(state, "seed.sql"), seedSql(world));
   wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
   say("D1 migrated and seeded");
 
@@ -258,7 +268,7 @@ async function run(): Promise<number> {
     } catch {
       // the Worker is busy starting its first cron invocation: ask again
     }
-    if (feeds.length >= FEEDS.length && feeds.every((f) => f.baseline_at !== null)) break;
+    if (feeds.length >= world.feeds.length + (world.burst ? 1 : 0) && feeds.every((f) => f.baseline_at !== null)) break;
     if (Date.now() > baselineDeadline) throw new Error(`feeds took no baseline in ${preset.baselineTimeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
     await sleep(250);
   }
@@ -270,16 +280,34 @@ async function run(): Promise<number> {
   const otodomFirst = otodom.listings.length;
   const publishFrom = Date.now();
   const publishUntil = publishFrom + preset.publishMs;
+  // Each site's rate is spread evenly over its feeds; the burst feed gets its one listing half-way.
+  const publishOn = (feed: BenchFeed, at: number): void => {
+    const where = targetOf(feed, cities);
+    if (where.site === "olx") olx.publish(1, at, where.target);
+    else otodom.publish(1, at, where.target);
+  };
   const perSite = Math.round((preset.perMinutePerSite * preset.publishMs) / 60_000);
-  const schedule = [
-    ...publicationTimes(perSite, publishFrom, preset.publishMs, prng(seed * 7919 + 1)).map((at) => ({ at, site: olx as { publish(n: number, now: number): number[] } })),
-    ...publicationTimes(perSite, publishFrom, preset.publishMs, prng(seed * 7919 + 2)).map((at) => ({ at, site: otodom as { publish(n: number, now: number): number[] } })),
-  ].sort((a, b) => a.at - b.at);
+  const schedule: { at: number; feed: BenchFeed }[] = world.feeds
+    .flatMap((feed, i) => {
+      const onSite = world.feeds.filter((f) => f.source === feed.source);
+      const count = Math.round(perSite / onSite.length);
+      return publicationTimes(count, publishFrom, preset.publishMs, prng(seed * 7919 + 1 + i)).map((at) => ({ at, feed }));
+    })
+    .sort((a, b) => a.at - b.at);
+  let burstAt: number | null = null;
+  if (world.burst) {
+    const burst = world.burst;
+    setTimeout(() => {
+      burstAt = Date.now();
+      publishOn(burst, burstAt);
+      say(`burst: one listing on ${burst.source} ${burst.deal} ${burst.city}, matching ${preset.burstUsers} users`);
+    }, preset.publishMs / 2).unref();
+  }
   let nextReport = publishFrom + 5_000;
   if (flags["inject-429"]) setTimeout(() => telegram.failNext(1, telegramFailures.tooManyRequests(1)), preset.publishMs / 2).unref();
   for (const item of schedule) {
     await sleep(item.at - Date.now());
-    item.site.publish(1, Date.now());
+    publishOn(item.feed, Date.now());
     if (Date.now() >= nextReport) {
       nextReport += 5_000;
       if (dev.exitCode !== null) throw new Error("wrangler dev exited during the run");
@@ -288,11 +316,9 @@ async function run(): Promise<number> {
   }
   await sleep(publishUntil - Date.now());
 
-  const published: Published[] = [
-    ...olx.listings.slice(olxFirst).map(publishedOlx),
-    ...otodom.listings.slice(otodomFirst).map(publishedOtodom),
-  ];
-  const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(publishedOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
+  const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, slugByOlxCity);
+  const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(publishedOtodom)];
+  const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
   const expected = expectedPairs(world, published);
   say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
 
@@ -320,9 +346,42 @@ async function run(): Promise<number> {
   await stopWorker();
 
   const rows = readD1();
-  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, feedFetches, publishFrom, drainFrom, drainedAt });
+  const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
+  if (world.burst && !burstListing) throw new Error("the burst listing was never published");
+  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, feedFetches, publishFrom, drainFrom, drainedAt, burstListing });
   writeResults(result.result, result.dists, result.points, result.samples);
   return result.result.ok ? 0 : 1;
+}
+
+/** The city rows of the migrated local D1: where the fakes publish each feed. */
+function readCities(): Map<string, CityRow> {
+  const out = wranglerSync(
+    ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
+      "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, lat, lon FROM locations WHERE kind = 'city'"],
+    { quiet: true },
+  );
+  const rows = ((JSON.parse(out.slice(out.indexOf("["))) as { results: CityRow[] }[])[0]?.results ?? []);
+  return new Map(rows.map((r) => [r.slug, r]));
+}
+
+function makeBenchWorld(cities: ReadonlyMap<string, CityRow>): BenchWorld {
+  if (preset.world === "small") return makeSmallWorld(preset.users, preset.searchesPerUser, seed);
+  const feeds: BenchFeed[] = LARGE_CITIES.flatMap((city) =>
+    (["olx", "otodom"] as const).flatMap((source) => (["rent", "sale"] as const).map((deal) => ({ source, deal, property: "flat" as const, city }))),
+  );
+  const burst: BenchFeed = { source: "olx", deal: "rent", property: "flat", city: "kielce" };
+  return makeLargeWorld(
+    {
+      users: preset.users,
+      searchesPerUser: preset.searchesPerUser,
+      feeds,
+      prices: samplePrices(feeds, cities),
+      liveSearchesPerFeed: preset.liveSearchesPerFeed,
+      burst,
+      burstUsers: preset.burstUsers,
+    },
+    seed,
+  );
 }
 
 /**
@@ -454,6 +513,8 @@ function analyse(input: {
   publishFrom: number;
   drainFrom: number;
   drainedAt: number;
+  /** The one listing that matches preset.burstUsers users; null: no burst. */
+  burstListing: Published | null;
 }) {
   const { published, expected, telegram, rows } = input;
   const byUrl = indexByUrl(published, input.baseline);
@@ -496,6 +557,22 @@ function analyse(input: {
       stages.handoff.push(n.handed_at - n.matched_at);
       stages.send.push(first.at - n.handed_at);
     }
+  }
+  // The burst: how fast its 2 000 messages went out, against the 30 msg/s ceiling.
+  let burst: BenchResult["burst"] = null;
+  if (input.burstListing) {
+    const key = input.burstListing.key;
+    const at = [...got].filter(([pair]) => pair.endsWith(`|${key}`)).map(([, d]) => (d[0] as Delivery).at).sort((a, b) => a - b);
+    const from = input.burstListing.publishedAt;
+    const spanS = at.length > 1 ? ((at.at(-1) as number) - (at[0] as number)) / 1000 : null;
+    burst = {
+      users: preset.burstUsers,
+      delivered: at.length,
+      first_ms: at.length ? (at[0] as number) - from : null,
+      p50_ms: percentile(at.map((t) => t - from), 50),
+      last_ms: at.length ? (at.at(-1) as number) - from : null,
+      msgs_per_s: spanS ? Math.round(((at.length - 1) / spanS) * 10) / 10 : null,
+    };
   }
   const lostPairs = [...expected].filter((p) => !got.has(p));
   const lost = lostPairs.length;
@@ -557,7 +634,7 @@ function analyse(input: {
     seed,
     users: world.users.length,
     searches: world.searches.length,
-    feeds: FEEDS.length,
+    feeds: world.feeds.length + (world.burst ? 1 : 0),
     listings: published.length,
     expected: expected.size,
     delivered,
@@ -595,6 +672,7 @@ function analyse(input: {
     wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
     feed_interval_s: preset.feedIntervalS,
     drift: drift(points, input.drainFrom - input.publishFrom),
+    burst,
     ok: failures.length === 0,
     failures,
   };

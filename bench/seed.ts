@@ -8,32 +8,30 @@ import type { FakeOlxListing } from "../sim/fake-olx.ts";
 import type { FakeOtodomListing } from "../sim/fake-otodom.ts";
 
 export type Source = "olx" | "otodom";
+export type Deal = "rent" | "sale";
 
 /** A feed the fakes serve: one city, one deal, one property type on one site. */
 export interface BenchFeed {
   source: Source;
-  deal: "rent" | "sale";
+  deal: Deal;
   property: "flat";
   /** locations.slug */
   city: string;
-  /** Price bounds searches on this feed pick from (null: no bound). */
-  mins: readonly (number | null)[];
-  maxes: readonly (number | null)[];
 }
 
+export const feedKeyOf = (f: Pick<BenchFeed, "source" | "deal" | "property" | "city">) => `${f.source}|${f.deal}|${f.property}|${f.city}`;
+
 /**
- * What the fakes publish: OLX flats for rent in Wrocław (2 470-3 340 zł: the
- * capture's 2 900 zł ±15 %), Otodom flats for sale in Kraków (the capture's
- * prices ±15 %, some "Zapytaj o cenę"). Bounds include exact published prices
- * (2 640, 2 900) so inclusive bounds are exercised.
+ * The small world's two feeds: OLX flats for rent in Wrocław (2 470-3 340 zł:
+ * the capture's 2 900 zł ±15 %), Otodom flats for sale in Kraków (the
+ * capture's prices ±15 %, some "Zapytaj o cenę"), and the price bounds its
+ * searches pick from. Bounds include exact published prices (2 640, 2 900)
+ * so inclusive bounds are exercised.
  */
-export const FEEDS: readonly BenchFeed[] = [
-  { source: "olx", deal: "rent", property: "flat", city: "wroclaw", mins: [null, null, 2640, 2800], maxes: [null, 2700, 2900, 3200] },
+const SMALL_FEEDS: readonly { feed: BenchFeed; mins: readonly (number | null)[]; maxes: readonly (number | null)[] }[] = [
+  { feed: { source: "olx", deal: "rent", property: "flat", city: "wroclaw" }, mins: [null, null, 2640, 2800], maxes: [null, 2700, 2900, 3200] },
   {
-    source: "otodom",
-    deal: "sale",
-    property: "flat",
-    city: "krakow",
+    feed: { source: "otodom", deal: "sale", property: "flat", city: "krakow" },
     mins: [null, null, 500_000, 700_000],
     maxes: [null, 700_000, 900_000, 1_200_000],
   },
@@ -53,6 +51,10 @@ export interface BenchSearch {
 }
 
 export interface BenchWorld {
+  /** Feeds the fakes publish on steadily. */
+  feeds: BenchFeed[];
+  /** A feed that gets one listing, mid-run, matching `burstUsers` users at once; null: no burst. */
+  burst: BenchFeed | null;
   users: BenchUser[];
   searches: BenchSearch[];
 }
@@ -72,23 +74,25 @@ export function prng(seed: number): () => number {
   };
 }
 
+const userAt = (i: number): BenchUser => ({ telegramId: FIRST_TELEGRAM_ID + i, chatId: FIRST_TELEGRAM_ID + i });
+
 /**
- * N users with M searches each. A user's first search is on feed i % 2, the
- * others alternate feeds, except every fourth user, whose searches all share
- * one feed (overlapping bounds: one notification per listing, not two).
+ * The small world: N users with M searches each. A user's first search is on
+ * feed i % 2, the others alternate feeds, except every fourth user, whose
+ * searches all share one feed (overlapping bounds: one notification per
+ * listing, not two).
  */
-export function makeWorld(users: number, searchesPerUser: number, seed: number): BenchWorld {
+export function makeSmallWorld(users: number, searchesPerUser: number, seed: number): BenchWorld {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const out: BenchWorld = { users: [], searches: [] };
+  const out: BenchWorld = { feeds: SMALL_FEEDS.map((f) => f.feed), burst: null, users: [], searches: [] };
   for (let i = 0; i < users; i++) {
-    const user = { telegramId: FIRST_TELEGRAM_ID + i, chatId: FIRST_TELEGRAM_ID + i };
+    const user = userAt(i);
     out.users.push(user);
     for (let j = 0; j < searchesPerUser; j++) {
-      const feedIndex = i % 4 === 3 ? i % 2 : (i + j) % 2;
-      const feed = FEEDS[feedIndex] as BenchFeed;
-      let priceMin = pick(feed.mins);
-      const priceMax = pick(feed.maxes);
+      const { feed, mins, maxes } = SMALL_FEEDS[i % 4 === 3 ? i % 2 : (i + j) % 2] as (typeof SMALL_FEEDS)[number];
+      let priceMin = pick(mins);
+      const priceMax = pick(maxes);
       if (priceMin !== null && priceMax !== null && priceMin > priceMax) priceMin = null;
       out.searches.push({ user, name: `bench ${feed.source} ${feed.city} #${j + 1}`, feed, priceMin, priceMax });
     }
@@ -96,26 +100,129 @@ export function makeWorld(users: number, searchesPerUser: number, seed: number):
   return out;
 }
 
+export interface LargeWorldOptions {
+  users: number;
+  searchesPerUser: number;
+  /** Feeds published on steadily. */
+  feeds: readonly BenchFeed[];
+  /** Prices a feed's listings are published at (a sample of the fake's own output), ascending. */
+  prices: ReadonlyMap<string, readonly number[]>;
+  /** Searches per steady feed whose price range lies inside the published one (the rest are priced out). */
+  liveSearchesPerFeed: number;
+  /** The burst feed, and how many users (the first ones) have a search on it that its one listing matches. */
+  burst: BenchFeed;
+  burstUsers: number;
+}
+
+/**
+ * The large world. Its size is the issue's (users × searches), its message
+ * volume is what the compressed clock allows: compressing an hour into
+ * minutes multiplies the messages per second by the same factor, and
+ * Telegram's 30 msg/s is not compressed. So on each steady feed only
+ * `liveSearchesPerFeed` searches have a price range inside the feed's
+ * published prices (10-30 % of them); every other search is priced out: a
+ * budget below the market, or a floor above it, the way many real searches
+ * wait for a listing that rarely comes. The filter evaluates all of them for
+ * every listing all the same. The first `burstUsers` users also watch the
+ * burst feed with no price bound, so its one listing matches all of them.
+ */
+export function makeLargeWorld(o: LargeWorldOptions, seed: number): BenchWorld {
+  const random = prng(seed);
+  const out: BenchWorld = { feeds: [...o.feeds], burst: o.burst, users: [], searches: [] };
+  const byFeed = new Map<string, BenchSearch[]>();
+  for (let i = 0; i < o.users; i++) {
+    const user = userAt(i);
+    out.users.push(user);
+    for (let j = 0; j < o.searchesPerUser; j++) {
+      if (j === 0 && i < o.burstUsers) {
+        out.searches.push({ user, name: `bench burst ${o.burst.city}`, feed: o.burst, priceMin: null, priceMax: null });
+        continue;
+      }
+      const feed = o.feeds[Math.floor(random() * o.feeds.length)] as BenchFeed;
+      const search: BenchSearch = { user, name: `bench ${feed.source} ${feed.deal} ${feed.city} #${j + 1}`, feed, ...pricedOut(pricesOf(o, feed), random) };
+      out.searches.push(search);
+      const list = byFeed.get(feedKeyOf(feed)) ?? [];
+      list.push(search);
+      byFeed.set(feedKeyOf(feed), list);
+    }
+  }
+  // Live searches: on each feed, some searches of users who have no live search yet.
+  const live = new Set<number>();
+  for (const feed of o.feeds) {
+    const candidates = byFeed.get(feedKeyOf(feed)) ?? [];
+    let made = 0;
+    for (let tries = 0; made < o.liveSearchesPerFeed && tries < candidates.length * 4; tries++) {
+      const search = candidates[Math.floor(random() * candidates.length)] as BenchSearch;
+      if (live.has(search.user.chatId)) continue;
+      live.add(search.user.chatId);
+      Object.assign(search, liveRange(pricesOf(o, feed), random));
+      made++;
+    }
+  }
+  return out;
+}
+
+function pricesOf(o: LargeWorldOptions, feed: BenchFeed): readonly number[] {
+  const prices = o.prices.get(feedKeyOf(feed));
+  if (!prices?.length) throw new Error(`no published prices sampled for ${feedKeyOf(feed)}`);
+  return prices;
+}
+
+const round10 = (n: number) => Math.round(n / 10) * 10;
+
+/** A range covering 10, 20 or 30 % of the published prices (by count): a search that gets some of the feed. */
+function liveRange(prices: readonly number[], random: () => number): Pick<BenchSearch, "priceMin" | "priceMax"> {
+  const width = [0.1, 0.2, 0.3][Math.floor(random() * 3)] as number;
+  const from = random() * (1 - width);
+  const at = (q: number) => prices[Math.min(prices.length - 1, Math.floor(q * prices.length))] as number;
+  return { priceMin: at(from), priceMax: at(from + width) };
+}
+
+/** A budget below every published price, or a floor above them all. */
+function pricedOut(prices: readonly number[], random: () => number): Pick<BenchSearch, "priceMin" | "priceMax"> {
+  const low = prices[0] as number;
+  const high = prices[prices.length - 1] as number;
+  if (random() < 0.7) {
+    const priceMax = round10(low * (0.5 + 0.45 * random()));
+    return { priceMin: random() < 0.5 ? null : round10(priceMax * 0.6), priceMax };
+  }
+  const priceMin = round10(high * (1.05 + 0.5 * random()));
+  return { priceMin, priceMax: random() < 0.5 ? null : round10(priceMin * 1.5) };
+}
+
 const sqlValue = (v: number | string | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replace(/'/g, "''")}'`);
 
-/** INSERTs for the world's users and searches, then the search-version bump every search change needs. */
+/** Rows per multi-row INSERT: few statements for a large world, each well under SQLite's limits. */
+const ROWS_PER_INSERT = 400;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * INSERTs for the world's users (ids 1..N, in order) and searches, then the
+ * search-version bump every search change needs. Expects an empty users table.
+ */
 export function seedSql(world: BenchWorld): string {
   const lines = ["-- Generated by bench/run.ts: benchmark users and saved searches."];
-  for (const u of world.users) {
-    lines.push(`INSERT INTO users (telegram_id, chat_id, language, created_at) VALUES (${u.telegramId}, ${u.chatId}, 'pl', 0);`);
+  const userId = new Map(world.users.map((u, i) => [u.chatId, i + 1]));
+  for (const part of chunks(world.users, ROWS_PER_INSERT)) {
+    const values = part.map((u) => `(${userId.get(u.chatId)}, ${u.telegramId}, ${u.chatId}, 'pl', 0)`);
+    lines.push(`INSERT INTO users (id, telegram_id, chat_id, language, created_at) VALUES ${values.join(",\n  ")};`);
   }
-  for (const s of world.searches) {
+  for (const part of chunks(world.searches, ROWS_PER_INSERT)) {
+    const values = part.map(
+      (s) =>
+        `(${userId.get(s.user.chatId)}, ${sqlValue(s.name)}, ${sqlValue(s.feed.source)}, ${sqlValue(s.feed.deal)}, ${sqlValue(s.feed.property)}, ` +
+        `(SELECT id FROM locations WHERE kind = 'city' AND slug = ${sqlValue(s.feed.city)}), ${sqlValue(s.priceMin)}, ${sqlValue(s.priceMax)}, 0, 0)`,
+    );
     lines.push(
-      `INSERT INTO saved_searches (user_id, name, source, deal, property, city_id, price_min, price_max, created_at, updated_at) ` +
-        `SELECT u.id, ${sqlValue(s.name)}, ${sqlValue(s.feed.source)}, ${sqlValue(s.feed.deal)}, ${sqlValue(s.feed.property)}, c.id, ` +
-        `${sqlValue(s.priceMin)}, ${sqlValue(s.priceMax)}, 0, 0 FROM users u, locations c ` +
-        `WHERE u.telegram_id = ${s.user.telegramId} AND c.slug = ${sqlValue(s.feed.city)};`,
+      `INSERT INTO saved_searches (user_id, name, source, deal, property, city_id, price_min, price_max, created_at, updated_at) VALUES ${values.join(",\n  ")};`,
     );
   }
   lines.push(`INSERT INTO settings (key, value) VALUES ('search_version', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1;`);
   return lines.join("\n") + "\n";
 }
-
 /** A listing a fake published, as the bench reads it from the fake's own store. */
 export interface Published {
   /** `olx:<id>` / `otodom:<id>`: the fake's id, which the parsers keep as external_id. */
@@ -135,8 +242,8 @@ export interface Published {
 
 type Json = Record<string, unknown>;
 
-/** OLX: category 15 = flats for rent, 14 = for sale; price from the `price` param. */
-export function publishedOlx(l: FakeOlxListing): Published {
+/** OLX: category 15 = flats for rent, 14 = for sale; city by OLX city id (`slugByOlxCity`); price from the `price` param. */
+export function publishedOlx(l: FakeOlxListing, slugByOlxCity: ReadonlyMap<number, string>): Published {
   const params = Array.isArray(l.offer.params) ? (l.offer.params as Json[]) : [];
   const price = (params.find((p) => p.key === "price")?.value as Json | undefined)?.value;
   return {
@@ -146,7 +253,7 @@ export function publishedOlx(l: FakeOlxListing): Published {
     urlId: urlIdOf(String(l.offer.url)) ?? "",
     deal: l.target.categoryId === 14 ? "sale" : "rent",
     property: "flat",
-    city: l.target.cityId === 19701 ? "wroclaw" : `olx-city-${l.target.cityId}`,
+    city: slugByOlxCity.get(l.target.cityId) ?? `olx-city-${l.target.cityId}`,
     price: typeof price === "number" ? price : null,
     publishedAt: l.publishedAt,
   };
@@ -183,8 +290,11 @@ export function searchMatches(s: BenchSearch, l: Published): boolean {
 
 /** Expected notifications: one per (chat, listing) that any of the user's searches matches. */
 export function expectedPairs(world: BenchWorld, published: readonly Published[]): Set<string> {
+  const byFeed = Map.groupBy(world.searches, (s) => feedKeyOf(s.feed));
   const out = new Set<string>();
-  for (const l of published) for (const s of world.searches) if (searchMatches(s, l)) out.add(pairKey(s.user.chatId, l.key));
+  for (const l of published) {
+    for (const s of byFeed.get(feedKeyOf(l)) ?? []) if (searchMatches(s, l)) out.add(pairKey(s.user.chatId, l.key));
+  }
   return out;
 }
 

@@ -29,8 +29,10 @@ export interface FakeSitesOptions {
 /**
  * Fake OLX (flat rentals in Wrocław: the real 2023 olx.pl offer in the real
  * 2026 API envelope) and fake Otodom (flats for sale in Kraków: the real 2026
- * search page), as the captures describe them. Nothing is published steadily
- * until the caller says so (`steady`).
+ * search page; the real 2026 Poznań rental item for listings published as
+ * rentals), as the captures describe them. Listings go where the caller's
+ * target says (default: the captures' own city and deal). Nothing is
+ * published steadily until the caller says so (`steady`).
  */
 export function createFakeSites(options: FakeSitesOptions): { olx: FakeOlx; otodom: FakeOtodom } {
   // Ids move on with the clock (100 a second), so a run against a local D1 kept
@@ -45,6 +47,7 @@ export function createFakeSites(options: FakeSitesOptions): { olx: FakeOlx; otod
   });
   const otodom = createFakeOtodom({
     nextData: fixture("otodom/search-sell-flat-krakow-2026.json"),
+    extraItems: [fixture("otodom/search-rent-flat-poznan-2026-item.json")],
     initial: options.initial,
     now: options.now,
     firstId: 100_000_000 + idOffset,
