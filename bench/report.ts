@@ -3,6 +3,7 @@
  * markdown table and an SVG scatter of end-to-end latency over time. Pure:
  * no clock, no files.
  */
+import type { CostEstimate } from "./cost.ts";
 
 /** Nearest-rank percentile of unsorted values; null for none. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -103,6 +104,24 @@ export interface BenchResult {
   feed_interval_s: number;
   /** Latency by thirds of the publication period (what --soak looks at). */
   drift: Drift;
+  /** Where time and CPU went: CPU of the whole local runtime, wall time inside the filter and the Notifiers, D1 rows. */
+  time_per_stage: {
+    workerd_cpu_ms: number | null;
+    workerd_cpu_ms_per_listing: number | null;
+    workerd_cpu_ms_per_message: number | null;
+    filter_wall_ms_per_batch: number | null;
+    filter_batches: number;
+    notifier_wall_ms_per_call: number | null;
+    notifier_calls: number;
+    notifier_alarms: number;
+    budget_calls: number;
+    d1_rows_read: number;
+    d1_rows_written: number;
+    d1_unmetered_statements: number;
+  } | null;
+  /** Estimated USD per month on Cloudflare at this load (bench/cost.ts). */
+  cost_usd_per_month: number | null;
+  cost: (CostEstimate & { production_hours: number }) | null;
   /** The one listing that matches many users (--large): its messages, timed from its publication. */
   burst: { users: number; delivered: number; first_ms: number | null; p50_ms: number | null; last_ms: number | null; msgs_per_s: number | null } | null;
   ok: boolean;
@@ -144,6 +163,21 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
       "D1 statements / round trips per new listing",
       r.d1_queries_per_listing === null ? "not measured" : `${r.d1_queries_per_listing} / ${r.d1_round_trips_per_listing}`,
     ],
+    [
+      "CPU (whole local workerd) / per listing / per message",
+      r.time_per_stage ? `${fmt(r.time_per_stage.workerd_cpu_ms)} ms / ${fmt(r.time_per_stage.workerd_cpu_ms_per_listing)} ms / ${fmt(r.time_per_stage.workerd_cpu_ms_per_message)} ms` : "—",
+    ],
+    [
+      "wall: filter per queue batch / Notifier per call or alarm",
+      r.time_per_stage
+        ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls)`
+        : "—",
+    ],
+    [
+      "D1 rows read / written (unmetered statements)",
+      r.time_per_stage ? `${fmt(r.time_per_stage.d1_rows_read)} / ${fmt(r.time_per_stage.d1_rows_written)} (${r.time_per_stage.d1_unmetered_statements})` : "—",
+    ],
+    ["estimated cost on Cloudflare, USD per month", r.cost_usd_per_month === null ? "—" : `$${r.cost_usd_per_month.toFixed(2)} (table below)`],
     ["D1 statements by stage", r.d1_statements_by_stage ? Object.entries(r.d1_statements_by_stage).map(([k, v]) => `${k} ${v}`).join(", ") : "—"],
     [
       "feed page fetches (publication + drain), median gap",

@@ -62,10 +62,15 @@ import {
   urlIdOf,
 } from "./seed.ts";
 import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts";
+import { costMarkdown, estimateMonthlyCost } from "./cost.ts";
+import { d1Totals, diffCounts, groupCpuMs, usageOf } from "./usage.ts";
+import type { BenchCounts } from "./worker.ts";
 
 /** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
 const CRON_WINDOW_MS = 50_000;
 const ADMIN_CHAT_ID = 1;
+/** wrangler.toml's cron, "* * * * *": once a minute in production, whatever the load. */
+const CRON_PER_MONTH = 43_830;
 const RESULTS = new URL("./results/", import.meta.url);
 
 const { values: flags } = parseArgs({
@@ -274,7 +279,8 @@ async function run(): Promise<number> {
   }
   say("both feeds took their baseline; publishing");
 
-  const d1Before = await d1Tally();
+  const countsBefore = await benchCounts();
+  const cpuBefore = groupCpuMs(dev.pid as number);
   const fetchesBefore = olx.requests + otodom.requests;
   const olxFirst = olx.listings.length;
   const otodomFirst = otodom.listings.length;
@@ -339,7 +345,8 @@ async function run(): Promise<number> {
     await sleep(250);
   }
   const drainedAt = Date.now();
-  const d1After = await d1Tally();
+  const countsAfter = await benchCounts();
+  const cpuAfter = groupCpuMs(dev.pid as number);
   const feedFetches = olx.requests + otodom.requests - fetchesBefore;
   say("drained; stopping wrangler dev and reading D1");
   cronAbort.abort();
@@ -348,7 +355,7 @@ async function run(): Promise<number> {
   const rows = readD1();
   const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
   if (world.burst && !burstListing) throw new Error("the burst listing was never published");
-  const result = analyse({ published, baseline, expected, telegram: telegram, rows, d1Before, d1After, feedFetches, publishFrom, drainFrom, drainedAt, burstListing });
+  const result = analyse({ published, baseline, expected, telegram: telegram, rows, countsBefore, countsAfter, cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null, feedFetches, publishFrom, drainFrom, drainedAt, burstListing });
   writeResults(result.result, result.dists, result.points, result.samples);
   return result.result.ok ? 0 : 1;
 }
@@ -395,11 +402,9 @@ function publicationTimes(count: number, from: number, durationMs: number, rando
 
 // ------------------------------------------------------------ measurements
 
-type Tally = Record<string, { statements: number; roundTrips: number }>;
-
-async function d1Tally(): Promise<Tally | null> {
+async function benchCounts(): Promise<BenchCounts | null> {
   try {
-    return (await (await fetch(`${worker}/__bench/d1`)).json()) as Tally;
+    return (await (await fetch(`${worker}/__bench/counts`)).json()) as BenchCounts;
   } catch {
     return null;
   }
@@ -507,8 +512,10 @@ function analyse(input: {
   expected: Set<string>;
   telegram: ReturnType<typeof createFakeTelegram>;
   rows: { listings: ListingRow[]; notifications: NotificationRow[] };
-  d1Before: Tally | null;
-  d1After: Tally | null;
+  countsBefore: BenchCounts | null;
+  countsAfter: BenchCounts | null;
+  /** wrangler dev's workerd CPU time over the same window. */
+  cpuMs: number | null;
   feedFetches: number;
   publishFrom: number;
   drainFrom: number;
@@ -598,20 +605,37 @@ function analyse(input: {
   let d1PerListing: number | null = null;
   let d1RoundTripsPerListing: number | null = null;
   let d1ByStage: Record<string, number> | null = null;
-  const { d1Before: before, d1After: after } = input;
+  let cost: BenchResult["cost"] = null;
+  let perStage: BenchResult["time_per_stage"] = null;
+  const { countsBefore: before, countsAfter: after } = input;
   // Counted only when the tally saw the Notifiers too (same isolate as the handlers), else it would undercount.
-  if (before && after && published.length > 0 && (userMessages.length === 0 || (after.notifier?.statements ?? 0) > 0)) {
-    d1ByStage = {};
-    let statements = 0;
-    let roundTrips = 0;
-    for (const [stage, a] of Object.entries(after)) {
-      const b = before[stage] ?? { statements: 0, roundTrips: 0 };
-      d1ByStage[stage] = a.statements - b.statements;
-      statements += a.statements - b.statements;
-      roundTrips += a.roundTrips - b.roundTrips;
+  if (before && after && published.length > 0 && (userMessages.length === 0 || after.d1.notifier.statements > 0)) {
+    const delta = diffCounts(before, after);
+    const d1 = d1Totals(delta);
+    d1ByStage = Object.fromEntries(Object.entries(delta.d1).map(([stage, t]) => [stage, t.statements]));
+    d1PerListing = Math.round((d1.statements / published.length) * 10) / 10;
+    d1RoundTripsPerListing = Math.round((d1.roundTrips / published.length) * 10) / 10;
+    const per = (total: number, n: number) => (n > 0 ? Math.round((total / n) * 10) / 10 : null);
+    perStage = {
+      workerd_cpu_ms: input.cpuMs,
+      workerd_cpu_ms_per_listing: input.cpuMs === null ? null : per(input.cpuMs, published.length),
+      workerd_cpu_ms_per_message: input.cpuMs === null ? null : per(input.cpuMs, userMessages.length),
+      filter_wall_ms_per_batch: per(delta.invocations.queueMs, delta.invocations.queueBatches),
+      filter_batches: delta.invocations.queueBatches,
+      notifier_wall_ms_per_call: per(delta.durable.notifierMs, delta.durable.notifierCalls + delta.durable.notifierAlarms),
+      notifier_calls: delta.durable.notifierCalls,
+      notifier_alarms: delta.durable.notifierAlarms,
+      budget_calls: delta.durable.budgetCalls,
+      d1_rows_read: d1.rowsRead,
+      d1_rows_written: d1.rowsWritten,
+      d1_unmetered_statements: d1.unmetered,
+    };
+    if (input.cpuMs !== null) {
+      // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
+      const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / preset.feedIntervalS);
+      const estimate = estimateMonthlyCost(usageOf(delta, input.cpuMs), productionS, CRON_PER_MONTH);
+      cost = { ...estimate, production_hours: Math.round((productionS / 3600) * 100) / 100 };
     }
-    d1PerListing = Math.round((statements / published.length) * 10) / 10;
-    d1RoundTripsPerListing = Math.round((roundTrips / published.length) * 10) / 10;
   }
 
   const byStatus: Record<string, number> = {};
@@ -659,6 +683,9 @@ function analyse(input: {
     d1_queries_per_listing: d1PerListing,
     d1_round_trips_per_listing: d1RoundTripsPerListing,
     d1_statements_by_stage: d1ByStage,
+    time_per_stage: perStage,
+    cost_usd_per_month: cost?.total_usd ?? null,
+    cost,
     d1_notifications_by_status: byStatus,
     feed_fetches: input.feedFetches,
     feed_fetch_gap_p50_ms: Object.fromEntries(
@@ -704,7 +731,12 @@ function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1
   const header =
     `## GetMeOne benchmark, --${preset.name} (${at})\n\n` +
     `Machine: ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB, Node ${m.node}, wrangler ${m.wrangler}, ${m.platform}.`;
-  writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header));
+  const costNote =
+    `Usage measured over the run's window, which stands for ${result.cost?.production_hours ?? "?"} h of production time (the clock runs 60 / FEED_INTERVAL_S = ${60 / preset.feedIntervalS}× fast), ` +
+    `scaled to a month. CPU is wrangler dev's whole workerd (with the local D1, Queues and Durable Objects simulation): an upper bound. ` +
+    `Cron requests: production's once a minute. Prices: Cloudflare's published Workers Paid prices, bench/cost.ts.`;
+  const costSection = result.cost ? `\n### Estimated monthly cost on Cloudflare at this load\n\n${costMarkdown(result.cost, costNote)}` : "";
+  writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header) + costSection);
   writeFileSync(
     new URL("latest.svg", RESULTS),
     scatterSvg(points, `GetMeOne --${preset.name}: published → Telegram accepted, per notification (${at.slice(0, 19)}Z)`, [
@@ -715,6 +747,7 @@ function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1
   writeFileSync(new URL("latest-samples.csv", RESULTS), samples.join("\n") + "\n");
   writeFileSync(new URL("latest.json", RESULTS), JSON.stringify(full, null, 2) + "\n");
   console.log("\n" + textTable(result, dists) + "\n");
+  if (result.cost) console.log(`estimated monthly cost on Cloudflare at this load:\n\n${costMarkdown(result.cost, costNote)}`);
   console.log(`wrote bench/results/latest.json, latest.md, latest.svg, latest-samples.csv (one row per delivered notification; chat ids from ${FIRST_TELEGRAM_ID})`);
   console.log(JSON.stringify(full));
 }

@@ -1,43 +1,72 @@
 /**
  * The benchmark's Worker entry: the real GetMeOne Worker (src/index.ts),
- * unchanged, with every D1 call it makes counted on the way through. The
- * handlers and the Notifier get an `env` whose DB is a counting wrapper around
- * the real binding; statements and round trips are tallied per stage (cron,
- * filter, notifier, other) and read by the benchmark from
- * GET /__bench/d1; GET /__bench/feeds tells it when the feeds took their
- * baseline (127.0.0.1 only: wrangler dev --ip 127.0.0.1).
+ * unchanged, with what it uses counted on the way through, for the bench's
+ * D1 figures and its cost estimate (read from GET /__bench/counts):
  *
- * Counted: every `first`/`run`/`all`/`raw` of a prepared statement (one
- * statement, one round trip), every `batch` (its statements, one round trip)
- * and `exec` (one round trip; its statements counted by `;`).
+ * - D1: every call, through a counting wrapper around the real binding, per
+ *   stage (cron, filter, notifier, other): statements, round trips, and the
+ *   rows read and written D1 reports in each result's `meta`. `first()` and
+ *   `raw()` return no meta: those statements are counted as unmetered.
+ * - Invocations: cron, queue batches and their messages, HTTP requests.
+ * - Durable Objects: Notifier RPC calls and alarms with their wall time (the
+ *   duration Cloudflare bills), SendBudget calls, and the Notifiers' SQLite
+ *   rows (each cursor's rowsRead/rowsWritten, each KV call and setAlarm as a row).
+ * - Analytics Engine data points and log lines written.
+ *
+ * GET /__bench/feeds tells the bench when the feeds took their baseline
+ * (127.0.0.1 only: wrangler dev --ip 127.0.0.1).
  *
  * workerd runs this module once per isolate; locally the Worker's handlers and
  * its Durable Objects share one isolate, so one tally sees them all (the
  * benchmark checks that the notifier's column is not zero when messages went).
  */
-import worker, { Notifier as RealNotifier, SendBudget } from "../src/index.ts";
-
-export { SendBudget };
+import worker, { Notifier as RealNotifier, SendBudget as RealSendBudget } from "../src/index.ts";
 
 type Stage = "cron" | "filter" | "notifier" | "other";
-type Tally = Record<Stage, { statements: number; roundTrips: number }>;
+interface D1Tally {
+  statements: number;
+  roundTrips: number;
+  rowsRead: number;
+  rowsWritten: number;
+  /** Statements whose result carries no meta (first, raw): their rows are not in rowsRead/rowsWritten. */
+  unmetered: number;
+}
 
-const tally: Tally = {
-  cron: { statements: 0, roundTrips: 0 },
-  filter: { statements: 0, roundTrips: 0 },
-  notifier: { statements: 0, roundTrips: 0 },
-  other: { statements: 0, roundTrips: 0 },
+const d1Tally = (): D1Tally => ({ statements: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, unmetered: 0 });
+const counts = {
+  d1: { cron: d1Tally(), filter: d1Tally(), notifier: d1Tally(), other: d1Tally() } as Record<Stage, D1Tally>,
+  /** queueMs: wall time inside the queue handler (the filter stage). */
+  invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0 },
+  /** storageUncounted: Notifiers whose storage could not be patched (their rows are missing). */
+  durable: { notifierCalls: 0, notifierAlarms: 0, notifierMs: 0, budgetCalls: 0, rowsRead: 0, rowsWritten: 0, storageUncounted: 0 },
+  dataPoints: 0,
+  logLines: 0,
 };
 
-function count(stage: Stage, statements: number): void {
-  tally[stage].statements += statements;
-  tally[stage].roundTrips += 1;
+// Workers Logs bills each line the Worker writes.
+for (const level of ["log", "warn", "error", "info", "debug"] as const) {
+  const original = console[level].bind(console);
+  console[level] = (...args: unknown[]) => {
+    counts.logLines++;
+    original(...args);
+  };
+}
+
+function meter(stage: Stage, result: unknown): void {
+  const meta = (result as { meta?: { rows_read?: number; rows_written?: number } } | null)?.meta;
+  if (meta && typeof meta.rows_read === "number") {
+    counts.d1[stage].rowsRead += meta.rows_read;
+    counts.d1[stage].rowsWritten += meta.rows_written ?? 0;
+  } else {
+    counts.d1[stage].unmetered++;
+  }
 }
 
 const EXECUTE = new Set<PropertyKey>(["first", "run", "all", "raw"]);
 
 /** A D1 binding that counts what goes through it. Statements handed to batch() are unwrapped first. */
 function countingD1(db: D1Database, stage: Stage): D1Database {
+  const tally = counts.d1[stage];
   const real = new WeakMap<object, D1PreparedStatement>();
   const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
     const proxy = new Proxy(statement, {
@@ -45,9 +74,12 @@ function countingD1(db: D1Database, stage: Stage): D1Database {
         const value: unknown = Reflect.get(target, prop, target);
         if (prop === "bind") return (...params: unknown[]) => wrap(target.bind(...params));
         if (EXECUTE.has(prop) && typeof value === "function") {
-          return (...args: unknown[]) => {
-            count(stage, 1);
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          return async (...args: unknown[]) => {
+            tally.statements++;
+            tally.roundTrips++;
+            const result: unknown = await (value as (...a: unknown[]) => unknown).apply(target, args);
+            meter(stage, prop === "run" || prop === "all" ? result : null);
+            return result;
           };
         }
         return typeof value === "function" ? value.bind(target) : value;
@@ -60,14 +92,19 @@ function countingD1(db: D1Database, stage: Stage): D1Database {
     get(target, prop) {
       if (prop === "prepare") return (query: string) => wrap(target.prepare(query));
       if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          count(stage, statements.length);
-          return target.batch(statements.map((s) => real.get(s) ?? s));
+        return async (statements: D1PreparedStatement[]) => {
+          tally.statements += statements.length;
+          tally.roundTrips++;
+          const results = await target.batch(statements.map((s) => real.get(s) ?? s));
+          for (const r of results) meter(stage, r);
+          return results;
         };
       }
       if (prop === "exec") {
         return (query: string) => {
-          count(stage, Math.max(1, query.split(";").filter((q) => q.trim()).length));
+          tally.statements += Math.max(1, query.split(";").filter((q) => q.trim()).length);
+          tally.roundTrips++;
+          tally.unmetered++;
           return target.exec(query);
         };
       }
@@ -77,35 +114,140 @@ function countingD1(db: D1Database, stage: Stage): D1Database {
   });
 }
 
-function withCountingDb(env: Env, stage: Stage): Env {
-  return { ...env, DB: countingD1(env.DB, stage) };
+function countingMetrics(dataset: AnalyticsEngineDataset | undefined): AnalyticsEngineDataset {
+  return {
+    writeDataPoint(point) {
+      counts.dataPoints++;
+      dataset?.writeDataPoint(point);
+    },
+  };
 }
 
-/** The real Notifier, seeing the counting DB. */
-export class Notifier extends RealNotifier {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, withCountingDb(env, "notifier"));
+function withCounting(env: Env, stage: Stage): Env {
+  return { ...env, DB: countingD1(env.DB, stage), METRICS: countingMetrics(env.METRICS) };
+}
+
+/** Replaces `object[name]` by `wrap(original)`; false where the runtime's object refuses. */
+function patch<T extends object>(object: T, name: keyof T & string, wrap: (original: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown): boolean {
+  const original = (object[name] as (...a: unknown[]) => unknown).bind(object);
+  try {
+    Object.defineProperty(object, name, { value: wrap(original), configurable: true, writable: true });
+    return object[name] !== original;
+  } catch {
+    return false;
   }
 }
+
+/**
+ * Counts the Notifier's SQLite rows on its own storage objects (the runtime
+ * wants the real DurableObjectState, so it is patched, not wrapped): each
+ * cursor's rowsRead/rowsWritten once the call that made it is over (a cursor
+ * counts as it is read), each KV call and setAlarm/deleteAlarm as one row.
+ */
+function countStorage(storage: DurableObjectStorage, cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]): boolean {
+  const rowWritten = (original: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
+    counts.durable.rowsWritten++;
+    return original(...args);
+  };
+  return [
+    patch(storage.sql, "exec", (original) => (...args: unknown[]) => {
+      const cursor = original(...args) as SqlStorageCursor<Record<string, SqlStorageValue>>;
+      cursors.push(cursor);
+      return cursor;
+    }),
+    patch(storage.kv, "get", (original) => (...args: unknown[]) => {
+      counts.durable.rowsRead++;
+      return original(...args);
+    }),
+    patch(storage.kv, "put", rowWritten),
+    patch(storage.kv, "delete", rowWritten),
+    patch(storage, "setAlarm", rowWritten),
+    patch(storage, "deleteAlarm", rowWritten),
+  ].every(Boolean);
+}
+
+/** The real Notifier, seeing the counting DB and storage; its calls and alarms timed. */
+export class Notifier extends RealNotifier {
+  #cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[];
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+    if (!countStorage(ctx.storage, cursors)) counts.durable.storageUncounted++;
+    super(ctx, withCounting(env, "notifier"));
+    this.#cursors = cursors;
+  }
+
+  async #timed<T>(alarm: boolean, call: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await call();
+    } finally {
+      counts.durable.notifierMs += Date.now() - started;
+      if (alarm) counts.durable.notifierAlarms++;
+      else counts.durable.notifierCalls++;
+      for (const c of this.#cursors.splice(0)) {
+        counts.durable.rowsRead += c.rowsRead;
+        counts.durable.rowsWritten += c.rowsWritten;
+      }
+    }
+  }
+
+  override deliver(...args: Parameters<RealNotifier["deliver"]>) {
+    return this.#timed(false, () => super.deliver(...args));
+  }
+
+  override alarm() {
+    return this.#timed(true, () => super.alarm());
+  }
+}
+
+/** The real SendBudget, its calls counted. */
+export class SendBudget extends RealSendBudget {
+  override reserve(now: number) {
+    counts.durable.budgetCalls++;
+    return super.reserve(now);
+  }
+
+  override claim(now: number) {
+    counts.durable.budgetCalls++;
+    return super.claim(now);
+  }
+
+  override holdUntil(until: number, now: number) {
+    counts.durable.budgetCalls++;
+    return super.holdUntil(until, now);
+  }
+}
+
+export type BenchCounts = typeof counts;
 
 export default {
   async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
-    if (path === "/__bench/d1") return Response.json(tally);
+    if (path === "/__bench/counts") return Response.json(counts);
     // Whether the feeds took their baseline yet; read on the real binding, so not counted.
     if (path === "/__bench/feeds") {
       const feeds = await env.DB.prepare("SELECT source, baseline_at, last_error FROM feeds WHERE active = 1").all();
       return Response.json(feeds.results);
     }
+    counts.invocations.fetch++;
     const handler = worker.fetch as ExportedHandlerFetchHandler<Env> | undefined;
-    return handler ? handler.call(worker, request as Parameters<ExportedHandlerFetchHandler<Env>>[0], withCountingDb(env, "other"), ctx) : new Response("no fetch handler", { status: 404 });
+    return handler ? handler.call(worker, request as Parameters<ExportedHandlerFetchHandler<Env>>[0], withCounting(env, "other"), ctx) : new Response("no fetch handler", { status: 404 });
   },
 
   async scheduled(controller, env, ctx) {
-    await worker.scheduled?.(controller, withCountingDb(env, "cron"), ctx);
+    counts.invocations.scheduled++;
+    await worker.scheduled?.(controller, withCounting(env, "cron"), ctx);
   },
 
   async queue(batch, env, ctx) {
-    await worker.queue?.(batch, withCountingDb(env, "filter"), ctx);
+    counts.invocations.queueBatches++;
+    counts.invocations.queueMessages += batch.messages.length;
+    const started = Date.now();
+    try {
+      await worker.queue?.(batch, withCounting(env, "filter"), ctx);
+    } finally {
+      counts.invocations.queueMs += Date.now() - started;
+    }
   },
 } satisfies ExportedHandler<Env>;

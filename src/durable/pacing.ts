@@ -9,13 +9,11 @@ import type { QuietHours } from "./delivery.ts";
 export const CHAT_GAP_MS = 1000;
 /**
  * Telegram: about 30 messages per second for the whole bot. The budget grants
- * two fewer: it counts a send when it grants it, Telegram when the request
- * arrives a few milliseconds later, and that jitter must not tip a second over.
+ * two fewer: it spaces sends as they leave the budget, Telegram counts them as
+ * they arrive a few milliseconds later, and that jitter must not tip a second over.
  */
 export const GLOBAL_PER_SECOND = 28;
 export const GLOBAL_GAP_MS = 1000 / GLOBAL_PER_SECOND;
-/** The window Telegram counts its per-bot limit in. */
-export const GLOBAL_WINDOW_MS = 1000;
 /** Attempts of one message on 5xx and network errors before it counts as failed. */
 export const MAX_SEND_ATTEMPTS = 6;
 /** First backoff after a 5xx or network error; doubles per attempt. */
@@ -55,18 +53,6 @@ export function backoffDelayMs(failedAttempts: number, random: () => number = Ma
 export function reserveSlot(nextAllowed: number, now: number, gapMs: number): { slot: number; next: number } {
   const at = Math.max(now, nextAllowed);
   return { slot: Math.ceil(at), next: at + gapMs };
-}
-
-/**
- * How long until one more send fits when at most `limit` may go in any
- * `windowMs`: 0 when it fits now. `granted`: earlier grant times, ascending.
- *
- * @example windowWait([1000, 1400], 1500, 2, 1000) // 500: the 1000 send leaves the window at 2000
- */
-export function windowWait(granted: readonly number[], now: number, limit: number, windowMs = GLOBAL_WINDOW_MS): number {
-  const inWindow = granted.filter((t) => t > now - windowMs);
-  if (inWindow.length < limit) return 0;
-  return (inWindow[inWindow.length - limit] as number) + windowMs - now;
 }
 
 const MINUTE = 60_000;

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MONTH_S, PRICES, type RunUsage, estimateMonthlyCost } from "./cost.ts";
+
+const none: RunUsage = {
+  requests: 0, cpu: 0, d1Read: 0, d1Written: 0, queueOps: 0, doRequests: 0,
+  doDuration: 0, doRowsRead: 0, doRowsWritten: 0, dataPoints: 0, logEvents: 0,
+};
+
+test("a load inside every allowance costs the plan's $5", () => {
+  const c = estimateMonthlyCost({ ...none, requests: 100, d1Written: 1_000 }, MONTH_S, 43_830);
+  assert.equal(c.total_usd, 5);
+  assert.equal(c.scale, 1);
+  assert.equal(c.lines.find((l) => l.item === "requests")?.monthly, 100 + 43_830);
+});
+
+test("usage is scaled from the run's production time to a month, and only what exceeds the allowance is priced", () => {
+  // One hour of production time: ×730.5 to a month. 100 000 rows written an hour: 73.05 M a month, 23.05 M beyond the 50 M.
+  const c = estimateMonthlyCost({ ...none, d1Written: 100_000 }, 3_600, 0);
+  const line = c.lines.find((l) => l.item === "d1Written");
+  assert.equal(line?.monthly, 73_050_000);
+  assert.equal(line?.usd, Math.round(23.05 * PRICES.d1Written.usd * 100) / 100);
+  assert.equal(c.total_usd, Math.round((5 + (line?.usd ?? 0)) * 100) / 100);
+});
+
+test("Durable Object duration is priced per million GB-s beyond 400 000", () => {
+  const c = estimateMonthlyCost({ ...none, doDuration: 1_400_000 }, MONTH_S, 0);
+  assert.equal(c.lines.find((l) => l.item === "doDuration")?.usd, 12.5);
+});

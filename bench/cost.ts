@@ -1,0 +1,111 @@
+/**
+ * What a benchmark run's load would cost a month on Cloudflare's Workers Paid
+ * plan: the counts the run measured, scaled from the run's compressed window
+ * to a month of production time, times the published prices below. Pure: no
+ * clock, no files.
+ */
+
+/** One price line: what is included in the plan each month and the price beyond it. */
+export interface Price {
+  product: string;
+  unit: string;
+  /** Included per month on Workers Paid. */
+  included: number;
+  /** USD per `per` units beyond what is included. */
+  usd: number;
+  per: number;
+  source: string;
+}
+
+/**
+ * Cloudflare's published Workers Paid prices, as read on 2026-12-01 from the
+ * pages named (quotes and the counting rules in docs/PERFORMANCE.md). Not
+ * priced: subrequests (not billed), egress (none), storage (the world's data
+ * is a few MB, inside the included 5 GB).
+ */
+export const PRICES = {
+  base: { product: "Workers Paid", unit: "month", included: 0, usd: 5, per: 1, source: "https://developers.cloudflare.com/workers/platform/pricing/" },
+  requests: { product: "Workers", unit: "requests", included: 10e6, usd: 0.3, per: 1e6, source: "https://developers.cloudflare.com/workers/platform/pricing/" },
+  cpu: { product: "Workers", unit: "CPU ms", included: 30e6, usd: 0.02, per: 1e6, source: "https://developers.cloudflare.com/workers/platform/pricing/" },
+  d1Read: { product: "D1", unit: "rows read", included: 25e9, usd: 0.001, per: 1e6, source: "https://developers.cloudflare.com/d1/platform/pricing/" },
+  d1Written: { product: "D1", unit: "rows written", included: 50e6, usd: 1, per: 1e6, source: "https://developers.cloudflare.com/d1/platform/pricing/" },
+  queueOps: { product: "Queues", unit: "operations (write + read + delete per message)", included: 1e6, usd: 0.4, per: 1e6, source: "https://developers.cloudflare.com/queues/platform/pricing/" },
+  doRequests: { product: "Durable Objects", unit: "requests (RPC calls, alarms)", included: 1e6, usd: 0.15, per: 1e6, source: "https://developers.cloudflare.com/durable-objects/platform/pricing/" },
+  doDuration: { product: "Durable Objects", unit: "GB-s (128 MB while active)", included: 400_000, usd: 12.5, per: 1e6, source: "https://developers.cloudflare.com/durable-objects/platform/pricing/" },
+  doRowsRead: { product: "Durable Objects SQLite", unit: "rows read", included: 25e9, usd: 0.001, per: 1e6, source: "https://developers.cloudflare.com/durable-objects/platform/pricing/" },
+  doRowsWritten: { product: "Durable Objects SQLite", unit: "rows written (incl. setAlarm)", included: 50e6, usd: 1, per: 1e6, source: "https://developers.cloudflare.com/durable-objects/platform/pricing/" },
+  dataPoints: { product: "Workers Analytics Engine", unit: "data points written", included: 10e6, usd: 0.25, per: 1e6, source: "https://developers.cloudflare.com/analytics/analytics-engine/pricing/" },
+  logEvents: { product: "Workers Logs", unit: "log events", included: 20e6, usd: 0.6, per: 1e6, source: "https://developers.cloudflare.com/workers/platform/pricing/#workers-logs" },
+} as const satisfies Record<string, Price>;
+
+export type Metered = Exclude<keyof typeof PRICES, "base">;
+
+/** What the run measured, in its own window. */
+export type RunUsage = Record<Metered, number>;
+
+export interface CostLine {
+  item: Metered | "base";
+  product: string;
+  unit: string;
+  /** In the run's window. */
+  measured: number;
+  /** Scaled to a month of production time. */
+  monthly: number;
+  included: number;
+  usd: number;
+  source: string;
+}
+
+export interface CostEstimate {
+  /** Month seconds over the production time the run stood for. */
+  scale: number;
+  lines: CostLine[];
+  total_usd: number;
+}
+
+/** 30.44 days. */
+export const MONTH_S = 2_629_800;
+
+/**
+ * The run's usage scaled to a month and priced. `productionSeconds`: how much
+ * production time the run's window stands for (its wall time times the clock
+ * compression). Cron requests are not scaled: production fires the cron once
+ * a minute whatever the load (`cronPerMonth`).
+ */
+export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, cronPerMonth: number): CostEstimate {
+  const scale = MONTH_S / productionSeconds;
+  const lines: CostLine[] = [
+    { item: "base", product: PRICES.base.product, unit: PRICES.base.unit, measured: 1, monthly: 1, included: 0, usd: PRICES.base.usd, source: PRICES.base.source },
+  ];
+  for (const item of Object.keys(usage) as Metered[]) {
+    const price: Price = PRICES[item];
+    const monthly = item === "requests" ? usage.requests * scale + cronPerMonth : usage[item] * scale;
+    const beyond = Math.max(0, monthly - price.included);
+    lines.push({
+      item,
+      product: price.product,
+      unit: price.unit,
+      measured: usage[item],
+      monthly: Math.round(monthly),
+      included: price.included,
+      usd: Math.round(((beyond / price.per) * price.usd) * 100) / 100,
+      source: price.source,
+    });
+  }
+  return { scale: Math.round(scale * 10) / 10, lines, total_usd: Math.round(lines.reduce((s, l) => s + l.usd, 0) * 100) / 100 };
+}
+
+const n = (v: number) => (v >= 1e6 ? `${(v / 1e6).toLocaleString("en-US", { maximumFractionDigits: 1 })} M` : Math.round(v).toLocaleString("en-US"));
+
+/** The estimate as a markdown table, the price table beside each figure. */
+export function costMarkdown(c: CostEstimate, note: string): string {
+  const rows = c.lines.map(
+    (l) =>
+      `| ${l.product} | ${l.unit} | ${l.item === "base" ? "—" : n(l.measured)} | ${l.item === "base" ? "—" : n(l.monthly)} | ${l.item === "base" ? "—" : n(l.included)} | ` +
+      `${l.item === "base" ? "$5 / month" : `$${PRICES[l.item].usd} / ${n(PRICES[l.item].per)}`} | $${l.usd.toFixed(2)} |`,
+  );
+  return (
+    `| product | unit | in the run | a month (×${c.scale}) | included | price beyond | USD / month |\n| --- | --- | --- | --- | --- | --- | --- |\n` +
+    `${rows.join("\n")}\n| **total** | | | | | | **$${c.total_usd.toFixed(2)}** |\n\n${note}\n`
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * From what bench/worker.ts counted (and the CPU the local runtime used) to
+ * the usage Cloudflare bills, for bench/cost.ts.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import type { RunUsage } from "./cost.ts";
+import type { BenchCounts } from "./worker.ts";
+
+/** Cloudflare bills a Durable Object's duration at 128 MB, in GB-s. */
+const DO_GB = 128 / 1024;
+
+/** `after - before`, number by number, for counts of the same shape. */
+export function diffCounts<T>(before: T, after: T): T {
+  if (typeof after === "number") return ((after as number) - ((before as number | undefined) ?? 0)) as T;
+  if (after === null || typeof after !== "object") return after;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) out[k] = diffCounts((before as Record<string, unknown> | undefined)?.[k], v);
+  return out as T;
+}
+
+/** D1 totals over the stages. */
+export function d1Totals(c: BenchCounts) {
+  const stages = Object.values(c.d1);
+  const sum = (k: keyof (typeof stages)[number]) => stages.reduce((s, t) => s + t[k], 0);
+  return { statements: sum("statements"), roundTrips: sum("roundTrips"), rowsRead: sum("rowsRead"), rowsWritten: sum("rowsWritten"), unmetered: sum("unmetered") };
+}
+
+/**
+ * CPU time (ms) used so far by the processes of a process group named `name`
+ * (wrangler dev's workerd), from /proc; null where /proc can't tell.
+ */
+export function groupCpuMs(pgid: number, name = "workerd"): number | null {
+  try {
+    let ticks = 0;
+    let found = false;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // gone meanwhile
+      }
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      // Fields after the name: state ppid pgrp ... utime (14th field) stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid || !comm.startsWith(name)) continue;
+      found = true;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    // USER_HZ is 100 on Linux for every architecture the bench runs on.
+    return found ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The billed quantities of a run's window. `cpuMs`: the runtime's CPU time (an upper bound of the Worker's own). */
+export function usageOf(c: BenchCounts, cpuMs: number): RunUsage {
+  const d1 = d1Totals(c);
+  return {
+    // Cron invocations are priced at production's once a minute instead (estimateMonthlyCost).
+    requests: c.invocations.queueBatches + c.invocations.fetch,
+    cpu: cpuMs,
+    d1Read: d1.rowsRead,
+    d1Written: d1.rowsWritten,
+    // One write, one read, one delete per message under 64 KB.
+    queueOps: 3 * c.invocations.queueMessages,
+    doRequests: c.durable.notifierCalls + c.durable.notifierAlarms + c.durable.budgetCalls,
+    doDuration: (c.durable.notifierMs / 1000) * DO_GB,
+    doRowsRead: c.durable.rowsRead,
+    doRowsWritten: c.durable.rowsWritten,
+    dataPoints: c.dataPoints,
+    logEvents: c.logLines,
+  };
+}
