@@ -1,10 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import { GLOBAL_GAP_MS, reserveSlot } from "./pacing.ts";
+import { GLOBAL_GAP_MS, GLOBAL_PER_SECOND, reserveSlot } from "./pacing.ts";
 
 /** Longest the budget may be pushed ahead of a caller's clock (ms); more means a clock jumped. */
 export const MAX_BUDGET_AHEAD_MS = 10 * 60 * 1000;
 /** Longest a claim waits here for its turn; a caller further back comes back later (its own alarm). */
 export const MAX_CLAIM_WAIT_MS = 2_000;
+/**
+ * At most GLOBAL_PER_SECOND grants in any window this long. Longer than
+ * Telegram's second by the spread of the delay from grant to arrival, so
+ * grants at the two edges of a window never arrive inside one second.
+ */
+export const GRANT_WINDOW_MS = 1_100;
 
 /**
  * The bot's global send budget: ONE instance (`env.SEND_BUDGET.getByName("global")`)
@@ -15,10 +21,11 @@ export const MAX_CLAIM_WAIT_MS = 2_000;
  * reservation, so a burst of 2 000 users is spread over a minute and each
  * Notifier sleeps on its own alarm until its turn. But alarms run late under
  * load, and places 36 ms apart can come due together; so the send itself is
- * granted here too (`claim`, or `reserve` when the place is now): grants
- * leave one at a time, at least GLOBAL_GAP_MS apart on this object's own
+ * granted here too (`claim`, or `reserve` when the place is now): no more
+ * than GLOBAL_PER_SECOND grants in any GRANT_WINDOW_MS on this object's own
  * clock, however the claims bunch up. A claim waits here at most
- * MAX_CLAIM_WAIT_MS. After a 429 nothing is granted until retry_after has
+ * MAX_CLAIM_WAIT_MS. Grants are counted in a window, not spaced by a timer
+ * each: under load a timer per grant fires late and the rate falls with it. After a 429 nothing is granted until retry_after has
  * passed; the claims sent back then come again together, and leave in turn.
  *
  * The state lives in memory only: a durable write per reservation would hold
@@ -30,8 +37,8 @@ export class SendBudget extends DurableObject<Env> {
   /** Claims waiting for their grant, oldest first. */
   #pending: (() => void)[] = [];
   #granting = false;
-  /** This object's clock (Date.now) at the last grant. */
-  #lastGrant = 0;
+  /** This object's clock (Date.now) at each grant of the last GRANT_WINDOW_MS, oldest first. */
+  #granted: number[] = [];
   /** The callers' clock: no grant before this (Telegram's retry_after). */
   #heldUntil = 0;
 
@@ -80,22 +87,30 @@ export class SendBudget extends DurableObject<Env> {
     this.#heldUntil = Math.max(this.#heldUntil, bounded);
   }
 
-  /** How long a claim made now would wait for its grant (ms). */
+  /** Roughly how long a claim made now would wait for its grant (ms): the line ahead of it at the budget's rate. */
   #lineWaitMs(): number {
-    const clock = Date.now();
-    return Math.max(this.#lastGrant + GLOBAL_GAP_MS, clock) - clock + this.#pending.length * GLOBAL_GAP_MS;
+    const ahead = this.#pending.length + this.#recentGrants(Date.now()) - GLOBAL_PER_SECOND + 1;
+    return Math.max(0, ahead) * GLOBAL_GAP_MS;
   }
 
-  /** Releases waiting claims one at a time, GLOBAL_GAP_MS apart as they actually leave. */
+  #recentGrants(clock: number): number {
+    while (this.#granted.length > 0 && (this.#granted[0] as number) <= clock - GRANT_WINDOW_MS) this.#granted.shift();
+    return this.#granted.length;
+  }
+
+  /** Releases waiting claims, oldest first, as the window has room. */
   async #grantInTurn(): Promise<void> {
     if (this.#granting) return;
     this.#granting = true;
     try {
       while (this.#pending.length > 0) {
-        const wait = this.#lastGrant + GLOBAL_GAP_MS - Date.now();
-        if (wait > 0) await scheduler.wait(wait);
-        this.#lastGrant = Date.now();
-        this.#pending.shift()?.();
+        const clock = Date.now();
+        if (this.#recentGrants(clock) < GLOBAL_PER_SECOND) {
+          this.#granted.push(clock);
+          this.#pending.shift()?.();
+          continue;
+        }
+        await scheduler.wait((this.#granted[0] as number) + GRANT_WINDOW_MS - clock);
       }
     } finally {
       this.#granting = false;
