@@ -71,6 +71,8 @@ export interface BenchResult {
   /** Delivered (user, listing) pairs that no seeded search matches. */
   unexpected: number;
   http_429: number;
+  /** Of those, refused by the per-chat limit (the rest by the bot's 30/s). */
+  http_429_per_chat: number;
   telegram_errors: number;
   admin_alerts: number;
   messages: number;
@@ -118,6 +120,7 @@ export interface BenchResult {
     d1_rows_read: number;
     d1_rows_written: number;
     d1_unmetered_statements: number;
+    d1_rows_by_stage: Record<string, { read: number; written: number }>;
   } | null;
   /** Estimated USD per month on Cloudflare at this load (bench/cost.ts). */
   cost_usd_per_month: number | null;
@@ -141,7 +144,7 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     ["lost", fmt(r.lost)],
     ["duplicates", fmt(r.duplicates)],
     ["unexpected (matched nothing seeded)", fmt(r.unexpected)],
-    ["HTTP 429 from Telegram", fmt(r.http_429)],
+    ["HTTP 429 from Telegram (per-chat limit / bot's 30/s)", `${fmt(r.http_429)} (${fmt(r.http_429_per_chat)} / ${fmt(r.http_429 - r.http_429_per_chat)})`],
     ["other Telegram errors / admin alerts", `${r.telegram_errors} / ${r.admin_alerts}`],
     ["messages (of which digests)", `${r.messages} (${r.digest_messages})`],
     ["e2e first seen → accepted p50 / p95 / p99", `${fmt(r.e2e_p50_ms)} / ${fmt(r.e2e_p95_ms)} / ${fmt(r.e2e_p99_ms)} ms (max ${fmt(dists.e2e.max)})`],
@@ -175,7 +178,10 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     ],
     [
       "D1 rows read / written (unmetered statements)",
-      r.time_per_stage ? `${fmt(r.time_per_stage.d1_rows_read)} / ${fmt(r.time_per_stage.d1_rows_written)} (${r.time_per_stage.d1_unmetered_statements})` : "—",
+      r.time_per_stage
+        ? `${fmt(r.time_per_stage.d1_rows_read)} / ${fmt(r.time_per_stage.d1_rows_written)} (${r.time_per_stage.d1_unmetered_statements}); ` +
+          Object.entries(r.time_per_stage.d1_rows_by_stage).map(([k, v]) => `${k} ${fmt(v.read)} / ${fmt(v.written)}`).join(", ")
+        : "—",
     ],
     ["estimated cost on Cloudflare, USD per month", r.cost_usd_per_month === null ? "—" : `$${r.cost_usd_per_month.toFixed(2)} (table below)`],
     ["D1 statements by stage", r.d1_statements_by_stage ? Object.entries(r.d1_statements_by_stage).map(([k, v]) => `${k} ${v}`).join(", ") : "—"],

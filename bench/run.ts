@@ -594,7 +594,11 @@ function analyse(input: {
 
   const userMessages = telegram.messages.filter((m) => m.chat_id !== ADMIN_CHAT_ID);
   const calls = telegram.calls.filter((c) => c.chat_id !== ADMIN_CHAT_ID || c.ok);
-  const http429 = telegram.calls.filter((c) => c.error_code === 429).length;
+  const refused = telegram.calls.filter((c) => c.error_code === 429);
+  const http429 = refused.length;
+  // Which limit each 429 hit: the chat's (a message to it accepted less than a second before) or the bot's 30/s.
+  const acceptedByChat = Map.groupBy(telegram.messages, (m) => m.chat_id);
+  const http429PerChat = refused.filter((c) => (acceptedByChat.get(c.chat_id ?? 0) ?? []).some((m) => m.at <= c.at && m.at > c.at - 1000)).length;
   const otherErrors = calls.filter((c) => !c.ok && c.error_code !== 429).length;
   const adminAlerts = telegram.messages.filter((m) => m.chat_id === ADMIN_CHAT_ID).length;
   const digests = userMessages.filter((m) => urlsOf(m).length > 1).length;
@@ -629,6 +633,7 @@ function analyse(input: {
       d1_rows_read: d1.rowsRead,
       d1_rows_written: d1.rowsWritten,
       d1_unmetered_statements: d1.unmetered,
+      d1_rows_by_stage: Object.fromEntries(Object.entries(delta.d1).map(([stage, t]) => [stage, { read: t.rowsRead, written: t.rowsWritten }])),
     };
     if (input.cpuMs !== null) {
       // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
@@ -666,6 +671,7 @@ function analyse(input: {
     duplicates,
     unexpected,
     http_429: http429,
+    http_429_per_chat: http429PerChat,
     telegram_errors: otherErrors,
     admin_alerts: adminAlerts,
     messages: userMessages.length,

@@ -14,6 +14,8 @@ export const CHAT_GAP_MS = 1000;
  */
 export const GLOBAL_PER_SECOND = 28;
 export const GLOBAL_GAP_MS = 1000 / GLOBAL_PER_SECOND;
+/** The send budget's line moves at 25 places a second: slower than grants, so places that come due late still find room. */
+export const LINE_GAP_MS = 1000 / 25;
 /** Attempts of one message on 5xx and network errors before it counts as failed. */
 export const MAX_SEND_ATTEMPTS = 6;
 /** First backoff after a 5xx or network error; doubles per attempt. */

@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import type { Notifier } from "../../src/durable/notifier.ts";
-import { GLOBAL_GAP_MS, quietWindowEnd } from "../../src/durable/pacing.ts";
+import { LINE_GAP_MS, quietWindowEnd } from "../../src/durable/pacing.ts";
 import { telegramFailures } from "../../sim/fake-telegram.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { armedAlarm, drain, notificationRows, notifierFor, runNextAlarm, seedDeliveries, seedRecipient, userRow } from "./seed.ts";
@@ -462,14 +462,14 @@ describe("Notifier: budget slot and memory", () => {
     expect(telegram.calls).toHaveLength(0);
     const slot = await armedAlarm(stub);
     expect(slot).toBeGreaterThan(taken.at(-1) ?? 0);
-    expect(slot).toBeLessThanOrEqual(Math.ceil(t0 + 60 * GLOBAL_GAP_MS));
+    expect(slot).toBeLessThanOrEqual(Math.ceil(t0 + 60 * LINE_GAP_MS));
 
     await drain(stub, clock);
     expect(telegram.messages.map((m) => m.at)).toEqual([slot]);
     // It reserved once (and claimed its slot when due): the next reservation is the one right after its slot.
     const after = await budget.reserve(t0);
-    expect(after - (slot ?? 0)).toBeGreaterThanOrEqual(Math.floor(GLOBAL_GAP_MS));
-    expect(after - (slot ?? 0)).toBeLessThanOrEqual(Math.ceil(GLOBAL_GAP_MS));
+    expect(after - (slot ?? 0)).toBeGreaterThanOrEqual(Math.floor(LINE_GAP_MS));
+    expect(after - (slot ?? 0)).toBeLessThanOrEqual(Math.ceil(LINE_GAP_MS));
   });
 
   it("remembers sent ids for about a week, then forgets them", async ({ expect }) => {
