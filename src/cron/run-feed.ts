@@ -12,6 +12,12 @@ import { blockDelayS, retryDelayS } from "./schedule.ts";
 export const MAX_PAGES = 3;
 /** Cycles a listing may go unseen on the pages we read before it becomes inactive. */
 export const STALE_CYCLES = 5;
+/**
+ * A listing still shown is rewritten at most this often (or when it changed):
+ * its last_seen_cycle lags by up to this much, so it is retired once unseen
+ * for more than STALE_CYCLES and at most STALE_CYCLES + REFRESH_CYCLES cycles.
+ */
+export const REFRESH_CYCLES = 10;
 
 export interface FeedRunDeps {
   db: Db;
@@ -73,7 +79,7 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
         dedupKey: dedupKey(l),
       }));
       const upserted = inputs.length
-        ? await upsertListings(deps.db.$client, inputs, { feedId: feed.id, cycle, now, notify: !baseline })
+        ? await upsertListings(deps.db.$client, inputs, { feedId: feed.id, cycle, now, notify: !baseline, refreshCycles: REFRESH_CYCLES })
         : [];
       const fresh = upserted.filter((u) => u.fresh).map((u) => u.id);
       try {
@@ -113,7 +119,7 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
   const now = deps.clock();
   const d1 = deps.db.$client;
   const health = asD1Statement(d1, feedResultStatement(deps.db, feed, outcome, now));
-  await d1.batch(outcome.kind === "ok" ? [health, retireStatement(d1, feed.id, cycle, STALE_CYCLES, now)] : [health]);
+  await d1.batch(outcome.kind === "ok" ? [health, retireStatement(d1, feed.id, cycle - STALE_CYCLES - REFRESH_CYCLES, now)] : [health]);
 
   recordMetric(deps.metrics, {
     stage: "feed",

@@ -21,11 +21,16 @@ export interface UpsertedListing {
  * which are new, in ONE statement (the page travels as one JSON parameter).
  * A listing whose dedup key is already stored from the other site is kept
  * (duplicate_of) but never notified; nor is anything stored as a baseline.
+ *
+ * A stored listing is rewritten only when its title or price changed, when it
+ * was inactive, or once every `refreshCycles` cycles (so the retire sweep
+ * knows it is still shown): every row rewritten is a D1 row written, and a
+ * feed shows the same 40 listings cycle after cycle.
  */
 export async function upsertListings(
   d1: D1Database,
   page: readonly ListingInput[],
-  opts: { feedId: number; cycle: number; now: number; notify: boolean },
+  opts: { feedId: number; cycle: number; now: number; notify: boolean; refreshCycles: number },
 ): Promise<UpsertedListing[]> {
   const rows = page.map((l) => ({ ...l, publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null }));
   const result = await d1
@@ -53,9 +58,12 @@ export async function upsertListings(
          title = excluded.title, price = excluded.price, rent = excluded.rent,
          photo_url = coalesce(excluded.photo_url, listings.photo_url),
          inactive_at = NULL
+       WHERE listings.last_seen_cycle <= excluded.last_seen_cycle - ?6
+         OR listings.inactive_at IS NOT NULL
+         OR listings.title IS NOT excluded.title OR listings.price IS NOT excluded.price OR listings.rent IS NOT excluded.rent
        RETURNING id, external_id, seen_count, notify`,
     )
-    .bind(JSON.stringify(rows), opts.feedId, opts.now, opts.cycle, opts.notify ? 1 : 0)
+    .bind(JSON.stringify(rows), opts.feedId, opts.now, opts.cycle, opts.notify ? 1 : 0, opts.refreshCycles)
     .all();
   return rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
     id: r.id,
@@ -73,13 +81,13 @@ export function markEnqueuedStatement(d1: D1Database, ids: readonly number[], no
 }
 
 /**
- * Listings a feed no longer shows on the pages we read for `staleCycles`
- * cycles become inactive (a reappearance clears it).
+ * Listings last refreshed before cycle `seenBefore` become inactive (a
+ * reappearance clears it).
  */
-export function retireStatement(d1: D1Database, feedId: number, cycle: number, staleCycles: number, now: number) {
+export function retireStatement(d1: D1Database, feedId: number, seenBefore: number, now: number) {
   return d1
     .prepare(`UPDATE listings SET inactive_at = ? WHERE feed_id = ? AND last_seen_cycle < ? AND inactive_at IS NULL`)
-    .bind(now, feedId, cycle - staleCycles);
+    .bind(now, feedId, seenBefore);
 }
 
 /** Saved, meant to be sent, never queued (the queue send failed): the sweep re-sends them. */

@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeEach, describe, it, onTestFinished } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
-import { MAX_PAGES, STALE_CYCLES } from "../../src/cron/run-feed.ts";
+import { MAX_PAGES, REFRESH_CYCLES, STALE_CYCLES } from "../../src/cron/run-feed.ts";
 import { feedInterval, retryDelayS } from "../../src/cron/schedule.ts";
 import { feedRunDeps } from "../../src/cron/scheduled.ts";
 import { SWEEP_GRACE_MS, runTick } from "../../src/cron/tick.ts";
@@ -153,9 +153,9 @@ describe("runTick: one feed's cycles", () => {
     const fresh = await listingsOf("olx", published);
     for (const l of fresh) expect(l).toMatchObject({ notify: true, enqueuedAt: t1, firstSeenAt: t1, seenCount: 1, duplicateOf: null });
     expect(await listingsOf("olx")).toHaveLength(7);
-    // The baseline's listings were seen again, never queued.
+    // The baseline's listings were seen again, never queued, and not rewritten (unchanged, refreshed only every REFRESH_CYCLES).
     for (const l of await listingsOf("olx", old.map((l) => Number(l.externalId)))) {
-      expect(l).toMatchObject({ notify: false, enqueuedAt: null, seenCount: 2, lastSeenAt: t1, lastSeenCycle: 2 });
+      expect(l).toMatchObject({ notify: false, enqueuedAt: null, seenCount: 1, lastSeenAt: t0, lastSeenCycle: 1 });
     }
 
     expect(await feedOf("olx", "wroclaw")).toMatchObject({
@@ -416,7 +416,7 @@ describe("runTick: the same ad on both sites", () => {
 });
 
 describe("runTick: listings that disappear", () => {
-  it(`marks a listing inactive once its feed has not shown it for more than ${STALE_CYCLES} cycles, and active again when it reappears`, async ({ expect }) => {
+  it(`marks a listing inactive once its feed has not shown it for ${STALE_CYCLES + REFRESH_CYCLES} cycles, rewrites a listing still shown only every ${REFRESH_CYCLES}, and reactivates one that reappears`, async ({ expect }) => {
     const h = harness({ olxInitial: 2 });
     await watchOlxWroclaw();
     await h.tick(); // cycle 1: both seen
@@ -426,24 +426,29 @@ describe("runTick: listings that disappear", () => {
     // The ad leaves the search (another city), as if taken down.
     const cityIdBefore = gone.target.cityId;
     gone.target.cityId = -1;
-    for (let cycle = 2; cycle <= STALE_CYCLES + 1; cycle++) {
+    const last = STALE_CYCLES + REFRESH_CYCLES + 1;
+    for (let cycle = 2; cycle <= last; cycle++) {
       h.clock.now += h.intervalMs;
       await h.tick();
+      // The one still shown, unchanged, is not rewritten until REFRESH_CYCLES cycles have passed.
+      if (cycle === REFRESH_CYCLES) expect((await listingsOf("olx", [stays.id]))[0]).toMatchObject({ lastSeenCycle: 1 });
+      if (cycle === REFRESH_CYCLES + 1) expect((await listingsOf("olx", [stays.id]))[0]).toMatchObject({ lastSeenCycle: REFRESH_CYCLES + 1 });
     }
-    expect((await feedOf("olx", "wroclaw")).cycle).toBe(STALE_CYCLES + 1);
+    expect((await feedOf("olx", "wroclaw")).cycle).toBe(last);
     expect((await listingsOf("olx", [gone.id]))[0]?.inactiveAt).toBeNull();
 
     h.clock.now += h.intervalMs;
     const retiredAt = h.clock.now;
     await h.tick();
     expect((await listingsOf("olx", [gone.id]))[0]).toMatchObject({ inactiveAt: retiredAt, lastSeenCycle: 1 });
-    expect((await listingsOf("olx", [stays.id]))[0]).toMatchObject({ inactiveAt: null, lastSeenCycle: STALE_CYCLES + 2 });
+    expect((await listingsOf("olx", [stays.id]))[0]).toMatchObject({ inactiveAt: null });
+    expect((await listingsOf("olx", [stays.id]))[0]?.lastSeenCycle).toBeGreaterThanOrEqual(last + 1 - REFRESH_CYCLES);
 
     // It comes back: active again, and not sent a second time.
     gone.target.cityId = cityIdBefore;
     h.clock.now += h.intervalMs;
     expect(await h.tick()).toMatchObject({ fetched: 1, queued: 0 });
-    expect((await listingsOf("olx", [gone.id]))[0]).toMatchObject({ inactiveAt: null, lastSeenCycle: STALE_CYCLES + 3, notify: false, enqueuedAt: null });
+    expect((await listingsOf("olx", [gone.id]))[0]).toMatchObject({ inactiveAt: null, lastSeenCycle: last + 2, notify: false, enqueuedAt: null });
   });
 });
 

@@ -60,7 +60,7 @@ async function storeListings(n: number, fields: (i: number) => Partial<Listing> 
   const rows = await upsertListings(
     env.DB,
     Array.from({ length: n }, (_, i) => rental(base + i, fields(i))),
-    { feedId: feed.id, cycle: 1, now: Date.now(), notify: true },
+    { feedId: feed.id, cycle: 1, now: Date.now(), notify: true, refreshCycles: 10 },
   );
   return rows.map((r) => r.id);
 }
