@@ -74,6 +74,8 @@ export interface BenchResult {
   /** Of those, refused by the per-chat limit (the rest by the bot's 30/s). */
   http_429_per_chat: number;
   telegram_errors: number;
+  /** Sends retried after a network error or timeout (where Telegram may have taken the first try). */
+  telegram_network_retries: number;
   admin_alerts: number;
   messages: number;
   digest_messages: number;
@@ -145,7 +147,7 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     ["duplicates", fmt(r.duplicates)],
     ["unexpected (matched nothing seeded)", fmt(r.unexpected)],
     ["HTTP 429 from Telegram (per-chat limit / bot's 30/s)", `${fmt(r.http_429)} (${fmt(r.http_429_per_chat)} / ${fmt(r.http_429 - r.http_429_per_chat)})`],
-    ["other Telegram errors / admin alerts", `${r.telegram_errors} / ${r.admin_alerts}`],
+    ["other Telegram errors / admin alerts / sends retried after a network error or timeout", `${r.telegram_errors} / ${r.admin_alerts} / ${r.telegram_network_retries}`],
     ["messages (of which digests)", `${r.messages} (${r.digest_messages})`],
     ["e2e first seen → accepted p50 / p95 / p99", `${fmt(r.e2e_p50_ms)} / ${fmt(r.e2e_p95_ms)} / ${fmt(r.e2e_p99_ms)} ms (max ${fmt(dists.e2e.max)})`],
     [

@@ -353,9 +353,12 @@ async function run(): Promise<number> {
   await stopWorker();
 
   const rows = readD1();
+  // Sends the Notifiers retried after a network error or timeout: Telegram may have taken the first
+  // try (the Bot API has no idempotency key), so these are where a duplicate can come from.
+  const networkRetries = readFileSync(join(state, "wrangler.log"), "utf8").split('"kind":"transient","code":null').length - 1;
   const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
   if (world.burst && !burstListing) throw new Error("the burst listing was never published");
-  const result = analyse({ published, baseline, expected, telegram: telegram, rows, countsBefore, countsAfter, cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null, feedFetches, publishFrom, drainFrom, drainedAt, burstListing });
+  const result = analyse({ published, baseline, expected, telegram: telegram, rows, countsBefore, countsAfter, cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null, feedFetches, publishFrom, drainFrom, drainedAt, burstListing, networkRetries });
   writeResults(result.result, result.dists, result.points, result.samples);
   return result.result.ok ? 0 : 1;
 }
@@ -522,6 +525,7 @@ function analyse(input: {
   drainedAt: number;
   /** The one listing that matches preset.burstUsers users; null: no burst. */
   burstListing: Published | null;
+  networkRetries: number;
 }) {
   const { published, expected, telegram, rows } = input;
   const byUrl = indexByUrl(published, input.baseline);
@@ -673,6 +677,7 @@ function analyse(input: {
     http_429: http429,
     http_429_per_chat: http429PerChat,
     telegram_errors: otherErrors,
+    telegram_network_retries: input.networkRetries,
     admin_alerts: adminAlerts,
     messages: userMessages.length,
     digest_messages: digests,

@@ -452,6 +452,24 @@ describe("runTick: listings that disappear", () => {
   });
 });
 
+describe("runTick: listings seen again", () => {
+  it("rewrites a listing still shown only when its price changed, and never queues it again", async ({ expect }) => {
+    const h = harness({ olxInitial: 2 });
+    await watchOlxWroclaw();
+    await h.tick(); // cycle 1: the baseline
+    const [cut, same] = h.olx.listings;
+    if (!cut || !same) throw new Error("the OLX fake has no initial listings");
+    const price = (cut.offer.params as { key: string; value: { value: number } }[]).find((p) => p.key === "price");
+    if (!price) throw new Error("the OLX template has no price param");
+    price.value.value -= 100;
+
+    h.clock.now += h.intervalMs;
+    expect(await h.tick()).toMatchObject({ fetched: 1, queued: 0 });
+    expect((await listingsOf("olx", [cut.id]))[0]).toMatchObject({ price: price.value.value, lastSeenCycle: 2, seenCount: 2, notify: false });
+    expect((await listingsOf("olx", [same.id]))[0]).toMatchObject({ lastSeenCycle: 1, seenCount: 1 });
+  });
+});
+
 describe("runTick: paging", () => {
   it("reads further pages only while the oldest listing of a page is new, and at most MAX_PAGES", async ({ expect }) => {
     const h = harness({ olxInitial: 5 });
