@@ -1,5 +1,5 @@
 import { asD1Statement, type Db } from "../db/client.ts";
-import { type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
+import { type DemandCache, type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
 import { type ListingInput, retireStatement, upsertListings } from "../db/listings.ts";
 import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
 import type { Source } from "../sources/listing.ts";
@@ -30,6 +30,8 @@ export interface FeedRunDeps {
   /** Tells the operator (admin chat); must not throw. */
   alert: (text: string) => Promise<void>;
   clock: () => number;
+  /** The feeds' demand between ticks (cron/demand-cache.ts). */
+  demand: DemandCache;
 }
 
 export interface FeedRunResult {

@@ -3,6 +3,7 @@ import { nextFeedDueAt } from "../db/feeds.ts";
 import { log } from "../lib/log.ts";
 import { directFetcher, type PageFetcher } from "../sources/index.ts";
 import type { FeedRunDeps } from "./run-feed.ts";
+import { TickDemandCache } from "./demand-cache.ts";
 import { DEFAULT_INTERVAL_S } from "./schedule.ts";
 import { runTick } from "./tick.ts";
 
@@ -33,6 +34,7 @@ export function feedRunDeps(env: Env, options: ScheduledOptions): FeedRunDeps {
     metrics: env.METRICS,
     alert: options.alert,
     clock: options.clock ?? Date.now,
+    demand: new TickDemandCache(),
   };
 }
 

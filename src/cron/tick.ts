@@ -43,7 +43,7 @@ export async function runTick(deps: FeedRunDeps): Promise<TickResult> {
 
 /** Creates feeds new searches need, retires the ones nobody needs; returns the active ones. */
 async function syncFeeds(deps: FeedRunDeps, now: number): Promise<FeedRow[]> {
-  const { demand, feeds } = await loadFeedsAndDemand(deps.db);
+  const { demand, feeds } = await loadFeedsAndDemand(deps.db, deps.demand, now);
   const byKey = new Map(feeds.map((f) => [feedKey(f), f]));
   const changes: FeedChange[] = [];
 
@@ -65,7 +65,7 @@ async function syncFeeds(deps: FeedRunDeps, now: number): Promise<FeedRow[]> {
   await applyFeedChanges(deps.db, changes);
   log.info("feeds_synced", { changed: changes.length, at: now });
   // Re-read so new feeds carry their ids and city.
-  return (await loadFeedsAndDemand(deps.db)).feeds.filter((f) => f.active);
+  return (await loadFeedsAndDemand(deps.db, deps.demand, now)).feeds.filter((f) => f.active);
 }
 
 async function sweep(deps: FeedRunDeps): Promise<number> {

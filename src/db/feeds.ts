@@ -3,7 +3,8 @@ import type { FeedTarget } from "../sources/index.ts";
 import type { Deal, Property, Source } from "../sources/listing.ts";
 import { SOURCES } from "../sources/listing.ts";
 import type { Db } from "./client.ts";
-import { feeds, locations, savedSearches, users } from "./schema.ts";
+import { feeds, locations, savedSearches, settings, users } from "./schema.ts";
+import { SEARCH_VERSION } from "./searches.ts";
 
 /** A feed row with its city, as the cron needs it. */
 export interface FeedRow {
@@ -29,25 +30,26 @@ export function feedKey(f: { source: Source; deal: Deal; property: Property; cit
   return `${f.source}|${f.deal}|${f.property}|${f.cityId}`;
 }
 
+/** Active searches per feed (by feedKey): what the feeds must serve. */
+export type Demand = Map<string, { source: Source; deal: Deal; property: Property; cityId: number; subscribers: number }>;
+
+/** The demand as last read, and the search version it was read at (db/searches.ts). */
+export interface DemandCache {
+  get(version: number, now: number): Demand | null;
+  set(version: number, demand: Demand, now: number): void;
+}
+
 /**
- * Feeds the active saved searches need right now, with how many searches share
- * each. A search for "both sources" needs one feed per source. Searches of
- * paused or blocked users need nothing.
+ * The feeds, and the demand the active saved searches make on them: how many
+ * searches share each feed. A search for "both sources" needs one feed per
+ * source; searches of paused or blocked users need nothing. The demand is read
+ * again only when the search version moved (every change to searches or to a
+ * user's pause/block bumps it) or the cache says it is too old: reading it
+ * means reading every search and its user.
  */
-export async function loadFeedsAndDemand(db: Db) {
-  const [demandRows, feedRows] = await db.batch([
-    db
-      .select({
-        source: savedSearches.source,
-        deal: savedSearches.deal,
-        property: savedSearches.property,
-        cityId: savedSearches.cityId,
-        n: sql<number>`count(*)`,
-      })
-      .from(savedSearches)
-      .innerJoin(users, eq(users.id, savedSearches.userId))
-      .where(and(eq(savedSearches.active, true), eq(users.paused, false), sql`${users.blockedAt} IS NULL`))
-      .groupBy(savedSearches.source, savedSearches.deal, savedSearches.property, savedSearches.cityId),
+export async function loadFeedsAndDemand(db: Db, cache: DemandCache, now: number) {
+  const [versionRows, feedRows] = await db.batch([
+    db.select({ value: settings.value }).from(settings).where(eq(settings.key, SEARCH_VERSION)),
     db
       .select({
         id: feeds.id,
@@ -73,8 +75,35 @@ export async function loadFeedsAndDemand(db: Db) {
       .from(feeds)
       .innerJoin(locations, eq(locations.id, feeds.cityId)),
   ]);
+  const version = versionRows[0]?.value ?? 0;
+  let demand = cache.get(version, now);
+  if (!demand) {
+    demand = toDemand(
+      await db
+      .select({
+        source: savedSearches.source,
+        deal: savedSearches.deal,
+        property: savedSearches.property,
+        cityId: savedSearches.cityId,
+        n: sql<number>`count(*)`,
+      })
+      .from(savedSearches)
+      .innerJoin(users, eq(users.id, savedSearches.userId))
+      .where(and(eq(savedSearches.active, true), eq(users.paused, false), sql`${users.blockedAt} IS NULL`))
+      .groupBy(savedSearches.source, savedSearches.deal, savedSearches.property, savedSearches.cityId),
+    );
+    cache.set(version, demand, now);
+  }
 
-  const demand = new Map<string, { source: Source; deal: Deal; property: Property; cityId: number; subscribers: number }>();
+  const rows: FeedRow[] = feedRows.map(({ citySlug, cityName, olxCityId, olxRegionId, otodomPath, ...f }) => ({
+    ...f,
+    city: { slug: citySlug, name: cityName, olxCityId, olxRegionId, otodomPath },
+  }));
+  return { demand, feeds: rows };
+}
+
+function toDemand(demandRows: { source: Source | null; deal: Deal; property: Property; cityId: number; n: number }[]): Demand {
+  const demand: Demand = new Map();
   for (const row of demandRows) {
     for (const source of row.source ? [row.source] : SOURCES) {
       const key = feedKey({ ...row, source });
@@ -84,11 +113,7 @@ export async function loadFeedsAndDemand(db: Db) {
     }
   }
 
-  const rows: FeedRow[] = feedRows.map(({ citySlug, cityName, olxCityId, olxRegionId, otodomPath, ...f }) => ({
-    ...f,
-    city: { slug: citySlug, name: cityName, olxCityId, olxRegionId, otodomPath },
-  }));
-  return { demand, feeds: rows };
+  return demand;
 }
 
 /** What the cron may change of a feed: whether it is needed, by how many searches, how often. */

@@ -11,7 +11,7 @@ export interface ActiveSearch extends SearchCriteria {
   digestThreshold: number | null;
 }
 
-const SEARCH_VERSION = "search_version";
+export const SEARCH_VERSION = "search_version";
 
 /**
  * Every change to saved searches (or to a user's pause/block state) must call

@@ -5,9 +5,11 @@ import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
 import { MAX_PAGES, REFRESH_CYCLES, STALE_CYCLES } from "../../src/cron/run-feed.ts";
 import { feedInterval, retryDelayS } from "../../src/cron/schedule.ts";
+import { DEMAND_TTL_MS } from "../../src/cron/demand-cache.ts";
 import { feedRunDeps } from "../../src/cron/scheduled.ts";
 import { SWEEP_GRACE_MS, runTick } from "../../src/cron/tick.ts";
 import { feeds, listings, users } from "../../src/db/schema.ts";
+import { bumpSearchVersionStatement } from "../../src/db/searches.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
 import { OLX_PAGE_SIZE } from "../../src/sources/olx/adapter.ts";
 import type { Source } from "../../src/sources/listing.ts";
@@ -108,8 +110,9 @@ describe("runTick: feeds from saved searches", () => {
     expect(busier.intervalS).toBe(feedInterval(5, h.deps.baseIntervalS));
     expect(busier.intervalS).toBeLessThan(wroclaw.intervalS);
 
-    // Everybody pauses: the next tick retires every feed, and fetches none of them even when due.
+    // Everybody pauses (bumping the search version, as /pause does): the next tick retires every feed, and fetches none of them even when due.
     await db().update(users).set({ paused: true });
+    await bumpSearchVersionStatement(env.DB).run();
     h.clock.now += 24 * 60 * 60 * 1000;
     const requestsBefore = h.olx.requests + h.otodom.requests;
     const paused = await h.tick();
@@ -121,6 +124,7 @@ describe("runTick: feeds from saved searches", () => {
 
     // One user resumes: only the feeds their searches need come back, same rows.
     await db().update(users).set({ paused: false }).where(eq(users.id, carol.id));
+    await bumpSearchVersionStatement(env.DB).run();
     const resumed = await h.tick();
     expect(resumed.fetched).toBe(2);
     expect((await feedOf("olx", "wroclaw")).active).toBe(false);
@@ -128,6 +132,32 @@ describe("runTick: feeds from saved searches", () => {
     expect(await db().select().from(feeds)).toHaveLength(3);
     // ... and start over with a baseline: what was listed during the pause is not sent.
     expect(await feedOf("otodom", "krakow", "sale")).toMatchObject({ baselineAt: h.clock.now, lastNew: 0 });
+  });
+});
+
+describe("runTick: demand between ticks", () => {
+  it("reads the searches again only when the search version moved, or after a minute", async ({ expect }) => {
+    const h = harness();
+    const alice = await mockUser();
+    await seedSearch(alice.id, { city: "wroclaw", source: "olx", deal: "rent", property: "flat" });
+    await h.tick();
+    expect(await feedOf("olx", "wroclaw")).toMatchObject({ active: true, subscribers: 1 });
+
+    // A change that skips the version bump is not seen by the next tick of the same invocation...
+    await db().update(users).set({ paused: true });
+    h.clock.now += 1_000;
+    await h.tick();
+    expect(await feedOf("olx", "wroclaw")).toMatchObject({ active: true, subscribers: 1 });
+    // ... but is after the cache's minute,
+    h.clock.now += DEMAND_TTL_MS;
+    await h.tick();
+    expect(await feedOf("olx", "wroclaw")).toMatchObject({ active: false, subscribers: 0 });
+    // and a bumped change is seen at once.
+    await db().update(users).set({ paused: false });
+    await bumpSearchVersionStatement(env.DB).run();
+    h.clock.now += 1_000;
+    await h.tick();
+    expect(await feedOf("olx", "wroclaw")).toMatchObject({ active: true, subscribers: 1 });
   });
 });
 
