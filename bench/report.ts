@@ -119,6 +119,8 @@ export interface BenchResult {
     notifier_calls: number;
     notifier_alarms: number;
     budget_calls: number;
+    /** Notifiers whose SQLite rows could not be counted: the DO rows are that much too low. */
+    notifiers_uncounted: number;
     d1_rows_read: number;
     d1_rows_written: number;
     d1_unmetered_statements: number;
@@ -175,7 +177,8 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     [
       "wall: filter per queue batch / Notifier per call or alarm",
       r.time_per_stage
-        ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls)`
+        ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls` +
+          `${r.time_per_stage.notifiers_uncounted ? `; ${r.time_per_stage.notifiers_uncounted} Notifiers' storage rows NOT counted` : ""})`
         : "—",
     ],
     [

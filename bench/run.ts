@@ -300,12 +300,10 @@ async function run(): Promise<number> {
       return publicationTimes(count, publishFrom, preset.publishMs, prng(seed * 7919 + 1 + i)).map((at) => ({ at, feed }));
     })
     .sort((a, b) => a.at - b.at);
-  let burstAt: number | null = null;
   if (world.burst) {
     const burst = world.burst;
     setTimeout(() => {
-      burstAt = Date.now();
-      publishOn(burst, burstAt);
+      publishOn(burst, Date.now());
       say(`burst: one listing on ${burst.source} ${burst.deal} ${burst.city}, matching ${preset.burstUsers} users`);
     }, preset.publishMs / 2).unref();
   }
@@ -634,6 +632,7 @@ function analyse(input: {
       notifier_calls: delta.durable.notifierCalls,
       notifier_alarms: delta.durable.notifierAlarms,
       budget_calls: delta.durable.budgetCalls,
+      notifiers_uncounted: delta.durable.storageUncounted,
       d1_rows_read: d1.rowsRead,
       d1_rows_written: d1.rowsWritten,
       d1_unmetered_statements: d1.unmetered,

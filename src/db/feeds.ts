@@ -78,20 +78,7 @@ export async function loadFeedsAndDemand(db: Db, cache: DemandCache, now: number
   const version = versionRows[0]?.value ?? 0;
   let demand = cache.get(version, now);
   if (!demand) {
-    demand = toDemand(
-      await db
-      .select({
-        source: savedSearches.source,
-        deal: savedSearches.deal,
-        property: savedSearches.property,
-        cityId: savedSearches.cityId,
-        n: sql<number>`count(*)`,
-      })
-      .from(savedSearches)
-      .innerJoin(users, eq(users.id, savedSearches.userId))
-      .where(and(eq(savedSearches.active, true), eq(users.paused, false), sql`${users.blockedAt} IS NULL`))
-      .groupBy(savedSearches.source, savedSearches.deal, savedSearches.property, savedSearches.cityId),
-    );
+    demand = toDemand(await demandQuery(db));
     cache.set(version, demand, now);
   }
 
@@ -100,6 +87,22 @@ export async function loadFeedsAndDemand(db: Db, cache: DemandCache, now: number
     city: { slug: citySlug, name: cityName, olxCityId, olxRegionId, otodomPath },
   }));
   return { demand, feeds: rows };
+}
+
+/** Active searches per (source, deal, property, city) of users neither paused nor blocked. */
+function demandQuery(db: Db) {
+  return db
+    .select({
+      source: savedSearches.source,
+      deal: savedSearches.deal,
+      property: savedSearches.property,
+      cityId: savedSearches.cityId,
+      n: sql<number>`count(*)`,
+    })
+    .from(savedSearches)
+    .innerJoin(users, eq(users.id, savedSearches.userId))
+    .where(and(eq(savedSearches.active, true), eq(users.paused, false), sql`${users.blockedAt} IS NULL`))
+    .groupBy(savedSearches.source, savedSearches.deal, savedSearches.property, savedSearches.cityId);
 }
 
 function toDemand(demandRows: { source: Source | null; deal: Deal; property: Property; cityId: number; n: number }[]): Demand {

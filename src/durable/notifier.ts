@@ -129,7 +129,7 @@ export class Notifier extends DurableObject<Env> {
     if (wake > now) return this.#arm(true); // early or repeated alarm
 
     // A place in line first; when a held place comes due, the budget still
-    // checks the last second's sends: alarms that ran late come due together.
+    // grants the send itself: alarms that ran late come due together.
     const budget = this.env.SEND_BUDGET.getByName("global");
     const at = this.#outbox.reservedSlot() === null ? await budget.reserve(now) : await budget.claim(now);
     if (at > now) {

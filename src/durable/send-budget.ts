@@ -14,7 +14,7 @@ export const GRANT_WINDOW_MS = 1_100;
  * The bot's global send budget: ONE instance (`env.SEND_BUDGET.getByName("global")`)
  * keeps all Notifiers together under Telegram's ~30 messages per second.
  *
- * Two steps. `reserve` hands out places in line GLOBAL_GAP_MS apart, like
+ * Two steps. `reserve` hands out places in line LINE_GAP_MS apart, like
  * workers-chat-demo's RateLimiter: one "next allowed time" pushed forward per
  * reservation, so a burst of 2 000 users is spread over a minute and each
  * Notifier sleeps on its own alarm until its turn. But alarms run late under
