@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { installHTMLRewriter } from "./lib/html-rewriter.ts";
-import type { Listing } from "../src/sources/listing.ts";
+import type { Listing } from "../src/model/listing.ts";
 import { PageError } from "../src/sources/parse-result.ts";
 import { parseSavedPage } from "../src/sources/saved-page.ts";
 

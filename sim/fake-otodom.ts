@@ -18,7 +18,7 @@
  * The fake reads no files: the caller passes the fixture contents in.
  */
 import { toBase62 } from "../src/sources/base62.ts";
-import { formatWarsawLocal } from "../src/sources/warsaw-time.ts";
+import { formatWarsawLocal } from "../src/model/warsaw-time.ts";
 import { blockedAnswer, createPublisher } from "./publisher.ts";
 import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
 

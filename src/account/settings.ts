@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { QuietHours } from "../durable/delivery.ts";
-import type { Language } from "../telegram/texts.ts";
+import type { QuietHours } from "../model/recipient.ts";
+import type { Language } from "../model/language.ts";
 
 /** Bounds of the digest threshold a user may choose. */
 export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
-import type { Language } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
 import type { BotContext } from "./bot.ts";
 import { botTexts } from "./texts.ts";
 

@@ -13,7 +13,7 @@ import { tooLong } from "./too-long.ts";
 import { wizard } from "./wizard/wizard.ts";
 import { type BotUser, session } from "./session.ts";
 import type { BotTexts } from "./texts.ts";
-import type { Language } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
 
 /** What every handler gets: the grammY context, the Worker's env, and (in private chats) who is talking (src/bot/session.ts). */
 export type BotContext = Context & {

@@ -1,4 +1,4 @@
-import type { Language } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
 
 /** A command in the chat's "/" menu (setMyCommands). */
 export interface BotCommandEntry {

@@ -1,7 +1,8 @@
 import type { MiddlewareFn } from "grammy";
-import type { Language } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts, languageOf } from "./texts.ts";
+import { botTexts } from "./texts.ts";
+import { languageOf } from "../model/language.ts";
 
 /** The registered user an update comes from. */
 export interface BotUser {

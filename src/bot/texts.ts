@@ -1,4 +1,4 @@
-import type { Language } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
 import type { LinkProblem } from "../searches/link/index.ts";
 
 /**
@@ -287,9 +287,4 @@ const en: BotTexts = {
 
 export function botTexts(language: Language): BotTexts {
   return language === "en" ? en : pl;
-}
-
-/** Telegram's language_code to ours: Polish for "pl", English for everything else. */
-export function languageOf(code: string | undefined): Language {
-  return code?.toLowerCase().startsWith("pl") ? "pl" : "en";
 }

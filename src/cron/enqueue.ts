@@ -1,5 +1,5 @@
 import { markEnqueuedStatement } from "../db/listings.ts";
-import type { NewListingsMessage } from "../filter/message.ts";
+import type { NewListingsMessage } from "../model/queue-message.ts";
 
 /**
  * Sends listing ids to the filter, then records that they were sent. If the

@@ -2,7 +2,7 @@ import { asD1Statement, type Db } from "../db/client.ts";
 import { type DemandCache, type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
 import { type ListingInput, retireStatement, upsertListings } from "../db/listings.ts";
 import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
-import type { Source } from "../sources/listing.ts";
+import type { Source } from "../model/listing.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { enqueueListings } from "./enqueue.ts";

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { FeedTarget } from "../sources/index.ts";
-import type { Deal, Property, Source } from "../sources/listing.ts";
-import { SOURCES } from "../sources/listing.ts";
+import type { Deal, Property, Source } from "../model/listing.ts";
+import { SOURCES } from "../model/listing.ts";
 import type { Db } from "./client.ts";
 import { feeds, locations, savedSearches, settings, users } from "./schema.ts";
 import { SEARCH_VERSION } from "./searches.ts";

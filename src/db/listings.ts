@@ -1,5 +1,5 @@
-import type { StoredListing } from "../durable/delivery.ts";
-import type { Listing } from "../sources/listing.ts";
+import type { StoredListing } from "../model/listing.ts";
+import type { Listing } from "../model/listing.ts";
 import { JSON_LIST, rowsOf } from "./json-list.ts";
 
 /** A page's listing ready for D1: the normalised fields plus its dedup key. */

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Centroids } from "../filter/match.ts";
+import type { Centroids } from "../model/location.ts";
 import { fold } from "../lib/fold.ts";
 import type { Point } from "../lib/geo.ts";
 import type { Db } from "./client.ts";

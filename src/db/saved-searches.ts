@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns } from "drizzle-orm";
-import type { SearchDraft } from "../searches/draft.ts";
+import type { SearchDraft } from "../model/search.ts";
 import { type Db, asD1Statement } from "./client.ts";
 import { rowsOf } from "./json-list.ts";
 import { locations, savedSearches } from "./schema.ts";

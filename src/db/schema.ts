@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { Deal, Property, Source } from "../sources/listing.ts";
+import type { Deal, Property, Source } from "../model/listing.ts";
 
 // Times are integers: milliseconds since the epoch (UTC). Booleans are 0/1.
 const bool = (name: string) => integer(name, { mode: "boolean" });

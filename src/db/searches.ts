@@ -1,5 +1,5 @@
-import type { QuietHours } from "../durable/delivery.ts";
-import type { SearchCriteria } from "../filter/match.ts";
+import type { QuietHours } from "../model/recipient.ts";
+import type { SearchCriteria } from "../model/search.ts";
 import { JSON_LIST, rowsOf } from "./json-list.ts";
 
 /** An active search with the recipient it notifies. */
@@ -58,10 +58,10 @@ interface SearchRow {
   digest_threshold: number | null;
 }
 
-function stringList(json: string | null): string[] | null {
-  if (json === null) return null;
+function stringList(json: string | null): string[] {
+  if (json === null) return [];
   const value: unknown = JSON.parse(json);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : null;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 /** Active searches of users who want notifications, in the given cities: one query. */

@@ -4,19 +4,20 @@ import { recordMetric } from "../lib/metrics.ts";
 import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
 import { adminChatId, sendAdminAlert } from "../telegram/admin-alert.ts";
 import { type TelegramFailure, classifyTelegramError, failureCode } from "../telegram/errors.ts";
-import { listingTime, renderDigest, renderFailureAlert, renderListing } from "../telegram/render.ts";
-import type { Delivery, Recipient } from "./delivery.ts";
+import { renderDigest, renderFailureAlert, renderListing } from "../telegram/render.ts";
+import { listingTime } from "../model/listing.ts";
+import { DEFAULT_DIGEST_THRESHOLD, quietWindowEnd } from "../model/recipient.ts";
+import type { Delivery } from "../model/delivery.ts";
+import type { Recipient } from "../model/recipient.ts";
 import { Outbox, type OutboxRow, type OutboxState, type SentLogEntry } from "./outbox.ts";
 import {
   BACKOFF_BASE_MS,
   CHAT_GAP_MS,
-  DEFAULT_DIGEST_THRESHOLD,
   MAX_SEND_ATTEMPTS,
   SENT_RETENTION_MS,
   STALE_SLOT_MS,
   backoffDelayMs,
   nextWakeAt,
-  quietWindowEnd,
 } from "./pacing.ts";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";

@@ -1,4 +1,5 @@
-import type { Delivery, Recipient } from "./delivery.ts";
+import type { Delivery } from "../model/delivery.ts";
+import type { Recipient } from "../model/recipient.ts";
 
 /** Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop repeats. */
 export type OutboxState = "queued" | "sent" | "failed" | "dropped";

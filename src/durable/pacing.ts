@@ -2,8 +2,7 @@
  * Pure timing rules of the notifier and the send budget. Every time is in
  * milliseconds since the epoch; nothing here reads a clock or sleeps.
  */
-import { warsawOffsetHours } from "../sources/warsaw-time.ts";
-import type { QuietHours } from "./delivery.ts";
+import { type QuietHours, quietWindowEnd } from "../model/recipient.ts";
 
 /** Telegram: about one message per second to one chat. */
 export const CHAT_GAP_MS = 1000;
@@ -24,8 +23,6 @@ export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 60_000;
 /** A reserved budget slot this far in the past is given up and a new one reserved. */
 export const STALE_SLOT_MS = 5000;
-/** More queued messages than this at send time become one digest. */
-export const DEFAULT_DIGEST_THRESHOLD = 10;
 /** How long sent (and dropped, failed) ids are remembered, so a redelivery never sends twice. */
 export const SENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -55,38 +52,6 @@ export function backoffDelayMs(failedAttempts: number, random: () => number = Ma
 export function reserveSlot(nextAllowed: number, now: number, gapMs: number): { slot: number; next: number } {
   const at = Math.max(now, nextAllowed);
   return { slot: Math.ceil(at), next: at + gapMs };
-}
-
-const MINUTE = 60_000;
-const DAY_MINUTES = 24 * 60;
-
-/**
- * If `instant` falls inside the user's quiet hours (Europe/Warsaw wall clock),
- * the instant they end; null outside them. A window whose start is after its
- * end wraps past midnight (23:00–07:00).
- *
- * @example quietWindowEnd(Date.UTC(2026, 0, 10, 23, 30), { startMin: 23 * 60, endMin: 7 * 60 }) // 06:00 UTC next day (07:00 CET)
- */
-export function quietWindowEnd(instant: number, quiet: QuietHours | null): number | null {
-  if (!quiet || quiet.startMin === quiet.endMin) return null;
-  const offset = warsawOffsetHours(instant);
-  const local = instant + offset * 3_600_000;
-  const minute = Math.floor(local / MINUTE) % DAY_MINUTES;
-  const inside = quiet.startMin < quiet.endMin ? minute >= quiet.startMin && minute < quiet.endMin : minute >= quiet.startMin || minute < quiet.endMin;
-  if (!inside) return null;
-  const until = (quiet.endMin - minute + DAY_MINUTES) % DAY_MINUTES;
-  return warsawInstant(local - (local % MINUTE) + until * MINUTE);
-}
-
-/**
- * The instant a Warsaw wall-clock time (ms, read as if UTC) happens. Of the
- * October hour that happens twice, the later; of the March hour that never
- * happens, the reading one hour on: quiet hours may run long, never short.
- */
-function warsawInstant(wall: number): number {
-  const hour = 3_600_000;
-  const readings = [wall - 2 * hour, wall - hour].filter((t) => t + warsawOffsetHours(t) * hour === wall);
-  return readings.length ? Math.max(...readings) : wall - hour;
 }
 
 /**

@@ -9,7 +9,8 @@ import {
   pendingHandoffStatement,
 } from "../db/notifications.ts";
 import { type ActiveSearch, searchVersionStatement } from "../db/searches.ts";
-import type { Delivery, Recipient } from "../durable/delivery.ts";
+import type { Delivery } from "../model/delivery.ts";
+import type { Recipient } from "../model/recipient.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { mapBounded } from "../lib/pool.ts";

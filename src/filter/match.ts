@@ -1,42 +1,8 @@
 import { fold } from "../lib/fold.ts";
 import { distanceKm, type Point } from "../lib/geo.ts";
-import { type Deal, type Listing, type Property, SOURCES, type Source } from "../sources/listing.ts";
-
-/** A saved search as the matcher reads it (src/db/schema.ts savedSearches). null: no constraint. */
-export interface SearchCriteria {
-  id: number;
-  userId: number;
-  name: string;
-  /** null: both sources. */
-  source: Source | null;
-  deal: Deal;
-  property: Property;
-  cityId: number;
-  priceMin: number | null;
-  priceMax: number | null;
-  areaMin: number | null;
-  areaMax: number | null;
-  roomsMin: number | null;
-  roomsMax: number | null;
-  pricePerM2Min: number | null;
-  pricePerM2Max: number | null;
-  /** District names as the user typed them; empty or null: the whole city. */
-  districts: string[] | null;
-  /** Centre of a radius search; null with a radius set: the city's centroid. */
-  lat: number | null;
-  lon: number | null;
-  radiusKm: number | null;
-  includeKeywords: string[] | null;
-  excludeKeywords: string[] | null;
-  privateOnly: boolean;
-}
-
-/** Where a place without coordinates is taken to be (src/db/locations.ts loadCentroids). */
-export interface Centroids {
-  city(cityId: number): Point | null;
-  /** @param district a district name in any spelling that folds alike ("Śródmieście", "srodmiescie") */
-  district(cityId: number, district: string): Point | null;
-}
+import { type Deal, type Listing, type Property, SOURCES, type Source } from "../model/listing.ts";
+import type { Centroids } from "../model/location.ts";
+import type { SearchCriteria } from "../model/search.ts";
 
 /**
  * A listing and the city of the feed it came from. The feed's query fixed the

@@ -3,7 +3,7 @@ import { deadLetters } from "../db/schema.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { filterListings } from "./consume.ts";
-import { newListingsMessage } from "./message.ts";
+import { newListingsMessage } from "../model/queue-message.ts";
 import { SearchCache } from "./search-cache.ts";
 
 /** The isolate's search cache, shared by the batches this isolate consumes. */

@@ -1,6 +1,6 @@
 import { loadCentroids } from "../db/locations.ts";
 import { type ActiveSearch, loadActiveSearches } from "../db/searches.ts";
-import type { Centroids } from "./match.ts";
+import { type Centroids, NO_CENTROIDS } from "../model/location.ts";
 
 /** Searches are reloaded after this long even when no version bump was seen. */
 export const SEARCH_CACHE_TTL_MS = 60_000;
@@ -49,9 +49,8 @@ export class SearchCache {
     }
     return {
       searches: cityIds.flatMap((id) => this.#cities.get(id)?.searches ?? []),
-      centroids: this.#centroids ?? noCentroids,
+      centroids: this.#centroids ?? NO_CENTROIDS,
     };
   }
 }
 
-const noCentroids: Centroids = { city: () => null, district: () => null };

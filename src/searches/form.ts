@@ -1,4 +1,4 @@
-import type { DraftIssue, SearchDraft } from "./draft.ts";
+import type { DraftIssue, SearchDraft } from "../model/search.ts";
 import { parseAmount, parseList } from "./input.ts";
 
 /** The settings page's search form, field by field, as the browser posts it. */

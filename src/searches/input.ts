@@ -1,4 +1,4 @@
-import type { DraftProblem } from "./draft.ts";
+import type { DraftProblem } from "../model/search.ts";
 
 /** A min–max pair as typed; null ends are open. */
 export interface Range {

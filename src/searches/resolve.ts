@@ -1,6 +1,6 @@
 import type { City, District } from "../db/locations.ts";
 import { fold } from "../lib/fold.ts";
-import { type SearchDraft, emptyDraft } from "./draft.ts";
+import { type SearchDraft, emptyDraft } from "../model/search.ts";
 import type { OlxPlace, OtodomPlace, ParsedLink } from "./link/parsed.ts";
 
 /** OLX's ids for a search path, as its friendly-links API answers (src/searches/olx-friendly-links.ts). */

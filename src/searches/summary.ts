@@ -1,5 +1,6 @@
-import { type Language, formatNumber } from "../telegram/texts.ts";
-import type { SearchDraft } from "./draft.ts";
+import { formatNumber } from "../telegram/texts.ts";
+import type { Language } from "../model/language.ts";
+import type { SearchDraft } from "../model/search.ts";
 import { searchTexts } from "./texts.ts";
 
 /** "2 000–3 500", "od 2 000", "do 3 500", or null when neither end is set. */

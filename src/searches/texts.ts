@@ -1,6 +1,6 @@
-import type { Language } from "../telegram/texts.ts";
-import type { Deal, Source } from "../sources/listing.ts";
-import { type DraftField, type DraftIssue, type DraftProblem, LIMITS, type SearchProperty } from "./draft.ts";
+import type { Language } from "../model/language.ts";
+import type { Deal, Source } from "../model/listing.ts";
+import { type DraftField, type DraftIssue, type DraftProblem, LIMITS, type SearchProperty } from "../model/search.ts";
 
 /** Words about saved searches, shared by the bot and the settings page. Plain text: callers escape. */
 export interface SearchTexts {

@@ -1,4 +1,4 @@
-import type { Deal, Property, Source } from "./listing.ts";
+import type { Deal, Property, Source } from "../model/listing.ts";
 import type { ParseResult } from "./parse-result.ts";
 
 /** What the cron asks a source for: one search feed (source + deal + property + city). */

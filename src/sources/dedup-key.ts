@@ -1,5 +1,5 @@
 import { toBase62 } from "./base62.ts";
-import type { Listing } from "./listing.ts";
+import type { Listing } from "../model/listing.ts";
 
 /** Otodom's short id at the end of an ad slug or URL: `…-ID4ARdx`, `…-ID4dG6i.html`, `…-ID37hHE.html#xtor=…`. */
 const OTODOM_PUBLIC_ID = /-ID([0-9A-Za-z]+)(?:\.html)?$/;

@@ -1,4 +1,4 @@
-import type { Listing } from "./listing.ts";
+import type { Listing } from "../model/listing.ts";
 
 /** Something wrong with one item of a page; the rest of the page still counts. */
 export interface ItemIssue {

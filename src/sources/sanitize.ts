@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Listing } from "./listing.ts";
+import type { Listing } from "../model/listing.ts";
 import { type ItemIssue, PageError, type ParseResult } from "./parse-result.ts";
 
 /** Largest believable floor/plot area, m². Plots get more room: 1 ha = 10 000 m² is an ordinary plot. */

@@ -1,4 +1,4 @@
-import type { Source } from "./listing.ts";
+import type { Source } from "../model/listing.ts";
 import { parseOlxLegacyPage } from "./olx/legacy-html.ts";
 import { parseOlxPrerenderedPage } from "./olx/prerendered.ts";
 import { type OlxPage, parseOlxApiJson } from "./olx/search-response.ts";

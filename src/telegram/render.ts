@@ -1,7 +1,9 @@
-import type { Delivery, StoredListing } from "../durable/delivery.ts";
+import type { Delivery } from "../model/delivery.ts";
+import { type StoredListing, listingTime } from "../model/listing.ts";
 import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
-import { type Language, formatAge, formatNumber, formatPrice, notifierTexts } from "./texts.ts";
+import { formatAge, formatNumber, formatPrice, notifierTexts } from "./texts.ts";
+import type { Language } from "../model/language.ts";
 
 /** Telegram's limits, in characters of the HTML we send (stricter than Telegram, which counts visible text). */
 export const CAPTION_LIMIT = 1024;
@@ -35,12 +37,6 @@ export interface DigestPart {
 }
 
 const SOURCE_LABELS: Record<StoredListing["source"], string> = { olx: "OLX", otodom: "Otodom" };
-
-/** The moment the listing went public, as well as we know it (ms since epoch). */
-export function listingTime(listing: StoredListing): number {
-  const published = listing.publishedAt ? Date.parse(listing.publishedAt) : Number.NaN;
-  return Number.isFinite(published) ? published : listing.firstSeenAt;
-}
 
 function pricePerM2(l: StoredListing): number | null {
   if (l.pricePerM2 !== null) return l.pricePerM2;

@@ -3,7 +3,7 @@
  * number and time formats they need. Every function returns plain text: the
  * caller escapes it for HTML.
  */
-export type Language = "pl" | "en";
+import type { Language } from "../model/language.ts";
 
 /**
  * Polish plural form: 1 pokój, 2–4 pokoje (but 12–14 pokoi), 5+ pokoi.

@@ -12,7 +12,7 @@ import { feeds, listings, users } from "../../src/db/schema.ts";
 import { bumpSearchVersionStatement } from "../../src/db/searches.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
 import { OLX_PAGE_SIZE } from "../../src/sources/olx/adapter.ts";
-import type { Source } from "../../src/sources/listing.ts";
+import type { Source } from "../../src/model/listing.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
 import { json, raw } from "../sources/fixtures.ts";

@@ -1,6 +1,8 @@
 import { eq, inArray } from "drizzle-orm";
 import { listings, notifications, users } from "../../src/db/schema.ts";
-import type { Delivery, Recipient, StoredListing } from "../../src/durable/delivery.ts";
+import type { Delivery } from "../../src/model/delivery.ts";
+import type { Recipient } from "../../src/model/recipient.ts";
+import type { StoredListing } from "../../src/model/listing.ts";
 import { db, seedUser } from "../helpers/seed.ts";
 
 export { db };

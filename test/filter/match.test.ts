@@ -1,5 +1,7 @@
 import { describe, it } from "vitest";
-import { type Centroids, type CityListing, type SearchCriteria, matchBatch, matches } from "../../src/filter/match.ts";
+import { type CityListing, matchBatch, matches } from "../../src/filter/match.ts";
+import type { Centroids } from "../../src/model/location.ts";
+import type { SearchCriteria } from "../../src/model/search.ts";
 import { fold } from "../../src/lib/fold.ts";
 import type { Point } from "../../src/lib/geo.ts";
 
@@ -121,12 +123,12 @@ const search = (fields: Partial<SearchCriteria> = {}): SearchCriteria => ({
   roomsMax: null,
   pricePerM2Min: null,
   pricePerM2Max: null,
-  districts: null,
+  districts: [],
   lat: null,
   lon: null,
   radiusKm: null,
-  includeKeywords: null,
-  excludeKeywords: null,
+  includeKeywords: [],
+  excludeKeywords: [],
   privateOnly: false,
   ...fields,
 });
@@ -306,9 +308,9 @@ function randomSearches(r: ReturnType<typeof prng>, n: number): SearchCriteria[]
       roomsMin: r.maybe(r.int(1, 3), 0.3),
       roomsMax: r.maybe(r.int(2, 5), 0.2),
       pricePerM2Max: r.maybe(r.int(40, 120), 0.15),
-      districts: r.rand() < 0.2 ? [r.pick(["srodmiescie", "KRZYKI", "Podgorze", "stare miasto"])] : null,
-      includeKeywords: r.rand() < 0.2 ? [r.pick(["balkon", "wlasciciel", "Łódź", "plac grunwaldzki"])] : null,
-      excludeKeywords: r.rand() < 0.2 ? [r.pick(["garaz", "prowizji", "PIĘTRO"])] : null,
+      districts: r.rand() < 0.2 ? [r.pick(["srodmiescie", "KRZYKI", "Podgorze", "stare miasto"])] : [],
+      includeKeywords: r.rand() < 0.2 ? [r.pick(["balkon", "wlasciciel", "Łódź", "plac grunwaldzki"])] : [],
+      excludeKeywords: r.rand() < 0.2 ? [r.pick(["garaz", "prowizji", "PIĘTRO"])] : [],
       privateOnly: r.rand() < 0.2,
       ...(r.rand() < 0.15 ? { lat: r.maybe(50 + r.rand() * 2.5, 0.8), lon: 17 + r.rand() * 4, radiusKm: r.int(1, 200) } : {}),
     });

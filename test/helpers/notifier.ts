@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { Recipient } from "../../src/durable/delivery.ts";
+import type { Recipient } from "../../src/model/recipient.ts";
 import type { Notifier } from "../../src/durable/notifier.ts";
 import type { TestClock } from "./fake-telegram.ts";
 

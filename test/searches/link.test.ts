@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { useDb } from "../../src/db/client.ts";
 import { listCities, listDistricts } from "../../src/db/locations.ts";
-import { type SearchDraft, validateDraft } from "../../src/searches/draft.ts";
+import { type SearchDraft, validateDraft } from "../../src/model/search.ts";
 import { parseSearchLink } from "../../src/searches/link/index.ts";
 import { type ResolveDeps, resolveLink } from "../../src/searches/resolve.ts";
 import { cityId } from "../helpers/seed.ts";

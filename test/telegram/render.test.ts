@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import type { Delivery } from "../../src/durable/delivery.ts";
+import type { Delivery } from "../../src/model/delivery.ts";
 import { escapeHtml, escapeTruncated } from "../../src/telegram/html.ts";
 import { CAPTION_LIMIT, MESSAGE_LIMIT, renderDigest, renderListing } from "../../src/telegram/render.ts";
 import { formatAge, formatNumber, formatPrice, plPlural } from "../../src/telegram/texts.ts";

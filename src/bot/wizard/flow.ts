@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SearchDraft } from "../../searches/draft.ts";
+import type { SearchDraft } from "../../model/search.ts";
 
 /** The order /new asks in; "districts" and "radius" are reached from "place". */
 export const ORDER = ["deal", "property", "source", "city", "price", "rooms", "area", "place", "keywords", "private", "confirm"] as const;

@@ -2,12 +2,12 @@ import { InlineKeyboard } from "grammy";
 import type { City, District } from "../../db/locations.ts";
 import { matchCity, suggestCities } from "../../db/locations.ts";
 import { fold } from "../../lib/fold.ts";
-import { DEALS, type Deal, SOURCES } from "../../sources/listing.ts";
-import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../searches/draft.ts";
+import { DEALS, type Deal, SOURCES } from "../../model/listing.ts";
+import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../model/search.ts";
 import { meansAny, parseAmount, parseKeywords, parseList, parseRange } from "../../searches/input.ts";
 import { type SearchTexts, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
-import type { Language } from "../../telegram/texts.ts";
+import type { Language } from "../../model/language.ts";
 import type { BotTexts } from "../texts.ts";
 import { type Flow, ORDER, type StepId } from "./flow.ts";
 

@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../../db/client.ts";
 import { listCities, listDistricts } from "../../db/locations.ts";
 import { insertSearch, searchLimit, updateSearch } from "../../db/saved-searches.ts";
-import { emptyDraft, validateDraft } from "../../searches/draft.ts";
+import { emptyDraft, validateDraft } from "../../model/search.ts";
 import { summaryLines } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";

@@ -1,4 +1,4 @@
-import type { SearchProperty } from "../draft.ts";
+import type { SearchProperty } from "../../model/search.ts";
 import { DEAL_SLUGS, type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber, safeDecode } from "./parsed.ts";
 import { PRESENTATION, readSearchFilters } from "./search-params.ts";
 

@@ -1,5 +1,5 @@
-import type { Deal, Source } from "../../sources/listing.ts";
-import type { SearchDraft, SearchProperty } from "../draft.ts";
+import type { Deal, Source } from "../../model/listing.ts";
+import type { SearchDraft, SearchProperty } from "../../model/search.ts";
 
 /** The criteria a link can carry; the rest of a draft (city, source) comes from resolving it. */
 export type LinkCriteria = Partial<

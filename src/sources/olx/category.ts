@@ -1,4 +1,4 @@
-import type { Deal, Property } from "../listing.ts";
+import type { Deal, Property } from "../../model/listing.ts";
 
 /**
  * OLX real-estate category ids, as far as the captures confirm them

@@ -1,6 +1,6 @@
 import { drain } from "../drain.ts";
 import { decodeEntities, squash } from "../html-text.ts";
-import type { Deal, Listing, Property } from "../listing.ts";
+import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readItems } from "../sanitize.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { otodomPublicId } from "../dedup-key.ts";
-import type { Listing } from "../listing.ts";
+import type { Listing } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { OLX_ROOMS, OTODOM_PARTNER, olxCategory } from "./category.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { drain } from "../drain.ts";
-import type { Listing } from "../listing.ts";
+import type { Listing } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readItems } from "../sanitize.ts";

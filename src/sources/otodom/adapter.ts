@@ -1,6 +1,6 @@
 import { assertOk, assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
 import { assertNotBlocked } from "../fetch-page.ts";
-import type { Deal, Property } from "../listing.ts";
+import type { Deal, Property } from "../../model/listing.ts";
 import { extractNextData } from "./extract-next-data.ts";
 import { parseOtodomNextData } from "./next-data.ts";
 

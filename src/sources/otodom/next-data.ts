@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Deal, Listing, Property } from "../listing.ts";
+import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { perSquareMetre } from "../olx/offer.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
-import { parseWarsawLocal } from "../warsaw-time.ts";
+import { parseWarsawLocal } from "../../model/warsaw-time.ts";
 
 /** A page of Otodom listings and whether Otodom has a following one. */
 export interface OtodomPage extends PageParse {

@@ -2,13 +2,13 @@ import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { City } from "../../db/locations.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
-import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../searches/draft.ts";
+import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../model/search.ts";
 import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
-import { DEALS } from "../../sources/listing.ts";
+import { DEALS } from "../../model/listing.ts";
 import { type AccountField, type AccountProblem, accountProblemText } from "../../account/settings.ts";
-import type { Language } from "../../telegram/texts.ts";
+import type { Language } from "../../model/language.ts";
 
 /** Telegram's theme colours when opened as a Mini App, plain ones in a browser; mobile first. */
 const STYLE = `

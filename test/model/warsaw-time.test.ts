@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { formatWarsawLocal, formatWarsawOffset, parseWarsawLocal } from "../../src/sources/warsaw-time.ts";
+import { formatWarsawLocal, formatWarsawOffset, parseWarsawLocal } from "../../src/model/warsaw-time.ts";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 

@@ -21,9 +21,24 @@ export function warsawOffsetHours(instant: number): 1 | 2 {
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 /**
+ * The instant a Warsaw wall-clock time (ms, read as if it were UTC) happens.
+ * The October hour that happens twice has two readings: `ambiguous` says
+ * which one wins. The March hour that never happens reads as one hour on
+ * (02:30 is taken to mean 03:30 CEST).
+ *
+ * @example warsawInstant(Date.UTC(2026, 0, 10, 7, 0), "earlier") // Date.UTC(2026, 0, 10, 6, 0)
+ */
+export function warsawInstant(wall: number, ambiguous: "earlier" | "later"): number {
+  const readings = ([2, 1] as const).map((offset) => wall - offset * HOUR).filter((t) => t + warsawOffsetHours(t) * HOUR === wall);
+  if (readings.length === 0) return wall - HOUR;
+  return ambiguous === "earlier" ? Math.min(...readings) : Math.max(...readings);
+}
+
+/**
  * Reads a Warsaw wall-clock time "YYYY-MM-DD hh:mm:ss" (Otodom's dateCreated)
  * as an instant (ms since epoch); null when it is not such a time. In the
- * October hour that happens twice, the earlier (summer) one wins.
+ * October hour that happens twice, the earlier (summer) one wins: a listing
+ * is not made younger than it may be.
  */
 export function parseWarsawLocal(text: string): number | null {
   const m = LOCAL.exec(text);
@@ -33,12 +48,7 @@ export function parseWarsawLocal(text: string): number | null {
   const check = new Date(asUtc);
   // Rejects 1999-02-29 and the like instead of rolling over to March.
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  for (const offset of [2, 1] as const) {
-    const instant = asUtc - offset * HOUR;
-    if (warsawOffsetHours(instant) === offset) return instant;
-  }
-  // Only the spring-forward gap (02:00-03:00 local) lands here.
-  return asUtc - HOUR;
+  return warsawInstant(asUtc, "earlier");
 }
 
 /** An instant as Warsaw wall-clock ISO 8601 with its offset, e.g. "2023-05-20T11:32:37+02:00" (OLX's style). */

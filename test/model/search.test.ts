@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type SearchDraft, emptyDraft, validateDraft } from "../../src/searches/draft.ts";
+import { type SearchDraft, emptyDraft, validateDraft } from "../../src/model/search.ts";
 import { describeIssues } from "../../src/searches/texts.ts";
 
 const valid = (): Partial<SearchDraft> => ({ ...emptyDraft(), deal: "rent", property: "flat", cityId: 1 });

@@ -39,3 +39,20 @@ export interface Listing {
   /** The platform's own creation/refresh time, ISO 8601 with offset; null when it gives none. */
   publishedAt: string | null;
 }
+
+/** A listing as stored in D1 and carried to the notifier. */
+export interface StoredListing extends Listing {
+  id: number;
+  /** When the parser first saw it (ms since epoch). */
+  firstSeenAt: number;
+}
+
+/**
+ * The moment the listing went public, as well as we know it (ms since
+ * epoch): the platform's time, else when the parser first saw it. Every
+ * end-to-end figure starts here.
+ */
+export function listingTime(listing: Pick<StoredListing, "publishedAt" | "firstSeenAt">): number {
+  const published = listing.publishedAt ? Date.parse(listing.publishedAt) : Number.NaN;
+  return Number.isFinite(published) ? published : listing.firstSeenAt;
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEALS, SOURCES } from "../sources/listing.ts";
+import { DEALS, SOURCES } from "./listing.ts";
 
 /**
  * The kinds of property a saved search can ask for: what at least one site's
@@ -168,3 +168,9 @@ export function validateDraft(input: unknown): { ok: true; draft: SearchDraft } 
   if (draft.property !== "flat" && draft.source === null) draft.source = "otodom";
   return { ok: true, draft };
 }
+
+/**
+ * A saved search as the matcher reads it: the draft's criteria with the
+ * search's and its owner's ids. An empty list or null bound: no constraint.
+ */
+export type SearchCriteria = SearchDraft & { id: number; userId: number };

@@ -1,0 +1,51 @@
+import type { Language } from "./language.ts";
+import { warsawInstant, warsawOffsetHours } from "./warsaw-time.ts";
+
+/** A daily window in Europe/Warsaw wall-clock minutes after midnight; start > end wraps past midnight. */
+export interface QuietHours {
+  startMin: number;
+  endMin: number;
+}
+
+/** More queued messages than this at send time become one digest (a user may choose another number). */
+export const DEFAULT_DIGEST_THRESHOLD = 10;
+
+/** Who a Notifier object sends to, and how they want it. */
+export interface Recipient {
+  userId: number;
+  chatId: number;
+  language: Language;
+  /** Synthetic user: record instead of calling Telegram. */
+  isMock: boolean;
+  /** No messages in this Europe/Warsaw window (what arrives is kept and sent as one digest after); null: none. */
+  quietHours: QuietHours | null;
+  /** More queued messages than this go out as one digest; null: the default. */
+  digestThreshold: number | null;
+}
+
+/** The users-table columns quiet hours are stored in, as one value; null unless both are set. */
+export function quietHoursOf(startMin: number | null, endMin: number | null): QuietHours | null {
+  return startMin !== null && endMin !== null ? { startMin, endMin } : null;
+}
+
+const MINUTE = 60_000;
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * If `instant` falls inside the user's quiet hours (Europe/Warsaw wall clock),
+ * the instant they end; null outside them. A window whose start is after its
+ * end wraps past midnight (23:00–07:00). Of an October end that happens
+ * twice, the later; of a March end that never happens, the hour after:
+ * quiet hours may run long, never short.
+ *
+ * @example quietWindowEnd(Date.UTC(2026, 0, 10, 23, 30), { startMin: 23 * 60, endMin: 7 * 60 }) // 06:00 UTC next day (07:00 CET)
+ */
+export function quietWindowEnd(instant: number, quiet: QuietHours | null): number | null {
+  if (!quiet || quiet.startMin === quiet.endMin) return null;
+  const local = instant + warsawOffsetHours(instant) * 3_600_000;
+  const minute = Math.floor(local / MINUTE) % DAY_MINUTES;
+  const inside = quiet.startMin < quiet.endMin ? minute >= quiet.startMin && minute < quiet.endMin : minute >= quiet.startMin || minute < quiet.endMin;
+  if (!inside) return null;
+  const until = (quiet.endMin - minute + DAY_MINUTES) % DAY_MINUTES;
+  return warsawInstant(local - (local % MINUTE) + until * MINUTE, "later");
+}
