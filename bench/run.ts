@@ -22,7 +22,7 @@
  * world could not be run at all.
  */
 import { type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createServer } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
@@ -63,7 +63,7 @@ import {
 } from "./seed.ts";
 import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts";
 import { costMarkdown, estimateMonthlyCost } from "./cost.ts";
-import { d1Totals, diffCounts, groupCpuMs, usageOf } from "./usage.ts";
+import { d1Totals, diffCounts, usageOf } from "./usage.ts";
 import type { BenchCounts } from "./worker.ts";
 
 /** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
@@ -429,6 +429,35 @@ interface NotificationRow {
   sent_at: number | null;
   status: string;
   digest: number;
+}
+
+/**
+ * CPU time (ms) used so far by the processes of a process group named `name`
+ * (wrangler dev's workerd), from /proc; null where /proc can't tell.
+ */
+function groupCpuMs(pgid: number, name = "workerd"): number | null {
+  try {
+    let ticks = 0;
+    let found = false;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // gone meanwhile
+      }
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      // Fields after the name: state ppid pgrp ... utime (14th field) stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid || !comm.startsWith(name)) continue;
+      found = true;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    // USER_HZ is 100 on Linux for every architecture the bench runs on.
+    return found ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Local D1 as wrangler reads it, after wrangler dev stopped (one consistent snapshot). */
