@@ -28,24 +28,12 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createFakeTelegram, type FakeTelegramMessage, telegramFailures } from "../sim/fake-telegram.ts";
+import { createFakeTelegram, telegramFailures } from "../sim/fake-telegram.ts";
+import { ADMIN_CHAT_ID, type D1Rows, analyse, deliveredPairs, indexByUrl, missingPairs } from "./analyse.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { LARGE_CITIES, PRESETS, type Preset, soakPreset } from "./presets.ts";
-import {
-  type BenchResult,
-  type Distribution,
-  type Point,
-  STAGES,
-  type Stage,
-  busiestWindow,
-  distribution,
-  drift,
-  percentile,
-  markdownTable,
-  scatterSvg,
-  textTable,
-} from "./report.ts";
+import { type BenchResult, type Point, markdownTable, scatterSvg, textTable } from "./report.ts";
 import {
   type BenchFeed,
   type BenchWorld,
@@ -54,23 +42,17 @@ import {
   expectedPairs,
   makeLargeWorld,
   makeSmallWorld,
-  pairKey,
   prng,
   publishedOlx,
   publishedOtodom,
   seedSql,
-  urlIdOf,
 } from "./seed.ts";
 import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts";
-import { costMarkdown, estimateMonthlyCost } from "./cost.ts";
-import { d1Totals, diffCounts, usageOf } from "./usage.ts";
+import { costMarkdown } from "./cost.ts";
 import type { BenchCounts } from "./worker.ts";
 
 /** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
 const CRON_WINDOW_MS = 50_000;
-const ADMIN_CHAT_ID = 1;
-/** wrangler.toml's cron, "* * * * *": once a minute in production, whatever the load. */
-const CRON_PER_MONTH = 43_830;
 const RESULTS = new URL("./results/", import.meta.url);
 
 const { values: flags } = parseArgs({
@@ -333,11 +315,11 @@ async function run(): Promise<number> {
   for (;;) {
     const now = Date.now();
     const got = deliveredPairs(telegram.messages, byUrl);
-    const complete = [...expected].every((p) => got.has(p));
+    const missing = missingPairs(expected, got).length;
     const lastAt = telegram.messages.at(-1)?.at ?? 0;
-    if (complete && now - Math.max(lastAt, drainFrom) >= preset.quietMs) break;
+    if (missing === 0 && now - Math.max(lastAt, drainFrom) >= preset.quietMs) break;
     if (now > drainDeadline) {
-      say(`drain deadline reached with ${[...expected].filter((p) => !got.has(p)).length} expected notifications missing`);
+      say(`drain deadline reached with ${missing} expected notifications missing`);
       break;
     }
     await sleep(250);
@@ -356,7 +338,27 @@ async function run(): Promise<number> {
   const networkRetries = readFileSync(join(state, "wrangler.log"), "utf8").split('"kind":"transient","code":null').length - 1;
   const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
   if (world.burst && !burstListing) throw new Error("the burst listing was never published");
-  const result = analyse({ published, baseline, expected, telegram: telegram, rows, countsBefore, countsAfter, cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null, feedFetches, publishFrom, drainFrom, drainedAt, burstListing, networkRetries });
+  const result = analyse({
+    preset,
+    seed,
+    world,
+    published,
+    baseline,
+    expected,
+    telegram,
+    rows,
+    countsBefore,
+    countsAfter,
+    cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+    feedFetches,
+    fetchTimes,
+    publishFrom,
+    drainFrom,
+    drainedAt,
+    wallMs: Date.now() - runStarted,
+    burstListing,
+    networkRetries,
+  });
   writeResults(result.result, result.dists, result.points, result.samples);
   return result.result.ok ? 0 : 1;
 }
@@ -411,26 +413,6 @@ async function benchCounts(): Promise<BenchCounts | null> {
   }
 }
 
-interface ListingRow {
-  source: string;
-  external_id: string;
-  published_at: number | null;
-  first_seen_at: number;
-  enqueued_at: number | null;
-  filtered_at: number | null;
-  notify: number;
-}
-interface NotificationRow {
-  source: string;
-  external_id: string;
-  chat_id: number;
-  matched_at: number;
-  handed_at: number | null;
-  sent_at: number | null;
-  status: string;
-  digest: number;
-}
-
 /**
  * CPU time (ms) used so far by the processes of a process group named `name`
  * (wrangler dev's workerd), from /proc; null where /proc can't tell.
@@ -461,7 +443,7 @@ function groupCpuMs(pgid: number, name = "workerd"): number | null {
 }
 
 /** Local D1 as wrangler reads it, after wrangler dev stopped (one consistent snapshot). */
-function readD1(): { listings: ListingRow[]; notifications: NotificationRow[] } {
+function readD1(): D1Rows {
   const out = wranglerSync(
     [
       "d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
@@ -473,276 +455,9 @@ function readD1(): { listings: ListingRow[]; notifications: NotificationRow[] } 
   );
   const results = JSON.parse(out.slice(out.indexOf("["))) as { results: unknown[] }[];
   return {
-    listings: (results[0]?.results ?? []) as ListingRow[],
-    notifications: (results[1]?.results ?? []) as NotificationRow[],
+    listings: (results[0]?.results ?? []) as D1Rows["listings"],
+    notifications: (results[1]?.results ?? []) as D1Rows["notifications"],
   };
-}
-
-/** `<source>:<url id>` of every listing the fakes published (new and baseline) → that listing. */
-function indexByUrl(published: readonly Published[], baseline: readonly Published[]): Map<string, Published & { isBaseline: boolean }> {
-  const map = new Map<string, Published & { isBaseline: boolean }>();
-  for (const l of baseline) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: true });
-  for (const l of published) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: false });
-  return map;
-}
-
-/** The listing URLs a message carries: its buttons, and the links of its text (digests). */
-function urlsOf(m: FakeTelegramMessage): string[] {
-  const urls: string[] = [];
-  const markup = m.reply_markup as { inline_keyboard?: { url?: string }[][] } | null;
-  for (const row of markup?.inline_keyboard ?? []) for (const b of row) if (b.url) urls.push(b.url);
-  for (const match of (m.text ?? m.caption ?? "").matchAll(/href="([^"]+)"/g)) urls.push((match[1] as string).replace(/&amp;/g, "&"));
-  return urls;
-}
-
-function sourceOfUrl(url: string): "olx" | "otodom" | null {
-  try {
-    const host = new URL(url).hostname;
-    if (host === "olx.pl" || host.endsWith(".olx.pl")) return "olx";
-    if (host === "otodom.pl" || host.endsWith(".otodom.pl")) return "otodom";
-  } catch {
-    // not a URL
-  }
-  return null;
-}
-
-interface Delivery {
-  chatId: number;
-  listing: Published & { isBaseline: boolean };
-  at: number;
-  digest: boolean;
-}
-
-/** (chat, listing) → every time it was delivered, from the user chats' messages; a message's URLs count once each. */
-function deliveredPairs(messages: readonly FakeTelegramMessage[], byUrl: Map<string, Published & { isBaseline: boolean }>): Map<string, Delivery[]> {
-  const out = new Map<string, Delivery[]>();
-  for (const m of messages) {
-    if (m.chat_id === ADMIN_CHAT_ID) continue;
-    const keys = new Set<string>();
-    for (const url of urlsOf(m)) {
-      const source = sourceOfUrl(url);
-      const id = urlIdOf(url);
-      if (source && id) keys.add(`${source}:${id}`);
-    }
-    for (const key of keys) {
-      const listing = byUrl.get(key);
-      if (!listing) continue;
-      const pair = pairKey(m.chat_id, listing.key);
-      const list = out.get(pair) ?? [];
-      list.push({ chatId: m.chat_id, listing, at: m.at, digest: m.method === "sendMessage" && urlsOf(m).length > 1 });
-      out.set(pair, list);
-    }
-  }
-  return out;
-}
-
-function analyse(input: {
-  published: Published[];
-  baseline: Published[];
-  expected: Set<string>;
-  telegram: ReturnType<typeof createFakeTelegram>;
-  rows: { listings: ListingRow[]; notifications: NotificationRow[] };
-  countsBefore: BenchCounts | null;
-  countsAfter: BenchCounts | null;
-  /** wrangler dev's workerd CPU time over the same window. */
-  cpuMs: number | null;
-  feedFetches: number;
-  publishFrom: number;
-  drainFrom: number;
-  drainedAt: number;
-  /** The one listing that matches preset.burstUsers users; null: no burst. */
-  burstListing: Published | null;
-  networkRetries: number;
-}) {
-  const { published, expected, telegram, rows } = input;
-  const byUrl = indexByUrl(published, input.baseline);
-  const got = deliveredPairs(telegram.messages, byUrl);
-  const listingRow = new Map(rows.listings.map((r) => [`${r.source}:${r.external_id}`, r]));
-  const notificationRow = new Map(rows.notifications.map((r) => [pairKey(r.chat_id, `${r.source}:${r.external_id}`), r]));
-
-  let delivered = 0;
-  let duplicates = 0;
-  let unexpected = 0;
-  const e2e: number[] = [];
-  const fromPublished: number[] = [];
-  const stages: Record<Stage, number[]> = { detect: [], enqueue: [], filter: [], handoff: [], send: [] };
-  const points: Point[] = [];
-  const samples: string[] = ["chat_id,source,external_id,published_at,first_seen_at,enqueued_at,matched_at,handed_at,accepted_at,copies"];
-  for (const [pair, deliveries] of got) {
-    duplicates += deliveries.length - 1;
-    if (!expected.has(pair)) {
-      unexpected++;
-      continue;
-    }
-    delivered++;
-    const first = deliveries[0] as Delivery;
-    const l = first.listing;
-    const row = listingRow.get(l.key);
-    const n = notificationRow.get(pair);
-    fromPublished.push(first.at - l.publishedAt);
-    points.push({ t: first.at - input.publishFrom, ms: first.at - l.publishedAt, series: l.source });
-    samples.push(
-      [first.chatId, l.source, l.externalId, l.publishedAt, row?.first_seen_at, row?.enqueued_at, n?.matched_at, n?.handed_at, first.at, deliveries.length]
-        .map((v) => v ?? "")
-        .join(","),
-    );
-    if (!row) continue;
-    e2e.push(first.at - row.first_seen_at);
-    stages.detect.push(row.first_seen_at - l.publishedAt);
-    if (row.enqueued_at !== null) stages.enqueue.push(row.enqueued_at - row.first_seen_at);
-    if (n && row.enqueued_at !== null) stages.filter.push(n.matched_at - row.enqueued_at);
-    if (n && n.handed_at !== null) {
-      stages.handoff.push(n.handed_at - n.matched_at);
-      stages.send.push(first.at - n.handed_at);
-    }
-  }
-  // The burst: how fast its 2 000 messages went out, against the 30 msg/s ceiling.
-  let burst: BenchResult["burst"] = null;
-  if (input.burstListing) {
-    const key = input.burstListing.key;
-    const at = [...got].filter(([pair]) => pair.endsWith(`|${key}`)).map(([, d]) => (d[0] as Delivery).at).sort((a, b) => a - b);
-    const from = input.burstListing.publishedAt;
-    const spanS = at.length > 1 ? ((at.at(-1) as number) - (at[0] as number)) / 1000 : null;
-    burst = {
-      users: preset.burstUsers,
-      delivered: at.length,
-      first_ms: at.length ? (at[0] as number) - from : null,
-      p50_ms: percentile(at.map((t) => t - from), 50),
-      last_ms: at.length ? (at.at(-1) as number) - from : null,
-      msgs_per_s: spanS ? Math.round(((at.length - 1) / spanS) * 10) / 10 : null,
-    };
-  }
-  const lostPairs = [...expected].filter((p) => !got.has(p));
-  const lost = lostPairs.length;
-  // Where the first few lost ones stopped: what D1 knows of them.
-  const lostDetail = lostPairs.slice(0, 10).map((pair) => {
-    const [chat = "", key = ""] = pair.split("|");
-    const row = listingRow.get(key);
-    const n = notificationRow.get(pair);
-    const where = !row ? "never stored" : row.notify === 0 ? "stored as baseline/duplicate" : !n ? "stored, no match recorded" : `notification ${n.status}`;
-    return `chat ${chat} ${key}: ${where}`;
-  });
-
-  const userMessages = telegram.messages.filter((m) => m.chat_id !== ADMIN_CHAT_ID);
-  const calls = telegram.calls.filter((c) => c.chat_id !== ADMIN_CHAT_ID || c.ok);
-  const refused = telegram.calls.filter((c) => c.error_code === 429);
-  const http429 = refused.length;
-  // Which limit each 429 hit: the chat's (a message to it accepted less than a second before) or the bot's 30/s.
-  const acceptedByChat = Map.groupBy(telegram.messages, (m) => m.chat_id);
-  const http429PerChat = refused.filter((c) => (acceptedByChat.get(c.chat_id ?? 0) ?? []).some((m) => m.at <= c.at && m.at > c.at - 1000)).length;
-  const otherErrors = calls.filter((c) => !c.ok && c.error_code !== 429).length;
-  const adminAlerts = telegram.messages.filter((m) => m.chat_id === ADMIN_CHAT_ID).length;
-  const digests = userMessages.filter((m) => urlsOf(m).length > 1).length;
-  const times = userMessages.map((m) => m.at);
-  const busiest5 = busiestWindow(times, 5_000);
-  const busiest1 = busiestWindow(times, 1_000);
-
-  let d1PerListing: number | null = null;
-  let d1RoundTripsPerListing: number | null = null;
-  let d1ByStage: Record<string, number> | null = null;
-  let cost: BenchResult["cost"] = null;
-  let perStage: BenchResult["time_per_stage"] = null;
-  const { countsBefore: before, countsAfter: after } = input;
-  // Counted only when the tally saw the Notifiers too (same isolate as the handlers), else it would undercount.
-  if (before && after && published.length > 0 && (userMessages.length === 0 || after.d1.notifier.statements > 0)) {
-    const delta = diffCounts(before, after);
-    const d1 = d1Totals(delta);
-    d1ByStage = Object.fromEntries(Object.entries(delta.d1).map(([stage, t]) => [stage, t.statements]));
-    d1PerListing = Math.round((d1.statements / published.length) * 10) / 10;
-    d1RoundTripsPerListing = Math.round((d1.roundTrips / published.length) * 10) / 10;
-    const per = (total: number, n: number) => (n > 0 ? Math.round((total / n) * 10) / 10 : null);
-    perStage = {
-      workerd_cpu_ms: input.cpuMs,
-      workerd_cpu_ms_per_listing: input.cpuMs === null ? null : per(input.cpuMs, published.length),
-      workerd_cpu_ms_per_message: input.cpuMs === null ? null : per(input.cpuMs, userMessages.length),
-      filter_wall_ms_per_batch: per(delta.invocations.queueMs, delta.invocations.queueBatches),
-      filter_batches: delta.invocations.queueBatches,
-      notifier_wall_ms_per_call: per(delta.durable.notifierMs, delta.durable.notifierCalls + delta.durable.notifierAlarms),
-      notifier_calls: delta.durable.notifierCalls,
-      notifier_alarms: delta.durable.notifierAlarms,
-      budget_calls: delta.durable.budgetCalls,
-      notifiers_uncounted: delta.durable.storageUncounted,
-      d1_rows_read: d1.rowsRead,
-      d1_rows_written: d1.rowsWritten,
-      d1_unmetered_statements: d1.unmetered,
-      d1_rows_by_stage: Object.fromEntries(Object.entries(delta.d1).map(([stage, t]) => [stage, { read: t.rowsRead, written: t.rowsWritten }])),
-    };
-    if (input.cpuMs !== null) {
-      // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
-      const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / preset.feedIntervalS);
-      const estimate = estimateMonthlyCost(usageOf(delta, input.cpuMs), productionS, CRON_PER_MONTH);
-      cost = { ...estimate, production_hours: Math.round((productionS / 3600) * 100) / 100 };
-    }
-  }
-
-  const byStatus: Record<string, number> = {};
-  for (const n of rows.notifications) byStatus[n.status] = (byStatus[n.status] ?? 0) + 1;
-
-  const dists = {
-    e2e: distribution(e2e),
-    published: distribution(fromPublished),
-    stages: Object.fromEntries(STAGES.map(([s]) => [s, distribution(stages[s])])) as Record<Stage, Distribution>,
-  };
-  const failures: string[] = [];
-  if (lost) failures.push(`${lost} lost (${lostDetail.join("; ")}${lost > lostDetail.length ? "; …" : ""})`);
-  if (duplicates) failures.push(`${duplicates} duplicated`);
-  if (unexpected) failures.push(`${unexpected} unexpected`);
-  if (http429) failures.push(`${http429} HTTP 429`);
-  if (expected.size === 0) failures.push("nothing was expected: the world matched no search");
-
-  const result: BenchResult = {
-    preset: preset.name,
-    seed,
-    users: world.users.length,
-    searches: world.searches.length,
-    feeds: world.feeds.length + (world.burst ? 1 : 0),
-    listings: published.length,
-    expected: expected.size,
-    delivered,
-    lost,
-    duplicates,
-    unexpected,
-    http_429: http429,
-    http_429_per_chat: http429PerChat,
-    telegram_errors: otherErrors,
-    telegram_network_retries: input.networkRetries,
-    admin_alerts: adminAlerts,
-    messages: userMessages.length,
-    digest_messages: digests,
-    e2e_p50_ms: dists.e2e.p50,
-    e2e_p95_ms: dists.e2e.p95,
-    e2e_p99_ms: dists.e2e.p99,
-    published_e2e_p50_ms: dists.published.p50,
-    published_e2e_p95_ms: dists.published.p95,
-    published_e2e_p99_ms: dists.published.p99,
-    stage_p95_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p95])) as Record<Stage, number | null>,
-    stage_p50_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p50])) as Record<Stage, number | null>,
-    backlog_msgs_per_s: Math.round((busiest5.count / 5) * 10) / 10,
-    peak_msgs_in_1s: busiest1.count,
-    d1_queries_per_listing: d1PerListing,
-    d1_round_trips_per_listing: d1RoundTripsPerListing,
-    d1_statements_by_stage: d1ByStage,
-    time_per_stage: perStage,
-    cost_usd_per_month: cost?.total_usd ?? null,
-    cost,
-    d1_notifications_by_status: byStatus,
-    feed_fetches: input.feedFetches,
-    feed_fetch_gap_p50_ms: Object.fromEntries(
-      (["olx", "otodom"] as const).map((site) => {
-        const t = fetchTimes[site].filter((x) => x >= input.publishFrom && x <= input.drainedAt);
-        return [site, distribution(t.slice(1).map((x, i) => x - (t[i] as number))).p50];
-      }),
-    ),
-    publish_s: Math.round((input.drainFrom - input.publishFrom) / 100) / 10,
-    drain_s: Math.round((input.drainedAt - input.drainFrom) / 100) / 10,
-    wall_s: Math.round((Date.now() - runStarted) / 100) / 10,
-    feed_interval_s: preset.feedIntervalS,
-    drift: drift(points, input.drainFrom - input.publishFrom),
-    burst,
-    ok: failures.length === 0,
-    failures,
-  };
-  return { result, dists, points, samples };
 }
 
 function machine() {
