@@ -14,7 +14,8 @@
  * fakes publish for the preset's time, then the run waits (bounded) for the
  * pipeline to drain, stops everything, reads D1 and the fake Telegram's
  * record, and compares what arrived with what the seeded searches should have
- * got (computed here, independently of src/filter).
+ * got (computed by bench/seed.ts, independently of src/filter). This file runs
+ * the world; bench/analyse.ts, pure, turns what it collected into the result.
  *
  * Writes bench/results/latest.{json,md,svg}; the last line of stdout is the
  * JSON. Exit 1 on any lost, duplicated or unexpected notification or any 429
@@ -28,12 +29,12 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createFakeTelegram, telegramFailures } from "../sim/fake-telegram.ts";
-import { ADMIN_CHAT_ID, type D1Rows, analyse, deliveredPairs, indexByUrl, missingPairs } from "./analyse.ts";
+import { type FakeTelegram, createFakeTelegram, telegramFailures } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
+import { ADMIN_CHAT_ID, type Analysis, type D1Rows, analyse, deliveredPairs, indexByUrl, missingPairs } from "./analyse.ts";
 import { LARGE_CITIES, PRESETS, type Preset, soakPreset } from "./presets.ts";
-import { type BenchResult, type Point, markdownTable, scatterSvg, textTable } from "./report.ts";
+import { markdownTable, scatterSvg, textTable } from "./report.ts";
 import {
   type BenchFeed,
   type BenchWorld,
@@ -55,27 +56,48 @@ import type { BenchCounts } from "./worker.ts";
 const CRON_WINDOW_MS = 50_000;
 const RESULTS = new URL("./results/", import.meta.url);
 
-const { values: flags } = parseArgs({
-  options: {
-    small: { type: "boolean" },
-    large: { type: "boolean" },
-    /** Steady load for this many minutes, looking for drift. */
-    soak: { type: "string" },
-    seed: { type: "string", default: "1" },
-    "keep-state": { type: "boolean" },
-    /** Self-check: the fake Telegram answers one send with 429 mid-run, so the run must exit 1. */
-    "inject-429": { type: "boolean" },
-  },
-  strict: true,
-});
-if ([flags.small, flags.large, flags.soak !== undefined].filter(Boolean).length > 1) throw new Error("give one of --small, --large, --soak MINUTES");
-const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : ((flags.large ? PRESETS.large : PRESETS.small) as Preset);
-if (!flags.small && !flags.large && flags.soak === undefined) console.log("(no preset given: running --small)");
-const seed = Number(flags.seed);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
+/** What the command line asks for. */
+interface Options {
+  preset: Preset;
+  seed: number;
+  /** --keep-state: leave the temp dir (local D1, wrangler.log) behind and say where. */
+  keepState: boolean;
+  /** --inject-429: the fake Telegram answers one send with 429 mid-run, so the run must exit 1 (a self-check). */
+  inject429: boolean;
+}
 
-const runStarted = Date.now();
-const say = (text: string) => console.log(`[${((Date.now() - runStarted) / 1000).toFixed(1).padStart(5)} s] ${text}`);
+/** The command line's flags as Options; throws on a bad combination or value. */
+function parseOptions(): Options {
+  const { values: flags } = parseArgs({
+    options: {
+      small: { type: "boolean" },
+      large: { type: "boolean" },
+      /** Steady load for this many minutes, looking for drift. */
+      soak: { type: "string" },
+      seed: { type: "string", default: "1" },
+      "keep-state": { type: "boolean" },
+      "inject-429": { type: "boolean" },
+    },
+    strict: true,
+  });
+  if ([flags.small, flags.large, flags.soak !== undefined].filter(Boolean).length > 1) throw new Error("give one of --small, --large, --soak MINUTES");
+  const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : ((flags.large ? PRESETS.large : PRESETS.small) as Preset);
+  if (!flags.small && !flags.large && flags.soak === undefined) console.log("(no preset given: running --small)");
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
+  return { preset, seed, keepState: flags["keep-state"] === true, inject429: flags["inject-429"] === true };
+}
+
+type Site = "olx" | "otodom";
+type Sites = ReturnType<typeof createFakeSites>;
+interface Ports {
+  olx: number;
+  otodom: number;
+  telegram: number;
+  worker: number;
+  inspector: number;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 function freePort(): Promise<number> {
@@ -90,164 +112,342 @@ function freePort(): Promise<number> {
   });
 }
 
-// ---------------------------------------------------------------- the world
-const state = mkdtempSync(join(tmpdir(), "getmeone-bench-"));
-/** Made once D1 is migrated: the large world's feeds are built from D1's cities. */
-let world: BenchWorld = { feeds: [], burst: null, users: [], searches: [] };
-const servers: Server[] = [];
-let dev: ChildProcess | null = null;
-let devLog: number | null = null;
-const cronAbort = new AbortController();
-/** When each fake site was asked for a page: the feed cycles as the sites see them. */
-const fetchTimes: Record<"olx" | "otodom", number[]> = { olx: [], otodom: [] };
-let cronLoop: Promise<void> = Promise.resolve();
+/** The whole run's own bound: whatever hangs, the bench ends (the preset's waits add up to far less). */
+function hardLimitMs(preset: Preset): number {
+  return preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + (preset.world === "large" ? 240_000 : 90_000);
+}
 
-/** Stops wrangler dev and its workerd (their own process group), waiting at most 10 s. */
-async function stopWorker(): Promise<void> {
-  const child = dev;
-  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const signal = (s: NodeJS.Signals) => {
+/**
+ * One benchmark run: its temp dir, the fake sites' and Telegram's servers,
+ * wrangler dev, the cron loop, and their teardown. Everything the run starts
+ * is held here, so a signal, the watchdog or the run's own end can stop all of
+ * it, and nothing of a run lives at module level.
+ */
+class Run {
+  private readonly startedAt = Date.now();
+  /** wrangler's --persist-to (local D1, Queues, Durable Objects), seed.sql and wrangler.log. */
+  private readonly state = mkdtempSync(join(tmpdir(), "getmeone-bench-"));
+  private readonly servers: Server[] = [];
+  private dev: ChildProcess | null = null;
+  private devLog: number | null = null;
+  private readonly cronAbort = new AbortController();
+  private cronLoop: Promise<void> = Promise.resolve();
+  /** When each fake site was asked for a page: the feed cycles as the sites see them. */
+  private readonly fetchTimes: Record<Site, number[]> = { olx: [], otodom: [] };
+  private interrupted = false;
+  private readonly options: Options;
+
+  constructor(options: Options) {
+    this.options = options;
+  }
+
+  /** Runs the benchmark and stops everything it started; resolves to the exit code (0 ok, 1 a failure found, 2 not run). */
+  async main(): Promise<number> {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => this.interrupt(sig));
+    const limitMs = hardLimitMs(this.options.preset);
+    const watchdog = setTimeout(() => {
+      console.error(`bench: still running after ${limitMs / 1000} s; stopping`);
+      void this.teardown().finally(() => process.exit(2));
+    }, limitMs);
+    watchdog.unref();
+
+    const ports: Ports = { olx: await freePort(), otodom: await freePort(), telegram: await freePort(), worker: await freePort(), inspector: await freePort() };
+    let exitCode = 2;
     try {
-      process.kill(-(child.pid as number), s);
-    } catch {
-      // already gone
+      exitCode = await this.execute(ports);
+    } catch (error) {
+      console.error("bench failed:", error instanceof Error ? error.message : error);
+      this.printLogTail();
+    } finally {
+      await this.teardown();
+      if (this.options.keepState) console.error(`state kept in ${this.state}`);
+      else rmSync(this.state, { recursive: true, force: true });
+      clearTimeout(watchdog);
     }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 5_000);
-  await Promise.race([exited, sleep(10_000)]);
-  clearTimeout(timer);
-  signal("SIGKILL"); // anything of the group left behind (workerd)
-}
-
-async function teardown(): Promise<void> {
-  cronAbort.abort();
-  await stopWorker();
-  await Promise.race([cronLoop, sleep(2_000)]);
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
+    return exitCode;
   }
-  if (devLog !== null) {
-    closeSync(devLog);
-    devLog = null;
-  }
-}
 
-let interrupted = false;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => {
-    if (interrupted) return;
-    interrupted = true;
+  /** Stops the cron loop, wrangler dev and the servers, and closes the log; safe to call more than once. */
+  async teardown(): Promise<void> {
+    this.cronAbort.abort();
+    await this.stopWorker();
+    await Promise.race([this.cronLoop, sleep(2_000)]);
+    for (const server of this.servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    if (this.devLog !== null) {
+      closeSync(this.devLog);
+      this.devLog = null;
+    }
+  }
+
+  /** Ctrl-C or a kill: stop the world, once, and exit 130. */
+  private interrupt(sig: NodeJS.Signals): void {
+    if (this.interrupted) return;
+    this.interrupted = true;
     console.error(`\n${sig}: stopping the world`);
-    void teardown().finally(() => {
-      if (!flags["keep-state"]) rmSync(state, { recursive: true, force: true });
+    void this.teardown().finally(() => {
+      if (!this.options.keepState) rmSync(this.state, { recursive: true, force: true });
       process.exit(130);
     });
-  });
-}
-
-/** The whole run's own bound: whatever hangs, the bench ends (the preset's waits add up to far less). */
-const HARD_LIMIT_MS = preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + (preset.world === "large" ? 240_000 : 90_000);
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${HARD_LIMIT_MS / 1000} s; stopping`);
-  void teardown().finally(() => process.exit(2));
-}, HARD_LIMIT_MS);
-watchdog.unref();
-
-const ports = { olx: await freePort(), otodom: await freePort(), telegram: await freePort(), worker: await freePort(), inspector: await freePort() };
-const worker = `http://127.0.0.1:${ports.worker}`;
-
-let exitCode = 2;
-try {
-  exitCode = await run();
-} catch (error) {
-  console.error("bench failed:", error instanceof Error ? error.message : error);
-  const log = join(state, "wrangler.log");
-  try {
-    const tail = readFileSync(log, "utf8").split("\n").slice(-40).join("\n");
-    if (tail.trim()) console.error(`--- last lines of wrangler dev's output ---\n${tail}`);
-  } catch {
-    // no log yet
   }
-} finally {
-  await teardown();
-  if (flags["keep-state"]) console.error(`state kept in ${state}`);
-  else rmSync(state, { recursive: true, force: true });
-  clearTimeout(watchdog);
-}
-process.exit(exitCode);
 
-async function run(): Promise<number> {
-  // D1: schema, then the world (built on D1's own cities), then its users and searches.
-  wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
-  const cities = readCities();
-  world = makeBenchWorld(cities);
-  const slugByOlxCity = olxCityIndex(cities);
-  say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${world.feeds.length} feeds` +
-    `${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}, ` +
-    `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
-  writeFileSync(join(state, "seed.sql"), seedSql(world));
-  wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
-  say("D1 migrated and seeded");
+  private say(text: string): void {
+    console.log(`[${((Date.now() - this.startedAt) / 1000).toFixed(1).padStart(5)} s] ${text}`);
+  }
 
-  // The fakes. Nothing is published steadily until both feeds took their baseline.
-  const { olx, otodom } = createFakeSites({ initial: preset.initialPerSite, now: Date.now() });
-  const telegram = createFakeTelegram({});
-  const counted = (site: "olx" | "otodom", handle: (r: Request) => Promise<Response>) => (request: Request) => {
-    fetchTimes[site].push(Date.now());
-    return handle(request);
-  };
-  servers.push(
-    await serve(counted("olx", olx.handle), ports.olx),
-    await serve(counted("otodom", otodom.handle), ports.otodom),
-    await serve(telegram.handle, ports.telegram),
-  );
+  private printLogTail(): void {
+    try {
+      const tail = readFileSync(join(this.state, "wrangler.log"), "utf8").split("\n").slice(-40).join("\n");
+      if (tail.trim()) console.error(`--- last lines of wrangler dev's output ---\n${tail}`);
+    } catch {
+      // no log yet
+    }
+  }
 
-  devLog = openSync(join(state, "wrangler.log"), "a");
-  dev = startWorker({
-    script: "bench/worker.ts",
-    port: ports.worker,
-    inspectorPort: ports.inspector,
-    persistTo: state,
-    logLevel: "warn",
-    stdio: ["ignore", devLog, devLog],
-    detached: true,
-    vars: {
-      OLX_BASE_URL: `http://127.0.0.1:${ports.olx}`,
-      OTODOM_BASE_URL: `http://127.0.0.1:${ports.otodom}`,
-      TELEGRAM_API_ROOT: `http://127.0.0.1:${ports.telegram}`,
-      TELEGRAM_MODE: "live",
-      TELEGRAM_BOT_TOKEN: "100001:bench-fake-token",
-      FEED_INTERVAL_S: String(preset.feedIntervalS),
-      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
-    },
-  });
-  await waitForWorker(worker, { timeoutMs: preset.startupTimeoutMs, child: dev });
-  say(`wrangler dev up at ${worker}`);
+  /** The run itself, from an empty D1 to the written results; resolves to 0 (ok) or 1 (a failure found). */
+  private async execute(ports: Ports): Promise<number> {
+    const { preset, seed } = this.options;
+    const worker = `http://127.0.0.1:${ports.worker}`;
+    const { world, cities } = this.seedD1();
+    const { sites, telegram } = await this.startFakes(ports);
+    const { olx, otodom } = sites;
+    const dev = await this.startDev(ports, worker);
+    this.startCronLoop(worker);
+    await waitForBaselines(worker, world.feeds.length + (world.burst ? 1 : 0), preset.baselineTimeoutMs);
+    this.say("both feeds took their baseline; publishing");
 
-  // The compressed clock: a new cron invocation as soon as the last one's tick window is over.
-  cronLoop = (async () => {
-    while (!cronAbort.signal.aborted) {
-      const fired = Date.now();
-      try {
-        await (await fireCron(worker, cronAbort.signal)).text();
-      } catch (error) {
-        if (!cronAbort.signal.aborted) say(`cron trigger failed: ${error instanceof Error ? error.message : String(error)}`);
+    const countsBefore = await benchCounts(worker);
+    const cpuBefore = groupCpuMs(dev.pid as number);
+    const fetchesBefore = olx.requests + otodom.requests;
+    const olxFirst = olx.listings.length;
+    const otodomFirst = otodom.listings.length;
+    const publishFrom = Date.now();
+    await this.publish({ sites, telegram, dev, world, cities, publishFrom, olxFirst, otodomFirst });
+
+    const slugByOlxCity = olxCityIndex(cities);
+    const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, slugByOlxCity);
+    const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(publishedOtodom)];
+    const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
+    const expected = expectedPairs(world, published);
+    this.say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
+
+    const drainFrom = Date.now();
+    await this.drain(telegram, published, baseline, expected, drainFrom);
+    const drainedAt = Date.now();
+    const countsAfter = await benchCounts(worker);
+    const cpuAfter = groupCpuMs(dev.pid as number);
+    const feedFetches = olx.requests + otodom.requests - fetchesBefore;
+    this.say("drained; stopping wrangler dev and reading D1");
+    this.cronAbort.abort();
+    await this.stopWorker();
+
+    const rows = readD1(this.state);
+    // Sends the Notifiers retried after a network error or timeout: Telegram may have taken the first
+    // try (the Bot API has no idempotency key), so these are where a duplicate can come from.
+    const networkRetries = readFileSync(join(this.state, "wrangler.log"), "utf8").split('"kind":"transient","code":null').length - 1;
+    const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
+    if (world.burst && !burstListing) throw new Error("the burst listing was never published");
+    const analysis = analyse({
+      preset,
+      seed,
+      world,
+      published,
+      baseline,
+      expected,
+      telegram,
+      rows,
+      countsBefore,
+      countsAfter,
+      cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+      feedFetches,
+      fetchTimes: this.fetchTimes,
+      publishFrom,
+      drainFrom,
+      drainedAt,
+      wallMs: Date.now() - this.startedAt,
+      burstListing,
+      networkRetries,
+    });
+    writeResults(analysis, this.options);
+    return analysis.result.ok ? 0 : 1;
+  }
+
+  /** D1: schema, then the world (built on D1's own cities), then its users and searches. */
+  private seedD1(): { world: BenchWorld; cities: Map<string, CityRow> } {
+    const { preset } = this.options;
+    const state = this.state;
+    wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
+    const cities = readCities(state);
+    const world = makeBenchWorld(preset, this.options.seed, cities);
+    this.say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${world.feeds.length} feeds` +
+      `${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}, ` +
+      `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
+    writeFileSync(join(state, "seed.sql"), seedSql(world));
+    wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
+    this.say("D1 migrated and seeded");
+    return { world, cities };
+  }
+
+  /** The fakes, served on their ports. Nothing is published steadily until both feeds took their baseline. */
+  private async startFakes(ports: Ports): Promise<{ sites: Sites; telegram: FakeTelegram }> {
+    const sites = createFakeSites({ initial: this.options.preset.initialPerSite, now: Date.now() });
+    const telegram = createFakeTelegram({});
+    const counted = (site: Site, handle: (r: Request) => Promise<Response>) => (request: Request) => {
+      this.fetchTimes[site].push(Date.now());
+      return handle(request);
+    };
+    this.servers.push(
+      await serve(counted("olx", sites.olx.handle), ports.olx),
+      await serve(counted("otodom", sites.otodom.handle), ports.otodom),
+      await serve(telegram.handle, ports.telegram),
+    );
+    return { sites, telegram };
+  }
+
+  /** wrangler dev on bench/worker.ts, pointed at the fakes, in its own process group; resolves once it answers. */
+  private async startDev(ports: Ports, worker: string): Promise<ChildProcess> {
+    this.devLog = openSync(join(this.state, "wrangler.log"), "a");
+    const dev = startWorker({
+      script: "bench/worker.ts",
+      port: ports.worker,
+      inspectorPort: ports.inspector,
+      persistTo: this.state,
+      logLevel: "warn",
+      stdio: ["ignore", this.devLog, this.devLog],
+      detached: true,
+      vars: {
+        OLX_BASE_URL: `http://127.0.0.1:${ports.olx}`,
+        OTODOM_BASE_URL: `http://127.0.0.1:${ports.otodom}`,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${ports.telegram}`,
+        TELEGRAM_MODE: "live",
+        TELEGRAM_BOT_TOKEN: "100001:bench-fake-token",
+        FEED_INTERVAL_S: String(this.options.preset.feedIntervalS),
+        ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+      },
+    });
+    this.dev = dev;
+    await waitForWorker(worker, { timeoutMs: this.options.preset.startupTimeoutMs, child: dev });
+    this.say(`wrangler dev up at ${worker}`);
+    return dev;
+  }
+
+  /** The compressed clock: a new cron invocation as soon as the last one's tick window is over, until aborted. */
+  private startCronLoop(worker: string): void {
+    const signal = this.cronAbort.signal;
+    this.cronLoop = (async () => {
+      while (!signal.aborted) {
+        const fired = Date.now();
+        try {
+          await (await fireCron(worker, signal)).text();
+        } catch (error) {
+          if (!signal.aborted) this.say(`cron trigger failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const wait = fired + CRON_WINDOW_MS - Date.now();
+        if (wait > 0 && !signal.aborted) {
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, wait);
+            signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+          });
+        }
       }
-      const wait = fired + CRON_WINDOW_MS - Date.now();
-      if (wait > 0 && !cronAbort.signal.aborted) {
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, wait);
-          cronAbort.signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-        });
+    })();
+  }
+
+  /**
+   * The steady load: each site's rate spread evenly over its feeds at random
+   * times, the burst feed's one listing half-way, a progress line every 5 s;
+   * resolves when the preset's publication time is over.
+   */
+  private async publish(p: {
+    sites: Sites;
+    telegram: FakeTelegram;
+    dev: ChildProcess;
+    world: BenchWorld;
+    cities: ReadonlyMap<string, CityRow>;
+    publishFrom: number;
+    olxFirst: number;
+    otodomFirst: number;
+  }): Promise<void> {
+    const { preset, seed } = this.options;
+    const { sites: { olx, otodom }, telegram, world, publishFrom } = p;
+    const publishUntil = publishFrom + preset.publishMs;
+    const publishOn = (feed: BenchFeed, at: number): void => {
+      const where = targetOf(feed, p.cities);
+      if (where.site === "olx") olx.publish(1, at, where.target);
+      else otodom.publish(1, at, where.target);
+    };
+    const perSite = Math.round((preset.perMinutePerSite * preset.publishMs) / 60_000);
+    const schedule: { at: number; feed: BenchFeed }[] = world.feeds
+      .flatMap((feed, i) => {
+        const onSite = world.feeds.filter((f) => f.source === feed.source);
+        const count = Math.round(perSite / onSite.length);
+        return publicationTimes(count, publishFrom, preset.publishMs, prng(seed * 7919 + 1 + i)).map((at) => ({ at, feed }));
+      })
+      .sort((a, b) => a.at - b.at);
+    if (world.burst) {
+      const burst = world.burst;
+      setTimeout(() => {
+        publishOn(burst, Date.now());
+        this.say(`burst: one listing on ${burst.source} ${burst.deal} ${burst.city}, matching ${preset.burstUsers} users`);
+      }, preset.publishMs / 2).unref();
+    }
+    let nextReport = publishFrom + 5_000;
+    if (this.options.inject429) setTimeout(() => telegram.failNext(1, telegramFailures.tooManyRequests(1)), preset.publishMs / 2).unref();
+    for (const item of schedule) {
+      await sleep(item.at - Date.now());
+      publishOn(item.feed, Date.now());
+      if (Date.now() >= nextReport) {
+        nextReport += 5_000;
+        if (p.dev.exitCode !== null) throw new Error("wrangler dev exited during the run");
+        this.say(`published ${olx.listings.length - p.olxFirst + otodom.listings.length - p.otodomFirst}, telegram accepted ${telegram.messages.length}`);
       }
     }
-  })();
+    await sleep(publishUntil - Date.now());
+  }
 
-  // Baseline: the first successful cycle of each feed is stored, never sent.
-  const baselineDeadline = Date.now() + preset.baselineTimeoutMs;
+  /** Drain: every expected message arrived and nothing more for quietMs, or the deadline. */
+  private async drain(telegram: FakeTelegram, published: readonly Published[], baseline: readonly Published[], expected: ReadonlySet<string>, drainFrom: number): Promise<void> {
+    const { preset } = this.options;
+    const drainDeadline = drainFrom + preset.drainTimeoutMs;
+    const byUrl = indexByUrl(published, baseline);
+    for (;;) {
+      const now = Date.now();
+      const missing = missingPairs(expected, deliveredPairs(telegram.messages, byUrl)).length;
+      const lastAt = telegram.messages.at(-1)?.at ?? 0;
+      if (missing === 0 && now - Math.max(lastAt, drainFrom) >= preset.quietMs) break;
+      if (now > drainDeadline) {
+        this.say(`drain deadline reached with ${missing} expected notifications missing`);
+        break;
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Stops wrangler dev and its workerd (their own process group), waiting at most 10 s. */
+  private async stopWorker(): Promise<void> {
+    const child = this.dev;
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid as number), s);
+      } catch {
+        // already gone
+      }
+    };
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+    await Promise.race([exited, sleep(10_000)]);
+    clearTimeout(timer);
+    signal("SIGKILL"); // anything of the group left behind (workerd)
+  }
+}
+
+/** Polls the Worker until every feed took its baseline (its first successful cycle, stored, never sent). */
+async function waitForBaselines(worker: string, feedCount: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     let feeds: { source: string; baseline_at: number | null; last_error: string | null }[] = [];
     try {
@@ -255,116 +455,14 @@ async function run(): Promise<number> {
     } catch {
       // the Worker is busy starting its first cron invocation: ask again
     }
-    if (feeds.length >= world.feeds.length + (world.burst ? 1 : 0) && feeds.every((f) => f.baseline_at !== null)) break;
-    if (Date.now() > baselineDeadline) throw new Error(`feeds took no baseline in ${preset.baselineTimeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
+    if (feeds.length >= feedCount && feeds.every((f) => f.baseline_at !== null)) return;
+    if (Date.now() > deadline) throw new Error(`feeds took no baseline in ${timeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
     await sleep(250);
   }
-  say("both feeds took their baseline; publishing");
-
-  const countsBefore = await benchCounts();
-  const cpuBefore = groupCpuMs(dev.pid as number);
-  const fetchesBefore = olx.requests + otodom.requests;
-  const olxFirst = olx.listings.length;
-  const otodomFirst = otodom.listings.length;
-  const publishFrom = Date.now();
-  const publishUntil = publishFrom + preset.publishMs;
-  // Each site's rate is spread evenly over its feeds; the burst feed gets its one listing half-way.
-  const publishOn = (feed: BenchFeed, at: number): void => {
-    const where = targetOf(feed, cities);
-    if (where.site === "olx") olx.publish(1, at, where.target);
-    else otodom.publish(1, at, where.target);
-  };
-  const perSite = Math.round((preset.perMinutePerSite * preset.publishMs) / 60_000);
-  const schedule: { at: number; feed: BenchFeed }[] = world.feeds
-    .flatMap((feed, i) => {
-      const onSite = world.feeds.filter((f) => f.source === feed.source);
-      const count = Math.round(perSite / onSite.length);
-      return publicationTimes(count, publishFrom, preset.publishMs, prng(seed * 7919 + 1 + i)).map((at) => ({ at, feed }));
-    })
-    .sort((a, b) => a.at - b.at);
-  if (world.burst) {
-    const burst = world.burst;
-    setTimeout(() => {
-      publishOn(burst, Date.now());
-      say(`burst: one listing on ${burst.source} ${burst.deal} ${burst.city}, matching ${preset.burstUsers} users`);
-    }, preset.publishMs / 2).unref();
-  }
-  let nextReport = publishFrom + 5_000;
-  if (flags["inject-429"]) setTimeout(() => telegram.failNext(1, telegramFailures.tooManyRequests(1)), preset.publishMs / 2).unref();
-  for (const item of schedule) {
-    await sleep(item.at - Date.now());
-    publishOn(item.feed, Date.now());
-    if (Date.now() >= nextReport) {
-      nextReport += 5_000;
-      if (dev.exitCode !== null) throw new Error("wrangler dev exited during the run");
-      say(`published ${olx.listings.length - olxFirst + otodom.listings.length - otodomFirst}, telegram accepted ${telegram.messages.length}`);
-    }
-  }
-  await sleep(publishUntil - Date.now());
-
-  const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, slugByOlxCity);
-  const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(publishedOtodom)];
-  const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
-  const expected = expectedPairs(world, published);
-  say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
-
-  // Drain: every expected message arrived and nothing more for quietMs, or the deadline.
-  const drainFrom = Date.now();
-  const drainDeadline = drainFrom + preset.drainTimeoutMs;
-  const byUrl = indexByUrl(published, baseline);
-  for (;;) {
-    const now = Date.now();
-    const got = deliveredPairs(telegram.messages, byUrl);
-    const missing = missingPairs(expected, got).length;
-    const lastAt = telegram.messages.at(-1)?.at ?? 0;
-    if (missing === 0 && now - Math.max(lastAt, drainFrom) >= preset.quietMs) break;
-    if (now > drainDeadline) {
-      say(`drain deadline reached with ${missing} expected notifications missing`);
-      break;
-    }
-    await sleep(250);
-  }
-  const drainedAt = Date.now();
-  const countsAfter = await benchCounts();
-  const cpuAfter = groupCpuMs(dev.pid as number);
-  const feedFetches = olx.requests + otodom.requests - fetchesBefore;
-  say("drained; stopping wrangler dev and reading D1");
-  cronAbort.abort();
-  await stopWorker();
-
-  const rows = readD1();
-  // Sends the Notifiers retried after a network error or timeout: Telegram may have taken the first
-  // try (the Bot API has no idempotency key), so these are where a duplicate can come from.
-  const networkRetries = readFileSync(join(state, "wrangler.log"), "utf8").split('"kind":"transient","code":null').length - 1;
-  const burstListing = world.burst ? (published.find((l) => l.source === world.burst?.source && l.deal === world.burst.deal && l.city === world.burst.city) ?? null) : null;
-  if (world.burst && !burstListing) throw new Error("the burst listing was never published");
-  const result = analyse({
-    preset,
-    seed,
-    world,
-    published,
-    baseline,
-    expected,
-    telegram,
-    rows,
-    countsBefore,
-    countsAfter,
-    cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
-    feedFetches,
-    fetchTimes,
-    publishFrom,
-    drainFrom,
-    drainedAt,
-    wallMs: Date.now() - runStarted,
-    burstListing,
-    networkRetries,
-  });
-  writeResults(result.result, result.dists, result.points, result.samples);
-  return result.result.ok ? 0 : 1;
 }
 
 /** The city rows of the migrated local D1: where the fakes publish each feed. */
-function readCities(): Map<string, CityRow> {
+function readCities(state: string): Map<string, CityRow> {
   const out = wranglerSync(
     ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
       "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, lat, lon FROM locations WHERE kind = 'city'"],
@@ -374,7 +472,7 @@ function readCities(): Map<string, CityRow> {
   return new Map(rows.map((r) => [r.slug, r]));
 }
 
-function makeBenchWorld(cities: ReadonlyMap<string, CityRow>): BenchWorld {
+function makeBenchWorld(preset: Preset, seed: number, cities: ReadonlyMap<string, CityRow>): BenchWorld {
   if (preset.world === "small") return makeSmallWorld(preset.users, preset.searchesPerUser, seed);
   const feeds: BenchFeed[] = LARGE_CITIES.flatMap((city) =>
     (["olx", "otodom"] as const).flatMap((source) => (["rent", "sale"] as const).map((deal) => ({ source, deal, property: "flat" as const, city }))),
@@ -405,7 +503,7 @@ function publicationTimes(count: number, from: number, durationMs: number, rando
 
 // ------------------------------------------------------------ measurements
 
-async function benchCounts(): Promise<BenchCounts | null> {
+async function benchCounts(worker: string): Promise<BenchCounts | null> {
   try {
     return (await (await fetch(`${worker}/__bench/counts`)).json()) as BenchCounts;
   } catch {
@@ -443,7 +541,7 @@ function groupCpuMs(pgid: number, name = "workerd"): number | null {
 }
 
 /** Local D1 as wrangler reads it, after wrangler dev stopped (one consistent snapshot). */
-function readD1(): D1Rows {
+function readD1(state: string): D1Rows {
   const out = wranglerSync(
     [
       "d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
@@ -477,11 +575,12 @@ function machine() {
   };
 }
 
-function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1], points: Point[], samples: string[]): void {
+function writeResults({ result, dists, points, samples }: Analysis, options: Options): void {
+  const { preset, seed } = options;
   mkdirSync(RESULTS, { recursive: true });
   const at = new Date().toISOString();
   const m = machine();
-  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}${flags["inject-429"] ? " --inject-429" : ""}` };
+  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}${options.inject429 ? " --inject-429" : ""}` };
   const header =
     `## GetMeOne benchmark, --${preset.name} (${at})\n\n` +
     `Machine: ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB, Node ${m.node}, wrangler ${m.wrangler}, ${m.platform}.`;
@@ -505,3 +604,5 @@ function writeResults(result: BenchResult, dists: Parameters<typeof textTable>[1
   console.log(`wrote bench/results/latest.json, latest.md, latest.svg, latest-samples.csv (one row per delivered notification; chat ids from ${FIRST_TELEGRAM_ID})`);
   console.log(JSON.stringify(full));
 }
+
+process.exit(await new Run(parseOptions()).main());
