@@ -1,8 +1,8 @@
 /**
  * From what bench/worker.ts counted (and the CPU the local runtime used) to
- * the usage Cloudflare bills, for bench/cost.ts.
+ * the usage Cloudflare bills, for bench/cost.ts. Pure: the CPU time is
+ * measured in bench/run.ts.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import type { RunUsage } from "./cost.ts";
 import type { BenchCounts } from "./worker.ts";
 
@@ -23,35 +23,6 @@ export function d1Totals(c: BenchCounts) {
   const stages = Object.values(c.d1);
   const sum = (k: keyof (typeof stages)[number]) => stages.reduce((s, t) => s + t[k], 0);
   return { statements: sum("statements"), roundTrips: sum("roundTrips"), rowsRead: sum("rowsRead"), rowsWritten: sum("rowsWritten"), unmetered: sum("unmetered") };
-}
-
-/**
- * CPU time (ms) used so far by the processes of a process group named `name`
- * (wrangler dev's workerd), from /proc; null where /proc can't tell.
- */
-export function groupCpuMs(pgid: number, name = "workerd"): number | null {
-  try {
-    let ticks = 0;
-    let found = false;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      } catch {
-        continue; // gone meanwhile
-      }
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      // Fields after the name: state ppid pgrp ... utime (14th field) stime (15th).
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== pgid || !comm.startsWith(name)) continue;
-      found = true;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    // USER_HZ is 100 on Linux for every architecture the bench runs on.
-    return found ? ticks * 10 : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The billed quantities of a run's window. `cpuMs`: the runtime's CPU time (an upper bound of the Worker's own). */
