@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
-import { bumpSearchVersionStatement } from "../db/searches.ts";
-import type { Language } from "../model/language.ts";
-import type { BotContext } from "./bot.ts";
+import { changeLanguage, pauseNotifications, resumeNotifications } from "../account/changes.ts";
+import { type Language, isLanguage, otherLanguage } from "../model/language.ts";
+import type { BotContext } from "./context.ts";
 import { botTexts } from "./texts.ts";
 
 /** /help, /lang, /pause, /resume: the user's own settings. */
@@ -13,31 +13,23 @@ account.command("help", async (ctx) => {
 
 /** /lang en|pl sets it; /lang alone switches to the other one. */
 account.command("lang", async (ctx) => {
-  if (!ctx.from) return;
   const asked = ctx.match.trim().toLowerCase();
-  const current = ctx.language;
-  const next: Language | null = asked === "" ? (current === "pl" ? "en" : "pl") : asked === "pl" || asked === "en" ? asked : null;
-  if (next === null) {
-    await ctx.reply(botTexts(current).langUsage);
-    return;
-  }
-  const changed = await ctx.env.DB.prepare(`UPDATE users SET language = ? WHERE telegram_id = ?`).bind(next, ctx.from.id).run();
-  await ctx.reply(changed.meta.changes ? botTexts(next).langSet : botTexts(next).startFirst);
+  const next: Language | null = asked === "" ? otherLanguage(ctx.language) : isLanguage(asked) ? asked : null;
+  if (next === null) return ctx.reply(botTexts(ctx.language).langUsage);
+  if (!ctx.user) return ctx.reply(botTexts(next).startFirst);
+  await changeLanguage(ctx.env, ctx.user.id, next);
+  await ctx.reply(botTexts(next).langSet);
 });
 
-for (const [command, paused] of [
-  ["pause", true],
-  ["resume", false],
-] as const) {
-  account.command(command, async (ctx) => {
-    if (!ctx.from) return;
-    const d1 = ctx.env.DB;
-    const [changed] = await d1.batch([
-      d1.prepare(`UPDATE users SET paused = ? WHERE telegram_id = ?`).bind(paused ? 1 : 0, ctx.from.id),
-      // Filter caches drop (or take back) the user's searches on their next batch.
-      bumpSearchVersionStatement(d1),
-    ]);
-    const texts = ctx.texts;
-    await ctx.reply(!changed?.meta.changes ? texts.startFirst : paused ? texts.paused : texts.resumed);
-  });
-}
+/** /pause: nothing more is sent, and what was waiting is dropped (the reply says how much). */
+account.command("pause", async (ctx) => {
+  if (!ctx.user) return ctx.reply(ctx.texts.startFirst);
+  const result = await pauseNotifications(ctx.env, ctx.user.id);
+  await ctx.reply(result ? ctx.texts.paused(result.dropped) : ctx.texts.startFirst);
+});
+
+/** /resume: from new listings on. */
+account.command("resume", async (ctx) => {
+  if (!ctx.user) return ctx.reply(ctx.texts.startFirst);
+  await ctx.reply((await resumeNotifications(ctx.env, ctx.user.id)) ? ctx.texts.resumed : ctx.texts.startFirst);
+});

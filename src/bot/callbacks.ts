@@ -1,5 +1,5 @@
 import { Composer, type MiddlewareFn } from "grammy";
-import type { BotContext } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 
 /**
  * Every callback query gets an answer, or the user's button spins: a failing

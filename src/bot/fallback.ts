@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import type { BotContext } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 
 /** Anything no feature handled (unknown commands, free text): a short help, never silence. */
 export const fallback = new Composer<BotContext>();

@@ -1,11 +1,11 @@
 import { Composer } from "grammy";
 import { useDb } from "../db/client.ts";
-import { listCities, listDistricts } from "../db/locations.ts";
+import { listCities, listDistricts, saveOlxIds } from "../db/locations.ts";
 import { looksLikeLink, parseSearchLink } from "../searches/link/index.ts";
-import { olxFriendlyLinks, saveOlxIdsStatement } from "../searches/olx-friendly-links.ts";
+import { olxFriendlyLinks } from "../searches/olx-friendly-links.ts";
 import { resolveLink } from "../searches/resolve.ts";
 import { escapeHtml } from "../telegram/html.ts";
-import type { BotContext } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 import { goTo } from "./wizard/wizard.ts";
 
 /**
@@ -29,9 +29,7 @@ pastedLink.on("message:text", async (ctx, next) => {
     cities,
     districts: (cityId) => listDistricts(db, cityId),
     olxIds: (segments) => olxFriendlyLinks(env.OLX_BASE_URL, segments),
-    saveOlxIds: async (cityId, ids) => {
-      await env.DB.batch([saveOlxIdsStatement(env.DB, cityId, ids)]);
-    },
+    saveOlxIds: (cityId, ids) => saveOlxIds(db, cityId, ids),
   });
   if (!result.ok) {
     const known = cities.map((c) => c.name).join(", ");

@@ -1,11 +1,13 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../db/client.ts";
-import { type SavedSearch, deleteSearch, draftOf, getSearch, listSearches, searchLimit, setSearchActive } from "../db/saved-searches.ts";
+import { removeSearch, setSearchState } from "../account/changes.ts";
+import { type SavedSearch, draftOf, getSearch, listSearches } from "../db/saved-searches.ts";
+import { config } from "../lib/config.ts";
 import { compactSummary, summaryLines } from "../searches/summary.ts";
 import { searchTexts } from "../searches/texts.ts";
 import { muteSearch } from "../telegram/callback-data.ts";
 import { escapeHtml, escapeTruncated } from "../telegram/html.ts";
-import type { BotContext } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 import { goTo } from "./wizard/wizard.ts";
 
 /** Characters of one search's line in /list: 20 searches stay within one 4096-character message. */
@@ -18,7 +20,7 @@ const ACTIONS = { pause: "p", resume: "r", edit: "e", delete: "d", confirmDelete
 function renderList(ctx: BotContext, searches: readonly SavedSearch[]) {
   const t = ctx.texts;
   const s = searchTexts(ctx.language);
-  const lines = [`<b>${escapeHtml(t.listHeader(searches.length, searchLimit(ctx.env)))}</b>`];
+  const lines = [`<b>${escapeHtml(t.listHeader(searches.length, config(ctx.env).maxSearchesPerUser))}</b>`];
   if (ctx.user?.paused) lines.push(escapeHtml(t.allPausedNote));
   const keyboard = new InlineKeyboard();
   searches.forEach((search, i) => {
@@ -71,14 +73,13 @@ searches.callbackQuery(/^s:([predDk]):(\d{1,12})$/, async (ctx) => {
   if (!ctx.user) return ctx.answerCallbackQuery({ text: t.startFirst });
   const userId = ctx.user.id;
   const id = Number(idText);
-  const d1 = ctx.env.DB;
-  const db = useDb(d1);
+  const db = useDb(ctx.env.DB);
   const search = await getSearch(db, userId, id);
   if (!search) return ctx.answerCallbackQuery({ text: t.gone });
 
   if (action === ACTIONS.pause || action === ACTIONS.resume) {
     const active = action === ACTIONS.resume;
-    await setSearchActive(d1, db, userId, id, active, ctx.now);
+    await setSearchState(ctx.env, userId, id, active, ctx.now);
     const all = await listSearches(db, userId);
     const n = all.findIndex((s) => s.id === id) + 1;
     await ctx.answerCallbackQuery({ text: active ? t.searchResumed(n) : t.searchPaused(n) });
@@ -91,7 +92,7 @@ searches.callbackQuery(/^s:([predDk]):(\d{1,12})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     await askDelete(ctx, search);
   } else if (action === ACTIONS.confirmDelete) {
-    await deleteSearch(d1, db, userId, id);
+    await removeSearch(ctx.env, userId, id);
     await ctx.answerCallbackQuery({ text: t.deleted });
     await ctx.editMessageText(t.deleted);
   } else {
@@ -103,6 +104,6 @@ searches.callbackQuery(/^s:([predDk]):(\d{1,12})$/, async (ctx) => {
 /** "Mute this search" under a notification: pauses the search the listing matched. */
 searches.callbackQuery(muteSearch.pattern, async (ctx) => {
   if (!ctx.user) return ctx.answerCallbackQuery({ text: ctx.texts.startFirst });
-  const muted = await setSearchActive(ctx.env.DB, useDb(ctx.env.DB), ctx.user.id, Number(ctx.match[1]), false, ctx.now);
+  const muted = await setSearchState(ctx.env, ctx.user.id, Number(ctx.match[1]), false, ctx.now);
   await ctx.answerCallbackQuery({ text: muted ? ctx.texts.muted : ctx.texts.gone });
 });

@@ -1,31 +1,14 @@
 import type { MiddlewareFn } from "grammy";
-import type { Language } from "../model/language.ts";
-import type { BotContext } from "./bot.ts";
+import { countUpdate } from "../db/bot-rate.ts";
+import { useDb } from "../db/client.ts";
+import { userByTelegramId } from "../db/users.ts";
+import { config } from "../lib/config.ts";
+import type { BotContext } from "./context.ts";
 import { botTexts } from "./texts.ts";
 import { languageOf } from "../model/language.ts";
 
-/** The registered user an update comes from. */
-export interface BotUser {
-  id: number;
-  language: Language;
-  paused: boolean;
-  isAdmin: boolean;
-}
-
 /** The politeness window; BOT_RATE_LIMIT updates fit in it, the next one gets one "slow down". */
 const RATE_WINDOW_MS = 10_000;
-
-function rateLimit(env: Env): number {
-  const n = Number(env.BOT_RATE_LIMIT);
-  return Number.isInteger(n) && n > 0 ? n : 8;
-}
-
-interface UserRow {
-  id: number;
-  language: Language;
-  paused: number;
-  is_admin: number;
-}
 
 /**
  * Runs first for every private-chat update: counts it against the user's
@@ -36,28 +19,16 @@ interface UserRow {
 export const session: MiddlewareFn<BotContext> = async (ctx, next) => {
   const from = ctx.from;
   if (!from) return;
-  const d1 = ctx.env.DB;
+  const db = useDb(ctx.env.DB);
   const now = Date.now();
-  const [rate, user] = await d1.batch([
-    d1
-      .prepare(
-        `INSERT INTO bot_rate (telegram_id, window_start, hits) VALUES (?1, ?2, 1)
-         ON CONFLICT (telegram_id) DO UPDATE SET
-           hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
-           window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
-         RETURNING hits`,
-      )
-      .bind(from.id, now, RATE_WINDOW_MS),
-    d1.prepare(`SELECT id, language, paused, is_admin FROM users WHERE telegram_id = ?`).bind(from.id),
-  ]);
-  const row = user?.results[0] as UserRow | undefined;
-  ctx.user = row ? { id: row.id, language: row.language, paused: row.paused === 1, isAdmin: row.is_admin === 1 } : null;
+  const [rate, [row]] = await db.batch([countUpdate(db, from.id, now, RATE_WINDOW_MS), userByTelegramId(db, from.id)]);
+  ctx.user = row ? { id: row.id, language: row.language, paused: row.paused, isAdmin: row.isAdmin } : null;
   ctx.language = ctx.user?.language ?? languageOf(from.language_code);
   ctx.texts = botTexts(ctx.language);
   ctx.now = now;
 
-  const hits = (rate?.results[0] as { hits: number } | undefined)?.hits ?? 0;
-  const limit = rateLimit(ctx.env);
+  const hits = rate[0]?.hits ?? 0;
+  const limit = config(ctx.env).botRateLimit;
   if (hits <= limit) return next();
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.texts.tooFast });
   else if (hits === limit + 1) await ctx.reply(ctx.texts.tooFast);

@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { issueLoginToken } from "../web/settings/login-link.ts";
-import type { BotContext } from "./bot.ts";
+import { issueLoginToken } from "../account/login-link.ts";
+import type { BotContext } from "./context.ts";
 
 /**
  * /settings: a signed link to the settings page (15 minutes, single use) and,

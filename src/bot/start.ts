@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import { bumpSearchVersionStatement } from "../db/searches.ts";
-import type { BotContext } from "./bot.ts";
+import { register } from "../account/changes.ts";
+import type { BotContext } from "./context.ts";
 
 export const start = new Composer<BotContext>();
 
@@ -12,16 +12,6 @@ start.command("start", async (ctx) => {
   const from = ctx.from;
   if (!from) return;
   // A returning user keeps the language they chose with /lang.
-  const language = ctx.language;
-  const d1 = ctx.env.DB;
-  await d1.batch([
-    d1
-      .prepare(
-        `INSERT INTO users (telegram_id, chat_id, language, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, blocked_at = NULL`,
-      )
-      .bind(from.id, ctx.chat.id, language, ctx.now),
-    bumpSearchVersionStatement(d1),
-  ]);
+  await register(ctx.env, { telegramId: from.id, chatId: ctx.chat.id, language: ctx.language, now: ctx.now });
   await ctx.reply(ctx.texts.welcome, { parse_mode: "HTML" });
 });

@@ -1,4 +1,5 @@
 import type { Language } from "../model/language.ts";
+import { plPlural } from "../telegram/texts.ts";
 import type { LinkProblem } from "../searches/link/index.ts";
 
 /**
@@ -11,7 +12,8 @@ export interface BotTexts {
   help: string;
   langSet: string;
   langUsage: string;
-  paused: string;
+  /** @param dropped messages that were waiting in the outbox and will not be sent */
+  paused: (dropped: number) => string;
   resumed: string;
   startFirst: string;
   tooFast: string;
@@ -99,7 +101,9 @@ const pl: BotTexts = {
   ].join("\n"),
   langSet: "Język: polski. (/lang en: English)",
   langUsage: "Użyj /lang pl albo /lang en.",
-  paused: "⏸ Powiadomienia wstrzymane. /resume je wznowi; wyszukiwania zostają.",
+  paused: (dropped) =>
+    "⏸ Powiadomienia wstrzymane. /resume je wznowi (od nowych ogłoszeń); wyszukiwania zostają." +
+    (dropped > 0 ? ` Nie wyślę ${dropped} ${plPlural(dropped, "czekającego powiadomienia", "czekających powiadomień", "czekających powiadomień")}.` : ""),
   resumed: "▶️ Powiadomienia wznowione.",
   startFirst: "Najpierw /start.",
   tooFast: "Zwolnij trochę 🙂 Odpowiem na kolejne wiadomości za kilka sekund.",
@@ -200,7 +204,9 @@ const en: BotTexts = {
   ].join("\n"),
   langSet: "Language: English. (/lang pl: polski)",
   langUsage: "Use /lang pl or /lang en.",
-  paused: "⏸ Notifications paused. /resume turns them back on; your searches stay.",
+  paused: (dropped) =>
+    "⏸ Notifications paused. /resume turns them back on (from new listings); your searches stay." +
+    (dropped > 0 ? ` ${dropped} waiting ${dropped === 1 ? "notification was" : "notifications were"} dropped.` : ""),
   resumed: "▶️ Notifications resumed.",
   startFirst: "Please /start first.",
   tooFast: "Slow down a little 🙂 I will answer again in a few seconds.",

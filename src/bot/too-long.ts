@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from "grammy";
-import type { BotContext } from "./bot.ts";
+import type { BotContext } from "./context.ts";
 
 /** Longest text the bot reads; a pasted search link or an answer is far shorter. */
 export const MAX_TEXT = 1000;

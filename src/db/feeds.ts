@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { FeedTarget } from "../sources/index.ts";
+import type { FeedTarget } from "../model/feed.ts";
 import type { Deal, Property, Source } from "../model/listing.ts";
 import { SOURCES } from "../model/listing.ts";
 import type { Db } from "./client.ts";
-import { feeds, locations, savedSearches, settings, users } from "./schema.ts";
-import { SEARCH_VERSION } from "./searches.ts";
+import { feeds, locations, savedSearches, users } from "./schema.ts";
+import { searchVersion } from "./settings.ts";
 
 /** A feed row with its city, as the cron needs it. */
 export interface FeedRow {
@@ -49,7 +49,7 @@ export interface DemandCache {
  */
 export async function loadFeedsAndDemand(db: Db, cache: DemandCache, now: number) {
   const [versionRows, feedRows] = await db.batch([
-    db.select({ value: settings.value }).from(settings).where(eq(settings.key, SEARCH_VERSION)),
+    searchVersion(db),
     db
       .select({
         id: feeds.id,

@@ -1,3 +1,4 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 /**
  * `(SELECT value FROM json_each(?))`: a whole list bound as ONE parameter.
  * D1 allows 100 bound parameters per statement; a batch of 100 listing ids
@@ -11,4 +12,9 @@ export const JSON_LIST = "(SELECT value FROM json_each(?))";
 /** The rows of a D1 result, typed by the statement's author. */
 export function rowsOf<T>(result: D1Result<unknown>): T[] {
   return result.results as T[];
+}
+
+/** `column IN (the list)` for a drizzle query, the list bound as one JSON parameter like JSON_LIST. */
+export function inJsonList(column: SQLWrapper, values: readonly (number | string)[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }

@@ -1,16 +1,22 @@
-import { and, asc, eq, getTableColumns } from "drizzle-orm";
-import type { SearchDraft } from "../model/search.ts";
-import { type Db, asD1Statement } from "./client.ts";
-import { rowsOf } from "./json-list.ts";
-import { locations, savedSearches } from "./schema.ts";
-import { bumpSearchVersionStatement } from "./searches.ts";
+import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import type { Recipient } from "../model/recipient.ts";
+import { quietHoursOf } from "../model/recipient.ts";
+import type { SearchCriteria, SearchDraft } from "../model/search.ts";
+import { type Db, asD1Statement, useDb } from "./client.ts";
+import { inJsonList, rowsOf } from "./json-list.ts";
+import { locations, savedSearches, users } from "./schema.ts";
+import { bumpSearchVersionStatement } from "./settings.ts";
 
 /**
- * Saved searches as their owner manages them (bot and settings page). Every
- * read and write is scoped by the owner's user id: an id from a button or a
- * URL names nothing of anyone else's. Every write bumps the search version
- * in the same batch, so filter caches follow.
+ * The saved_searches table. As their owner manages them (bot and settings
+ * page) every read and write is scoped by the owner's user id: an id from a
+ * button or a URL names nothing of anyone else's. Every write bumps the
+ * search version in the same batch, so filter caches and the cron follow.
+ * The callers that must also tell the user's Notifier go through
+ * src/account/ (deleting or muting drops what was queued for the search).
  */
+
+type SearchRow = typeof savedSearches.$inferSelect;
 
 /** A saved search with its id, state and city name, as lists show it. */
 export interface SavedSearch extends SearchDraft {
@@ -19,66 +25,54 @@ export interface SavedSearch extends SearchDraft {
   cityName: string;
 }
 
-/** What a saved search asks for, without its identity: to edit or duplicate it. */
-export function draftOf(search: SavedSearch): SearchDraft {
-  const { id: _id, active: _active, cityName: _cityName, ...draft } = search;
-  return draft;
+/** An active search as the filter matches it, with the recipient it notifies. */
+export interface ActiveSearch extends SearchCriteria {
+  recipient: Recipient;
 }
 
-/** The most searches one user may keep, from the MAX_SEARCHES_PER_USER var. */
-export function searchLimit(env: Pick<Env, "MAX_SEARCHES_PER_USER">): number {
-  const n = Number(env.MAX_SEARCHES_PER_USER);
-  return Number.isInteger(n) && n > 0 ? n : 20;
-}
-
-const columns = {
-  id: savedSearches.id,
-  active: savedSearches.active,
-  cityName: locations.name,
-  name: savedSearches.name,
-  source: savedSearches.source,
-  deal: savedSearches.deal,
-  property: savedSearches.property,
-  cityId: savedSearches.cityId,
-  priceMin: savedSearches.priceMin,
-  priceMax: savedSearches.priceMax,
-  areaMin: savedSearches.areaMin,
-  areaMax: savedSearches.areaMax,
-  roomsMin: savedSearches.roomsMin,
-  roomsMax: savedSearches.roomsMax,
-  pricePerM2Min: savedSearches.pricePerM2Min,
-  pricePerM2Max: savedSearches.pricePerM2Max,
-  districts: savedSearches.districts,
-  lat: savedSearches.lat,
-  lon: savedSearches.lon,
-  radiusKm: savedSearches.radiusKm,
-  includeKeywords: savedSearches.includeKeywords,
-  excludeKeywords: savedSearches.excludeKeywords,
-  privateOnly: savedSearches.privateOnly,
-};
-
-/** The user's searches joined with their city's name; callers add the filter. */
-function selectSearches(db: Db) {
-  return db.select(columns).from(savedSearches).innerJoin(locations, eq(locations.id, savedSearches.cityId));
-}
-type Row = Awaited<ReturnType<typeof selectSearches>>[number];
-
-function toSaved(row: Row): SavedSearch {
+/** A row's criteria in the model's terms: a list column's null is the empty list ("no constraint"). */
+function draftOfRow(row: SearchRow): SearchDraft {
+  const { id: _id, userId: _user, active: _active, createdAt: _created, updatedAt: _updated, ...draft } = row;
   return {
-    ...row,
-    // Only SEARCH_PROPERTIES are ever written (validateDraft).
-    property: row.property as SavedSearch["property"],
+    ...draft,
     districts: row.districts ?? [],
     includeKeywords: row.includeKeywords ?? [],
     excludeKeywords: row.excludeKeywords ?? [],
   };
 }
 
+/** A draft as the row stores it: an empty list as null. */
+function rowOfDraft(draft: SearchDraft) {
+  const list = (words: string[]) => (words.length ? words : null);
+  return {
+    ...draft,
+    districts: list(draft.districts),
+    includeKeywords: list(draft.includeKeywords),
+    excludeKeywords: list(draft.excludeKeywords),
+  };
+}
+
+/** What a saved search asks for, without its identity: to edit or duplicate it. */
+export function draftOf(search: SavedSearch): SearchDraft {
+  const { id: _id, active: _active, cityName: _cityName, ...draft } = search;
+  return draft;
+}
+
+/** The user's searches joined with their city's name; callers add the filter. */
+function selectSearches(db: Db) {
+  return db
+    .select({ search: savedSearches, cityName: locations.name })
+    .from(savedSearches)
+    .innerJoin(locations, eq(locations.id, savedSearches.cityId));
+}
+
+function toSaved({ search, cityName }: { search: SearchRow; cityName: string }): SavedSearch {
+  return { ...draftOfRow(search), id: search.id, active: search.active, cityName };
+}
+
 /** The user's searches, oldest first (the order /list numbers them in). */
 export async function listSearches(db: Db, userId: number): Promise<SavedSearch[]> {
-  const rows = await selectSearches(db)
-    .where(eq(savedSearches.userId, userId))
-    .orderBy(asc(savedSearches.id));
+  const rows = await selectSearches(db).where(eq(savedSearches.userId, userId)).orderBy(asc(savedSearches.id));
   return rows.map(toSaved);
 }
 
@@ -88,29 +82,44 @@ export async function getSearch(db: Db, userId: number, searchId: number): Promi
   return row ? toSaved(row) : null;
 }
 
-function values(draft: SearchDraft) {
-  return {
-    name: draft.name,
-    source: draft.source,
-    deal: draft.deal,
-    property: draft.property,
-    cityId: draft.cityId,
-    priceMin: draft.priceMin,
-    priceMax: draft.priceMax,
-    areaMin: draft.areaMin,
-    areaMax: draft.areaMax,
-    roomsMin: draft.roomsMin,
-    roomsMax: draft.roomsMax,
-    pricePerM2Min: draft.pricePerM2Min,
-    pricePerM2Max: draft.pricePerM2Max,
-    districts: draft.districts.length ? draft.districts : null,
-    lat: draft.lat,
-    lon: draft.lon,
-    radiusKm: draft.radiusKm,
-    includeKeywords: draft.includeKeywords.length ? draft.includeKeywords : null,
-    excludeKeywords: draft.excludeKeywords.length ? draft.excludeKeywords : null,
-    privateOnly: draft.privateOnly,
-  };
+/**
+ * Active searches of users who want notifications, in the given cities, with
+ * their recipients: one query (the city ids travel as one parameter).
+ */
+export async function loadActiveSearches(d1: D1Database, cityIds: readonly number[]): Promise<ActiveSearch[]> {
+  const rows = await useDb(d1)
+    .select({
+      search: savedSearches,
+      chatId: users.chatId,
+      language: users.language,
+      isMock: users.isMock,
+      quietStartMin: users.quietStartMin,
+      quietEndMin: users.quietEndMin,
+      digestThreshold: users.digestThreshold,
+    })
+    .from(savedSearches)
+    .innerJoin(users, eq(users.id, savedSearches.userId))
+    .where(
+      and(
+        eq(savedSearches.active, true),
+        eq(users.paused, false),
+        isNull(users.blockedAt),
+        inJsonList(savedSearches.cityId, cityIds),
+      ),
+    );
+  return rows.map(({ search, ...user }) => ({
+    ...draftOfRow(search),
+    id: search.id,
+    userId: search.userId,
+    recipient: {
+      userId: search.userId,
+      chatId: user.chatId,
+      language: user.language,
+      isMock: user.isMock,
+      quietHours: quietHoursOf(user.quietStartMin, user.quietEndMin),
+      digestThreshold: user.digestThreshold,
+    },
+  }));
 }
 
 /** A row's values as D1 binds them: JSON lists as text, booleans as 0/1. */
@@ -130,7 +139,7 @@ function bindable(value: unknown): string | number | null {
  * @returns the new search's id, or null when the limit is reached
  */
 export async function insertSearch(d1: D1Database, userId: number, draft: SearchDraft, limit: number, now: number): Promise<number | null> {
-  const row: Record<string, unknown> = { ...values(draft), userId, active: true, createdAt: now, updatedAt: now };
+  const row: Record<string, unknown> = { ...rowOfDraft(draft), userId, active: true, createdAt: now, updatedAt: now };
   const table = getTableColumns(savedSearches);
   const keys = Object.keys(row) as (keyof typeof table)[];
   const names = keys.map((k) => `"${table[k].name}"`).join(", ");
@@ -146,29 +155,25 @@ export async function insertSearch(d1: D1Database, userId: number, draft: Search
   return (inserted && rowsOf<{ id: number }>(inserted)[0]?.id) ?? null;
 }
 
-/** Replaces the criteria of one of the user's searches. @returns false when it is not theirs (or gone) */
-export async function updateSearch(d1: D1Database, db: Db, userId: number, searchId: number, draft: SearchDraft, now: number): Promise<boolean> {
-  const update = db
-    .update(savedSearches)
-    .set({ ...values(draft), updatedAt: now })
-    .where(and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId)));
-  const [result] = await d1.batch([asD1Statement(d1, update), bumpSearchVersionStatement(d1)]);
+/** Runs one owner-scoped write with the version bump; @returns whether it touched the user's search */
+async function writeOwn(d1: D1Database, query: Parameters<typeof asD1Statement>[1]): Promise<boolean> {
+  const [result] = await d1.batch([asD1Statement(d1, query), bumpSearchVersionStatement(d1)]);
   return (result?.meta.changes ?? 0) > 0;
+}
+
+const own = (userId: number, searchId: number) => and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId));
+
+/** Replaces the criteria of one of the user's searches. @returns false when it is not theirs (or gone) */
+export function updateSearch(d1: D1Database, userId: number, searchId: number, draft: SearchDraft, now: number): Promise<boolean> {
+  return writeOwn(d1, useDb(d1).update(savedSearches).set({ ...rowOfDraft(draft), updatedAt: now }).where(own(userId, searchId)));
 }
 
 /** Pauses or resumes one search. @returns false when it is not the user's */
-export async function setSearchActive(d1: D1Database, db: Db, userId: number, searchId: number, active: boolean, now: number): Promise<boolean> {
-  const update = db
-    .update(savedSearches)
-    .set({ active, updatedAt: now })
-    .where(and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId)));
-  const [result] = await d1.batch([asD1Statement(d1, update), bumpSearchVersionStatement(d1)]);
-  return (result?.meta.changes ?? 0) > 0;
+export function setSearchActive(d1: D1Database, userId: number, searchId: number, active: boolean, now: number): Promise<boolean> {
+  return writeOwn(d1, useDb(d1).update(savedSearches).set({ active, updatedAt: now }).where(own(userId, searchId)));
 }
 
 /** Deletes one search; its sent notifications stay (search_id set null). @returns false when it is not the user's */
-export async function deleteSearch(d1: D1Database, db: Db, userId: number, searchId: number): Promise<boolean> {
-  const remove = db.delete(savedSearches).where(and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId)));
-  const [result] = await d1.batch([asD1Statement(d1, remove), bumpSearchVersionStatement(d1)]);
-  return (result?.meta.changes ?? 0) > 0;
+export function deleteSearch(d1: D1Database, userId: number, searchId: number): Promise<boolean> {
+  return writeOwn(d1, useDb(d1).delete(savedSearches).where(own(userId, searchId)));
 }

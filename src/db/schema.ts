@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Deal, Property, Source } from "../model/listing.ts";
+import type { SearchProperty } from "../model/search.ts";
 
 // Times are integers: milliseconds since the epoch (UTC). Booleans are 0/1.
 const bool = (name: string) => integer(name, { mode: "boolean" });
@@ -67,7 +68,7 @@ export const savedSearches = sqliteTable(
     /** null: both sources. */
     source: text("source").$type<Source>(),
     deal: text("deal").$type<Deal>().notNull(),
-    property: text("property").$type<Property>().notNull(),
+    property: text("property").$type<SearchProperty>().notNull(),
     cityId: integer("city_id")
       .notNull()
       .references(() => locations.id),

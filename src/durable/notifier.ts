@@ -19,7 +19,7 @@ import {
   backoffDelayMs,
   nextWakeAt,
 } from "./pacing.ts";
-import { bumpSearchVersionStatement } from "../db/searches.ts";
+import { bumpSearchVersionStatement } from "../db/settings.ts";
 import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";
 
 /** What the next send carries: one listing, or one part of a digest. */

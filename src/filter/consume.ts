@@ -8,7 +8,8 @@ import {
   markHandedStatements,
   pendingHandoffStatement,
 } from "../db/notifications.ts";
-import { type ActiveSearch, searchVersionStatement } from "../db/searches.ts";
+import type { ActiveSearch } from "../db/saved-searches.ts";
+import { searchVersionOf, searchVersionStatement } from "../db/settings.ts";
 import type { Delivery } from "../model/delivery.ts";
 import type { Recipient } from "../model/recipient.ts";
 import { errorMessage, log } from "../lib/log.ts";
@@ -51,7 +52,7 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
 
   const [listingResult, versionResult] = await d1.batch([loadListingsStatement(d1, listingIds), searchVersionStatement(d1)]);
   const listings = rowsOf<ListingRow>(listingResult as D1Result).map(toFilterListing);
-  const version = rowsOf<{ value: number }>(versionResult as D1Result)[0]?.value ?? 0;
+  const version = searchVersionOf(versionResult);
   if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
 
   const cityIds = [...new Set(listings.map((l) => l.cityId))];
@@ -87,7 +88,7 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
       const listing = byId.get(n.listing_id);
       const search = n.search_id === null ? undefined : searchById.get(n.search_id);
       if (!listing) continue;
-      recipient ??= search ? toRecipient(search) : null;
+      recipient ??= search?.recipient ?? null;
       const { cityId: _city, filteredAt: _filtered, ...card } = listing;
       deliveries.push({
         notificationId: n.id,
@@ -141,8 +142,4 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
     ms: now - started,
   });
   return { listings: listings.length, matches: rows.length, handedOver: handed.length, failedUsers };
-}
-
-function toRecipient(s: ActiveSearch): Recipient {
-  return { userId: s.userId, chatId: s.chatId, language: s.language, isMock: s.isMock, quietHours: s.quietHours, digestThreshold: s.digestThreshold };
 }

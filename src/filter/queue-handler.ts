@@ -1,5 +1,5 @@
 import { useDb } from "../db/client.ts";
-import { deadLetters } from "../db/schema.ts";
+import { deadLetterOf, insertDeadLetters } from "../db/dead-letters.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { filterListings } from "./consume.ts";
@@ -39,12 +39,7 @@ export async function handleNewListings(batch: MessageBatch, env: Env, options: 
     }
     log.error("queue_message_invalid", { queue: batch.queue, message: message.id, error: parsed.error.message.slice(0, 300) });
     recordMetric(env.METRICS, { stage: "dead_letter", outcome: "invalid" });
-    await db.insert(deadLetters).values({
-      queue: batch.queue,
-      body: JSON.stringify(message.body ?? null).slice(0, 10_000),
-      attempts: message.attempts,
-      receivedAt: clock(),
-    });
+    await insertDeadLetters(db, [deadLetterOf(batch.queue, message, clock())]);
     message.ack();
   }
   if (valid.length === 0) return;
@@ -78,14 +73,8 @@ export async function handleDeadLetters(
   clock: () => number = Date.now,
 ): Promise<void> {
   const db = useDb(env.DB);
-  const rows = batch.messages.map((m) => ({
-    queue: batch.queue,
-    body: JSON.stringify(m.body ?? null).slice(0, 10_000),
-    attempts: m.attempts,
-    receivedAt: clock(),
-  }));
-  const [first, ...rest] = rows.map((row) => db.insert(deadLetters).values(row));
-  if (first) await db.batch([first, ...rest]);
+  const rows = batch.messages.map((m) => deadLetterOf(batch.queue, m, clock()));
+  await insertDeadLetters(db, rows);
   recordMetric(env.METRICS, { stage: "dead_letter", count: rows.length });
   log.error("dead_letters", { queue: batch.queue, messages: rows.length });
   await alert(`${rows.length} message(s) failed every retry on ${batch.queue} and were kept in dead_letters.`);

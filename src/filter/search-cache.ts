@@ -1,5 +1,5 @@
 import { loadCentroids } from "../db/locations.ts";
-import { type ActiveSearch, loadActiveSearches } from "../db/searches.ts";
+import { type ActiveSearch, loadActiveSearches } from "../db/saved-searches.ts";
 import { type Centroids, NO_CENTROIDS } from "../model/location.ts";
 
 /** Searches are reloaded after this long even when no version bump was seen. */

@@ -14,3 +14,8 @@ export function languageOf(telegramCode: string | undefined | null): Language {
 export function isLanguage(value: unknown): value is Language {
   return (LANGUAGES as readonly unknown[]).includes(value);
 }
+
+/** The language that is not this one (/lang alone switches). */
+export function otherLanguage(language: Language): Language {
+  return language === "pl" ? "en" : "pl";
+}

@@ -1,3 +1,4 @@
+import { fold } from "../lib/fold.ts";
 import type { Point } from "../lib/geo.ts";
 
 /**
@@ -12,3 +13,78 @@ export interface Centroids {
 
 /** No centroid known anywhere: radius checks then need the listing's own coordinates. */
 export const NO_CENTROIDS: Centroids = { city: () => null, district: () => null };
+
+/** A city users can search in, with what each site needs to be asked about it. */
+export interface City {
+  id: number;
+  slug: string;
+  name: string;
+  /** null: not known yet, the city cannot be fetched from OLX. */
+  olxCityId: number | null;
+  olxRegionId: number | null;
+  /** null: the city cannot be fetched from Otodom. */
+  otodomPath: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** A district users can pick, with OLX's id for it where a capture proved one. */
+export interface District {
+  name: string;
+  olxDistrictId: number | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** OLX's ids for a city, as its friendly-links API answers (src/searches/olx-friendly-links.ts). */
+export interface OlxIds {
+  cityId: number;
+  regionId: number | null;
+}
+
+/**
+ * The city a user means, by slug or name in any spelling that folds alike:
+ * "Łódź", "lodz", "ŁÓDŹ " all find Łódź. Compared in the isolate, since SQLite
+ * cannot fold Polish letters; the city list is small.
+ *
+ * @example matchCity(cities, "krakow") // { slug: "krakow", name: "Kraków", … }
+ * @returns null when no city has that slug or name
+ */
+export function matchCity(cities: readonly City[], nameOrSlug: string): City | null {
+  const wanted = fold(nameOrSlug);
+  if (!wanted) return null;
+  return cities.find((c) => fold(c.slug) === wanted || fold(c.name) === wanted) ?? null;
+}
+
+/** Edits (insert, delete, substitute) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Cities a typo probably meant: "Krakw" → Kraków, "Wroc" → Wrocław. Closest
+ * first; nothing when no city is near.
+ */
+export function suggestCities(cities: readonly City[], typed: string, max = 3): City[] {
+  const wanted = fold(typed);
+  if (!wanted) return [];
+  return cities
+    .map((c) => {
+      const name = fold(c.name);
+      const distance = name.startsWith(wanted) && wanted.length >= 3 ? 0 : editDistance(wanted, name);
+      return { c, distance };
+    })
+    .filter(({ distance }) => distance <= Math.max(1, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.distance - b.distance || a.c.name.localeCompare(b.c.name, "pl"))
+    .slice(0, max)
+    .map(({ c }) => c);
+}
+

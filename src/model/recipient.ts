@@ -23,6 +23,14 @@ export interface Recipient {
   digestThreshold: number | null;
 }
 
+/** What a user chooses for their notifications (bot commands and the settings page's account form). */
+export interface AccountSettings {
+  paused: boolean;
+  language: Language;
+  quietHours: QuietHours | null;
+  digestThreshold: number | null;
+}
+
 /** The users-table columns quiet hours are stored in, as one value; null unless both are set. */
 export function quietHoursOf(startMin: number | null, endMin: number | null): QuietHours | null {
   return startMin !== null && endMin !== null ? { startMin, endMin } : null;

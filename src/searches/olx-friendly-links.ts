@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorMessage, log } from "../lib/log.ts";
-import type { OlxIds } from "./resolve.ts";
+import type { OlxIds } from "../model/location.ts";
 
 /**
  * OLX's friendly-links API answers which ids a search page's path stands
@@ -41,11 +41,4 @@ export async function olxFriendlyLinks(baseUrl: string, segments: readonly strin
     log.warn("olx_friendly_links_failed", { path, error: errorMessage(error) });
     return null;
   }
-}
-
-/** Remembers a city's OLX ids; never overwrites ids already known. */
-export function saveOlxIdsStatement(d1: D1Database, cityId: number, ids: OlxIds): D1PreparedStatement {
-  return d1
-    .prepare(`UPDATE locations SET olx_city_id = ?, olx_region_id = COALESCE(olx_region_id, ?) WHERE id = ? AND olx_city_id IS NULL`)
-    .bind(ids.cityId, ids.regionId, cityId);
 }

@@ -1,13 +1,7 @@
-import type { City, District } from "../db/locations.ts";
+import type { City, District, OlxIds } from "../model/location.ts";
 import { fold } from "../lib/fold.ts";
 import { type SearchDraft, emptyDraft } from "../model/search.ts";
 import type { OlxPlace, OtodomPlace, ParsedLink } from "./link/parsed.ts";
-
-/** OLX's ids for a search path, as its friendly-links API answers (src/searches/olx-friendly-links.ts). */
-export interface OlxIds {
-  cityId: number;
-  regionId: number | null;
-}
 
 /** What resolving a link may look up or remember. */
 export interface ResolveDeps {

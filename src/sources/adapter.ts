@@ -1,13 +1,6 @@
-import type { Deal, Property, Source } from "../model/listing.ts";
+import type { FeedTarget } from "../model/feed.ts";
+import type { Source } from "../model/listing.ts";
 import type { ParseResult } from "./parse-result.ts";
-
-/** What the cron asks a source for: one search feed (source + deal + property + city). */
-export interface FeedTarget {
-  source: Source;
-  deal: Deal;
-  property: Property;
-  city: { slug: string; name: string; olxCityId: number | null; olxRegionId: number | null; otodomPath: string | null };
-}
 
 /** One page of a feed, read. */
 export interface SearchPage extends ParseResult {

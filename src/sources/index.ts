@@ -8,7 +8,7 @@ import type { Source } from "../model/listing.ts";
 import { olxAdapter } from "./olx/adapter.ts";
 import { otodomAdapter } from "./otodom/adapter.ts";
 
-export type { FeedTarget, SearchPage, SourceAdapter } from "./adapter.ts";
+export type { SearchPage, SourceAdapter } from "./adapter.ts";
 export { UnsupportedFeedError } from "./adapter.ts";
 export { dedupKey } from "./dedup-key.ts";
 export { assertNotBlocked, directFetcher, type PageFetcher } from "./fetch-page.ts";

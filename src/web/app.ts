@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { errorMessage, log } from "../lib/log.ts";
 import { admin } from "./admin/routes.tsx";
+import { favicon } from "./favicon.ts";
 import { settings } from "./settings/routes.tsx";
 import { webhook } from "./webhook.ts";
 
@@ -9,6 +10,7 @@ import { webhook } from "./webhook.ts";
 export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/", (c) => c.text("GetMeOne"));
+app.route("/", favicon);
 app.route("/telegram/webhook", webhook);
 app.route("/app", settings);
 app.route("/admin", admin);

@@ -3,8 +3,9 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Update } from "grammy/types";
 import { z } from "zod";
-import { createBot } from "../bot/bot.ts";
+import { createBot } from "../bot/index.ts";
 import { errorMessage, log } from "../lib/log.ts";
+import { requireSecrets } from "./require-secrets.ts";
 import { secretMatches } from "./secret.ts";
 
 /** The least a body must be to be a Telegram Update; grammY reads the rest. */
@@ -32,6 +33,8 @@ async function handleUpdate(env: Env, update: Update): Promise<void> {
  * 401 and touches nothing.
  */
 export const webhook = new Hono<{ Bindings: Env }>();
+
+webhook.use("*", requireSecrets("TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"));
 
 webhook.post("/", async (c) => {
   const presented = c.req.header("X-Telegram-Bot-Api-Secret-Token");

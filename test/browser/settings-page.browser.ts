@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium, type Browser } from "playwright-core";
-import { issueLoginToken } from "../../src/web/settings/login-link.ts";
+import { issueLoginToken } from "../../src/account/login-link.ts";
 import { startWorker, waitForWorker, wranglerSync } from "../../sim/world.ts";
 import { signInitData } from "../helpers/init-data.ts";
 

@@ -9,7 +9,7 @@ import { DEMAND_TTL_MS } from "../../src/cron/demand-cache.ts";
 import { feedRunDeps } from "../../src/cron/scheduled.ts";
 import { SWEEP_GRACE_MS, runTick } from "../../src/cron/tick.ts";
 import { feeds, listings, users } from "../../src/db/schema.ts";
-import { bumpSearchVersionStatement } from "../../src/db/searches.ts";
+import { bumpSearchVersionStatement } from "../../src/db/settings.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
 import { OLX_PAGE_SIZE } from "../../src/sources/olx/adapter.ts";
 import type { Source } from "../../src/model/listing.ts";

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, it } from "vitest";
 import { useDb } from "../../src/db/client.ts";
-import { listCities, loadCentroids, matchCity } from "../../src/db/locations.ts";
+import { listCities, loadCentroids } from "../../src/db/locations.ts";
+import { matchCity } from "../../src/model/location.ts";
 import { locations, settings } from "../../src/db/schema.ts";
 
 const db = () => useDb(env.DB);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { env } from "cloudflare:workers";
 import { useDb } from "../../src/db/client.ts";
 import { locations, savedSearches, users } from "../../src/db/schema.ts";
-import { bumpSearchVersionStatement } from "../../src/db/searches.ts";
+import { bumpSearchVersionStatement } from "../../src/db/settings.ts";
 
 export const db = () => useDb(env.DB);
 

@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
-import { adapters, type FeedTarget, UnsupportedFeedError } from "../../src/sources/index.ts";
+import type { FeedTarget } from "../../src/model/feed.ts";
+import { adapters, UnsupportedFeedError } from "../../src/sources/index.ts";
 
 const krakow: FeedTarget["city"] = {
   slug: "krakow",

@@ -2,7 +2,8 @@ import { describe, it } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
-import { adapters, dedupKey, directFetcher, type FeedTarget, PageError } from "../../src/sources/index.ts";
+import type { FeedTarget } from "../../src/model/feed.ts";
+import { adapters, dedupKey, directFetcher, PageError } from "../../src/sources/index.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { json, raw } from "./fixtures.ts";
 

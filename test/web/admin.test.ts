@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
 import worker from "../../src/index.ts";
-import { loadHealth } from "../../src/admin/health.ts";
+import { loadHealth } from "../../src/db/health.ts";
 import { cityId, resetDb, seedUser } from "../helpers/seed.ts";
 
 beforeEach(resetDb);

@@ -2,10 +2,10 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
 import worker from "../../src/index.ts";
-import { LOGIN_LINK_TTL_MS, issueLoginToken } from "../../src/web/settings/login-link.ts";
+import { LOGIN_LINK_TTL_MS, issueLoginToken } from "../../src/account/login-link.ts";
 import { alice, chatWith } from "../helpers/bot.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { loadActiveSearches } from "../../src/db/searches.ts";
+import { loadActiveSearches } from "../../src/db/saved-searches.ts";
 import { signInitData } from "../helpers/init-data.ts";
 import { cityId, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
 
@@ -154,6 +154,70 @@ describe("Mini App login", () => {
   });
 });
 
+describe("Mini App before /start", () => {
+  it("registers a user whose valid initData arrives before they ever wrote to the bot, in their Telegram language", async ({ expect }) => {
+    const now = Math.floor(Date.now() / 1000);
+    const stranger = JSON.stringify({ id: 600600, first_name: "Ola", language_code: "en-US" });
+    const initData = await signInitData({ auth_date: String(now - 5), user: stranger }, env.TELEGRAM_BOT_TOKEN);
+    const response = await post("/app/auth/telegram", { initData });
+    expect(response.status).toBe(303);
+    const page = await get("/app", cookieOf(response));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('lang="en"');
+    const row = await env.DB.prepare("SELECT chat_id, language, paused, blocked_at FROM users WHERE telegram_id = 600600").first();
+    expect(row).toEqual({ chat_id: 600600, language: "en", paused: 0, blocked_at: null });
+    // Forged data still registers nobody.
+    const forged = await signInitData({ auth_date: String(now), user: JSON.stringify({ id: 600601, language_code: "pl" }) }, "1:other-bot");
+    expect((await post("/app/auth/telegram", { initData: forged })).status).toBe(401);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE telegram_id = 600601").first("n")).toBe(0);
+  });
+});
+
+describe("a deployment missing a secret", () => {
+  /** The Worker with one of its secrets unset, as a deployment that forgot `wrangler secret put`. */
+  async function requestWithout(secret: "APP_SECRET" | "TELEGRAM_BOT_TOKEN" | "TELEGRAM_WEBHOOK_SECRET", path: string, init: RequestInit = {}) {
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), { ...env, [secret]: "" }, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  }
+
+  it("says which setting is missing instead of refusing every login as a forgery, and tells the admin chat once", async ({ expect }) => {
+    await env.DB.prepare("DELETE FROM settings WHERE key LIKE 'alert:%'").run();
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const token = await issueLoginToken(env.APP_SECRET, alice.id, Date.now());
+    for (let i = 0; i < 3; i++) {
+      const response = await requestWithout("APP_SECRET", `/app/auth?t=${token}`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain("<code>APP_SECRET</code>");
+    }
+    const alerts = telegram.messages.filter((m) => m.chat_id === Number(env.ADMIN_CHAT_ID));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.text).toContain("APP_SECRET is not set");
+
+    const miniApp = await requestWithout("TELEGRAM_BOT_TOKEN", "/app/auth/telegram", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "initData=x",
+    });
+    expect(miniApp.status).toBe(503);
+    expect(await miniApp.text()).toContain("<code>TELEGRAM_BOT_TOKEN</code>");
+    const hook = await requestWithout("TELEGRAM_WEBHOOK_SECRET", "/telegram/webhook", { method: "POST", body: "{}" });
+    expect(hook.status).toBe(503);
+  });
+});
+
+describe("the site's icon", () => {
+  it("is served at /favicon.ico (browsers and the Mini App ask for it) and linked from the pages", async ({ expect }) => {
+    const icon = await get("/favicon.ico");
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await icon.text()).toMatch(/^<svg /);
+    expect(await (await get("/app")).text()).toContain('<link rel="icon" href="/favicon.svg"');
+  });
+});
+
 describe("the settings page", () => {
   it("creates, edits, duplicates, pauses and deletes searches, with D1 agreeing at each step", async ({ expect }) => {
     const { aliceId, aliceSearch } = await aliceAndBob();
@@ -213,7 +277,7 @@ describe("the settings page", () => {
     expect(await alices()).toEqual([]); // paused: nothing is matched for Alice
     await post("/app/account", { csrf, language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5" }, cookie);
     const [active] = await alices();
-    expect(active).toMatchObject({ quietHours: { startMin: 23 * 60, endMin: 7 * 60 }, digestThreshold: 5 });
+    expect(active?.recipient).toMatchObject({ quietHours: { startMin: 23 * 60, endMin: 7 * 60 }, digestThreshold: 5 });
   });
 
   it("shows each problem next to its field and stores nothing", async ({ expect }) => {

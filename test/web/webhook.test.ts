@@ -103,7 +103,10 @@ describe("POST /telegram/webhook", () => {
     expect(await version()).toBeGreaterThan(before ?? 0);
     expect(await say("/resume", 4)).toContain("wznowione");
     expect(await env.DB.prepare("SELECT paused FROM users WHERE telegram_id = ?").bind(alice.id).first()).toEqual({ paused: 0 });
+    // The filter's search cache follows a language change at once, not after its TTL.
+    const beforeLang = await version();
     expect(await say("/lang", 5)).toContain("English");
+    expect(await version()).toBeGreaterThan(beforeLang ?? 0);
     expect(await say("/help", 6)).toMatch(/^What I can do:/);
     expect(await say("/lang klingon", 7)).toBe("Use /lang pl or /lang en.");
     expect(await say("/lang pl", 8)).toContain("polski");

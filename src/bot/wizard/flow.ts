@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import { findFlow, saveFlow } from "../../db/bot-flows.ts";
 import type { SearchDraft } from "../../model/search.ts";
 
 /** The order /new asks in; "districts" and "radius" are reached from "place". */
@@ -35,37 +37,20 @@ const stateSchema = z.object({
   olxIdsMissing: z.boolean().default(false),
 });
 
-interface FlowRow {
-  kind: Flow["kind"];
-  step: string;
-  state: string;
-  search_id: number | null;
-  updated_at: number;
-}
-
 const isStep = (s: string): s is StepId => (STEPS as readonly string[]).includes(s);
 
 /** The user's flow in progress; null when none, expired, or unreadable (a deploy changed its shape). */
-export async function loadFlow(d1: D1Database, telegramId: number, now: number): Promise<Flow | null> {
-  const row = await d1.prepare(`SELECT kind, step, state, search_id, updated_at FROM bot_flows WHERE telegram_id = ?`).bind(telegramId).first<FlowRow>();
-  if (!row || now - row.updated_at > FLOW_TTL_MS || !isStep(row.step)) return null;
+export async function loadFlow(db: Db, telegramId: number, now: number): Promise<Flow | null> {
+  const row = await findFlow(db, telegramId);
+  if (!row || now - row.updatedAt > FLOW_TTL_MS || !isStep(row.step)) return null;
   const state = stateSchema.safeParse(JSON.parse(row.state));
   if (!state.success) return null;
-  return { kind: row.kind, step: row.step, searchId: row.search_id, ...state.data, draft: state.data.draft as Partial<SearchDraft> };
+  return { kind: row.kind, step: row.step, searchId: row.searchId, ...state.data, draft: state.data.draft as Partial<SearchDraft> };
 }
 
-export function saveFlowStatement(d1: D1Database, telegramId: number, flow: Flow, now: number): D1PreparedStatement {
+/** Stores the user's flow as it stands now (its age counts from `now`). */
+export function storeFlow(db: Db, telegramId: number, flow: Flow, now: number): Promise<void> {
   const { draft, reviewing, cityName, unused, olxIdsMissing } = flow;
   const state = JSON.stringify({ draft, reviewing, cityName, unused, olxIdsMissing });
-  return d1
-    .prepare(
-      `INSERT INTO bot_flows (telegram_id, kind, step, state, search_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (telegram_id) DO UPDATE SET kind = excluded.kind, step = excluded.step, state = excluded.state,
-         search_id = excluded.search_id, updated_at = excluded.updated_at`,
-    )
-    .bind(telegramId, flow.kind, flow.step, state, flow.searchId, now);
-}
-
-export function clearFlowStatement(d1: D1Database, telegramId: number): D1PreparedStatement {
-  return d1.prepare(`DELETE FROM bot_flows WHERE telegram_id = ?`).bind(telegramId);
+  return saveFlow(db, { telegramId, kind: flow.kind, step: flow.step, state, searchId: flow.searchId, updatedAt: now });
 }

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import type { City, District } from "../../db/locations.ts";
-import { matchCity, suggestCities } from "../../db/locations.ts";
+import type { City, District } from "../../model/location.ts";
+import { matchCity, suggestCities } from "../../model/location.ts";
 import { fold } from "../../lib/fold.ts";
 import { DEALS, type Deal, SOURCES } from "../../model/listing.ts";
 import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../model/search.ts";

@@ -1,13 +1,15 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../../db/client.ts";
 import { listCities, listDistricts } from "../../db/locations.ts";
-import { insertSearch, searchLimit, updateSearch } from "../../db/saved-searches.ts";
+import { claimFlow, clearFlow } from "../../db/bot-flows.ts";
+import { changeSearch, createSearch } from "../../account/changes.ts";
+import { config } from "../../lib/config.ts";
 import { emptyDraft, validateDraft } from "../../model/search.ts";
 import { summaryLines } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
-import type { BotContext } from "../bot.ts";
-import { type Flow, ORDER, STEPS, type StepId, clearFlowStatement, loadFlow, saveFlowStatement } from "./flow.ts";
+import type { BotContext } from "../context.ts";
+import { type Flow, ORDER, STEPS, type StepId, loadFlow, storeFlow } from "./flow.ts";
 import { type Answer, type Lookup, STEP_DEFINITIONS, type StepContext, callback, fixKeyboard, following } from "./steps.ts";
 
 function lookupFor(env: Env): Lookup {
@@ -53,7 +55,7 @@ export async function goTo(ctx: BotContext, flow: Flow, step: StepId) {
   }
   flow.step = next;
   if (next === "confirm") flow.reviewing = true;
-  await ctx.env.DB.batch([saveFlowStatement(ctx.env.DB, ctx.from?.id ?? 0, flow, ctx.now)]);
+  await storeFlow(useDb(ctx.env.DB), ctx.from?.id ?? 0, flow, ctx.now);
   await ask(ctx, flow);
 }
 
@@ -85,10 +87,11 @@ async function apply(ctx: BotContext, flow: Flow, answer: Answer) {
 
 /** Save, change or cancel, from the summary. */
 async function confirm(ctx: BotContext, flow: Flow, value: string) {
-  const d1 = ctx.env.DB;
+  const db = useDb(ctx.env.DB);
+  const telegramId = ctx.from?.id ?? 0;
   const user = ctx.user;
   if (value === "cancel" || !user) {
-    await d1.batch([clearFlowStatement(d1, ctx.from?.id ?? 0)]);
+    await clearFlow(db, telegramId);
     await ctx.reply(user ? ctx.texts.cancelled : ctx.texts.startFirst);
     return;
   }
@@ -100,7 +103,7 @@ async function confirm(ctx: BotContext, flow: Flow, value: string) {
   if (fix && (STEPS as readonly string[]).includes(fix)) {
     flow.reviewing = true;
     flow.step = fix as StepId;
-    await d1.batch([saveFlowStatement(d1, ctx.from?.id ?? 0, flow, ctx.now)]);
+    await storeFlow(db, telegramId, flow, ctx.now);
     await ask(ctx, flow);
     return;
   }
@@ -112,18 +115,17 @@ async function confirm(ctx: BotContext, flow: Flow, value: string) {
   }
   // Updates run concurrently (the webhook answers first): of two taps on Save,
   // only the one that removes the flow saves.
-  const claimed = await d1.prepare(`DELETE FROM bot_flows WHERE telegram_id = ? RETURNING telegram_id`).bind(ctx.from?.id ?? 0).first();
-  if (!claimed) return;
-  const limit = searchLimit(ctx.env);
+  if (!(await claimFlow(db, telegramId))) return;
+  const limit = config(ctx.env).maxSearchesPerUser;
   if (flow.kind === "edit" && flow.searchId !== null) {
-    const changed = await updateSearch(d1, useDb(d1), user.id, flow.searchId, checked.draft, ctx.now);
+    const changed = await changeSearch(ctx.env, user.id, flow.searchId, checked.draft, ctx.now);
     await ctx.reply(changed ? ctx.texts.updated : ctx.texts.gone);
     return;
   }
-  const id = await insertSearch(d1, user.id, checked.draft, limit, ctx.now);
+  const id = await createSearch(ctx.env, user.id, checked.draft, ctx.now);
   if (id === null) {
     // Kept, so the search can be saved once another is deleted.
-    await d1.batch([saveFlowStatement(d1, ctx.from?.id ?? 0, flow, ctx.now)]);
+    await storeFlow(db, telegramId, flow, ctx.now);
     await ctx.reply(ctx.texts.limitReached(limit));
     return;
   }
@@ -144,14 +146,13 @@ wizard.command("new", async (ctx) => {
 });
 
 wizard.command("cancel", async (ctx) => {
-  const d1 = ctx.env.DB;
-  await d1.batch([clearFlowStatement(d1, ctx.from?.id ?? 0)]);
+  await clearFlow(useDb(ctx.env.DB), ctx.from?.id ?? 0);
   await ctx.reply(ctx.texts.cancelled);
 });
 
 wizard.callbackQuery(/^w:([a-z]+):(.{1,40})$/, async (ctx) => {
   const [, step = "", value = ""] = ctx.match;
-  const flow = await loadFlow(ctx.env.DB, ctx.from.id, ctx.now);
+  const flow = await loadFlow(useDb(ctx.env.DB), ctx.from.id, ctx.now);
   if (!flow || flow.step !== step) {
     await ctx.answerCallbackQuery({ text: ctx.texts.staleButton });
     return;
@@ -163,7 +164,7 @@ wizard.callbackQuery(/^w:([a-z]+):(.{1,40})$/, async (ctx) => {
 });
 
 wizard.on("message:location", async (ctx, next) => {
-  const flow = await loadFlow(ctx.env.DB, ctx.from.id, ctx.now);
+  const flow = await loadFlow(useDb(ctx.env.DB), ctx.from.id, ctx.now);
   if (!flow || !["place", "districts", "radius"].includes(flow.step)) return next();
   const { latitude: lat, longitude: lon } = ctx.message.location;
   flow.draft = { ...flow.draft, lat, lon, districts: [] };
@@ -174,7 +175,7 @@ wizard.on("message:location", async (ctx, next) => {
 
 wizard.on("message:text", async (ctx, next) => {
   if (ctx.message.text.startsWith("/")) return next();
-  const flow = await loadFlow(ctx.env.DB, ctx.from.id, ctx.now);
+  const flow = await loadFlow(useDb(ctx.env.DB), ctx.from.id, ctx.now);
   if (!flow) return next();
   const type = STEP_DEFINITIONS[flow.step].type;
   if (!type) return ask(ctx, flow);

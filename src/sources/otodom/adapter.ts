@@ -1,4 +1,5 @@
-import { assertOk, assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
+import { assertOk, assertPage, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
+import type { FeedTarget } from "../../model/feed.ts";
 import { assertNotBlocked } from "../fetch-page.ts";
 import type { Deal, Property } from "../../model/listing.ts";
 import { extractNextData } from "./extract-next-data.ts";

@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
+import { ICON_PATH } from "../favicon.ts";
 import type { FC } from "hono/jsx";
-import { type Health, type Percentiles, STAGES, type StageName } from "../../admin/health.ts";
+import { type Health, type Percentiles, STAGES, type StageName } from "../../db/health.ts";
 import { lineChart } from "./svg.ts";
 
 const STAGE_LABELS: Record<StageName, string> = {
@@ -44,6 +45,8 @@ export const AdminPage: FC<{ health: Health }> = ({ health: h }) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>GetMeOne admin</title>
+      <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
+        <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
         <style>{STYLE}</style>
       </head>
       <body>

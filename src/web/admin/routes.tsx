@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
-import { loadHealth } from "../../admin/health.ts";
+import { loadHealth } from "../../db/health.ts";
 import { log } from "../../lib/log.ts";
 import { secretMatches } from "../secret.ts";
 import { AdminLogin, AdminPage } from "./page.tsx";

@@ -12,7 +12,12 @@ const userSchema = z.looseObject({ id: z.number().int().positive(), language_cod
  *
  * @returns the Telegram user it vouches for, or null
  */
-export async function verifyInitData(initData: string, botToken: string, maxAgeS: number, nowMs: number): Promise<{ id: number } | null> {
+export async function verifyInitData(
+  initData: string,
+  botToken: string,
+  maxAgeS: number,
+  nowMs: number,
+): Promise<{ id: number; languageCode: string | null } | null> {
   if (!initData || initData.length > 4096 || !botToken) return null;
   const params = new URLSearchParams(initData);
   const hash = params.get("hash");
@@ -26,7 +31,7 @@ export async function verifyInitData(initData: string, botToken: string, maxAgeS
   if (!Number.isInteger(authDate) || nowMs / 1000 - authDate > maxAgeS || authDate - nowMs / 1000 > 60) return null;
   try {
     const user = userSchema.safeParse(JSON.parse(params.get("user") ?? "null"));
-    return user.success ? { id: user.data.id } : null;
+    return user.success ? { id: user.data.id, languageCode: user.data.language_code ?? null } : null;
   } catch {
     return null;
   }

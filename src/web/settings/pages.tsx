@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
+import { ICON_PATH } from "../favicon.ts";
 import type { FC, PropsWithChildren } from "hono/jsx";
-import type { City } from "../../db/locations.ts";
+import type { City } from "../../model/location.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
 import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../model/search.ts";
 import type { SearchForm as FormValues } from "../../searches/form.ts";
@@ -135,6 +136,7 @@ const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ 
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{title}</title>
+      <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
       <style>{STYLE}</style>
     </head>
     <body>

@@ -1,8 +1,12 @@
 import { type Context, Hono } from "hono";
+import { changeSearch, createSearch, register, removeSearch, saveAccount, setSearchState } from "../../account/changes.ts";
 import { useDb } from "../../db/client.ts";
 import { listCities } from "../../db/locations.ts";
-import { deleteSearch, draftOf, getSearch, insertSearch, listSearches, searchLimit, setSearchActive, updateSearch } from "../../db/saved-searches.ts";
-import { bumpSearchVersionStatement } from "../../db/searches.ts";
+import { draftOf, getSearch, listSearches } from "../../db/saved-searches.ts";
+import { redeemLoginNonce } from "../../db/used-login-links.ts";
+import { type User, findUser } from "../../db/users.ts";
+import { config } from "../../lib/config.ts";
+import { languageOf } from "../../model/language.ts";
 import { type DraftIssue, validateDraft } from "../../model/search.ts";
 import { type SearchForm, draftFromForm, formFromDraft } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
@@ -10,8 +14,9 @@ import type { Language } from "../../model/language.ts";
 import { formatMinutes, readAccountSettings } from "../../account/settings.ts";
 import { csrfToken, csrfValid } from "./csrf.ts";
 import { verifyInitData } from "./init-data.ts";
-import { redeemLoginNonce, verifyLoginToken } from "./login-link.ts";
+import { verifyLoginToken } from "../../account/login-link.ts";
 import { type AccountValues, SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
+import { requireSecrets } from "../require-secrets.ts";
 import { openSession, sessionUser } from "./session.ts";
 
 interface AppUser {
@@ -23,34 +28,24 @@ interface AppUser {
 
 type SettingsEnv = { Bindings: Env; Variables: { user: AppUser; csrf: string; now: number } };
 
-async function findUser(d1: D1Database, telegramId: number): Promise<AppUser | null> {
-  const row = await d1
-    .prepare(`SELECT id, telegram_id, language, paused, quiet_start_min, quiet_end_min, digest_threshold FROM users WHERE telegram_id = ?`)
-    .bind(telegramId)
-    .first<{ id: number; telegram_id: number; language: Language; paused: number; quiet_start_min: number | null; quiet_end_min: number | null; digest_threshold: number | null }>();
-  if (!row) return null;
+/** A user's row as the pages show it: the account form's fields as typed text. */
+function appUser(user: User): AppUser {
   const time = (m: number | null) => (m === null ? "" : formatMinutes(m));
   return {
-    id: row.id,
-    telegramId: row.telegram_id,
-    language: row.language,
+    id: user.id,
+    telegramId: user.telegramId,
+    language: user.language,
     account: {
-      paused: row.paused === 1,
-      quietStart: time(row.quiet_start_min),
-      quietEnd: time(row.quiet_end_min),
-      digestThreshold: row.digest_threshold === null ? "" : String(row.digest_threshold),
+      paused: user.paused,
+      quietStart: time(user.quietStartMin),
+      quietEnd: time(user.quietEndMin),
+      digestThreshold: user.digestThreshold === null ? "" : String(user.digestThreshold),
     },
   };
 }
 
-/** Default max age of Mini App initData (24 h); INIT_DATA_MAX_AGE_S overrides. */
-function initDataMaxAge(env: Env): number {
-  const n = Number(env.INIT_DATA_MAX_AGE_S);
-  return Number.isInteger(n) && n > 0 ? n : 24 * 60 * 60;
-}
-
 const unauthorized = (c: Context) => c.html(<Unauthorized language="pl" />, 401);
-const limitReached = (c: Context<SettingsEnv>) => c.text(`limit reached: at most ${searchLimit(c.env)} searches; delete one first`, 409);
+const limitReached = (c: Context<SettingsEnv>) => c.text(`limit reached: at most ${config(c.env).maxSearchesPerUser} searches; delete one first`, 409);
 
 /**
  * The settings page under /app. Who the user is comes only from a verified
@@ -60,12 +55,17 @@ const limitReached = (c: Context<SettingsEnv>) => c.text(`limit reached: at most
  */
 export const settings = new Hono<SettingsEnv>();
 
+// Every page signs or checks with APP_SECRET; the Mini App's sign-in also needs the bot token.
+settings.use("*", requireSecrets("APP_SECRET"));
+settings.use("/auth/telegram", requireSecrets("TELEGRAM_BOT_TOKEN"));
+
 /** GET /app/auth?t=…: a /settings link (signed, 15 minutes, single use) becomes a session. */
 settings.get("/auth", async (c) => {
   const now = Date.now();
   const link = await verifyLoginToken(c.env.APP_SECRET, c.req.query("t") ?? "", now);
-  const user = link ? await findUser(c.env.DB, link.u) : null;
-  if (!link || !user || !(await redeemLoginNonce(c.env.DB, link, now))) {
+  const db = useDb(c.env.DB);
+  const user = link ? await findUser(db, link.u) : null;
+  if (!link || !user || !(await redeemLoginNonce(db, link.n, link.e, now))) {
     log.warn("app_login_refused", { via: "link", reason: !link ? "invalid" : !user ? "no_user" : "replayed" });
     return unauthorized(c);
   }
@@ -78,11 +78,15 @@ settings.post("/auth/telegram", async (c) => {
   const now = Date.now();
   const form = await c.req.parseBody();
   const initData = typeof form.initData === "string" ? form.initData : "";
-  const vouched = await verifyInitData(initData, c.env.TELEGRAM_BOT_TOKEN, initDataMaxAge(c.env), now);
-  const user = vouched ? await findUser(c.env.DB, vouched.id) : null;
-  if (!vouched || !user) {
-    log.warn("app_login_refused", { via: "init_data", reason: !vouched ? "invalid" : "no_user" });
+  const vouched = await verifyInitData(initData, c.env.TELEGRAM_BOT_TOKEN, config(c.env).initDataMaxAgeS, now);
+  if (!vouched) {
+    log.warn("app_login_refused", { via: "init_data", reason: "invalid" });
     return unauthorized(c);
+  }
+  // initData vouches for the user: one who opens the Mini App before /start is registered as /start would
+  // (a private chat's id is the user's id).
+  if (!(await findUser(useDb(c.env.DB), vouched.id))) {
+    await register(c.env, { telegramId: vouched.id, chatId: vouched.id, language: languageOf(vouched.languageCode), now });
   }
   await openSession(c, vouched.id, now);
   return c.redirect("/app", 303);
@@ -92,8 +96,9 @@ settings.post("/auth/telegram", async (c) => {
 settings.use("*", async (c, next) => {
   const now = Date.now();
   const telegramId = await sessionUser(c, now);
-  const user = telegramId === null ? null : await findUser(c.env.DB, telegramId);
-  if (!user) return unauthorized(c);
+  const row = telegramId === null ? null : await findUser(useDb(c.env.DB), telegramId);
+  if (!row) return unauthorized(c);
+  const user = appUser(row);
   const csrf = await csrfToken(c.env.APP_SECRET, user.telegramId);
   if (c.req.method === "POST") {
     const body = await c.req.parseBody();
@@ -145,7 +150,7 @@ settings.post("/searches", async (c) => {
   const form = await postedForm(c);
   const checked = await checkForm(c, form);
   if (!checked.ok) return formPage(c, "/app/searches", form, checked.issues, 422);
-  const id = await insertSearch(c.env.DB, c.get("user").id, checked.draft, searchLimit(c.env), c.get("now"));
+  const id = await createSearch(c.env, c.get("user").id, checked.draft, c.get("now"));
   if (id === null) return limitReached(c);
   return c.redirect("/app", 303);
 });
@@ -169,7 +174,7 @@ settings.post("/searches/:id", async (c) => {
   const form = await postedForm(c);
   const checked = await checkForm(c, form);
   if (!checked.ok) return formPage(c, `/app/searches/${search.id}`, form, checked.issues, 422);
-  await updateSearch(c.env.DB, useDb(c.env.DB), c.get("user").id, search.id, checked.draft, c.get("now"));
+  await changeSearch(c.env, c.get("user").id, search.id, checked.draft, c.get("now"));
   return c.redirect("/app", 303);
 });
 
@@ -177,12 +182,11 @@ settings.post("/searches/:id/:action{pause|resume|duplicate|delete}", async (c) 
   const search = await ownSearch(c);
   if (!search) return c.notFound();
   const user = c.get("user");
-  const d1 = c.env.DB;
   const action = c.req.param("action");
-  if (action === "delete") await deleteSearch(d1, useDb(d1), user.id, search.id);
+  if (action === "delete") await removeSearch(c.env, user.id, search.id);
   else if (action === "duplicate") {
-    if ((await insertSearch(d1, user.id, draftOf(search), searchLimit(c.env), c.get("now"))) === null) return limitReached(c);
-  } else await setSearchActive(d1, useDb(d1), user.id, search.id, action === "resume", c.get("now"));
+    if ((await createSearch(c.env, user.id, draftOf(search), c.get("now"))) === null) return limitReached(c);
+  } else await setSearchState(c.env, user.id, search.id, action === "resume", c.get("now"));
   return c.redirect("/app", 303);
 });
 
@@ -201,13 +205,6 @@ settings.post("/account", async (c) => {
     };
     return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={shown} accountIssues={read.issues} />, 422);
   }
-  const s = read.settings;
-  const d1 = c.env.DB;
-  await d1.batch([
-    d1
-      .prepare(`UPDATE users SET paused = ?, language = ?, quiet_start_min = ?, quiet_end_min = ?, digest_threshold = ? WHERE id = ?`)
-      .bind(s.paused ? 1 : 0, s.language, s.quietHours?.startMin ?? null, s.quietHours?.endMin ?? null, s.digestThreshold, user.id),
-    bumpSearchVersionStatement(d1),
-  ]);
+  await saveAccount(c.env, user.id, read.settings);
   return c.redirect("/app", 303);
 });

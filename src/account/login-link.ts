@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { base64url, fromBase64url, hmacSha256 } from "../../lib/hmac.ts";
+import { base64url, fromBase64url, hmacSha256 } from "../lib/hmac.ts";
 
 /** How long a /settings link works; it also works only once. */
 export const LOGIN_LINK_TTL_MS = 15 * 60 * 1000;
@@ -31,7 +31,7 @@ export async function issueLoginToken(secret: string, telegramId: number, now: n
 
 /**
  * The token's content when its signature is right and it has not expired;
- * null otherwise. Single use is the caller's (it needs D1): see redeemLoginNonce.
+ * null otherwise. Single use is the caller's (it needs D1): src/db/used-login-links.ts redeemLoginNonce.
  */
 export async function verifyLoginToken(secret: string, token: string, now: number): Promise<LoginLink | null> {
   const [payload, signature, extra] = token.split(".");
@@ -50,16 +50,4 @@ export async function verifyLoginToken(secret: string, token: string, now: numbe
   const parsed = payloadSchema.safeParse(json);
   if (!parsed.success || parsed.data.e < now) return null;
   return parsed.data;
-}
-
-/**
- * Marks a link used; false when it already was (a replay). Expired marks are
- * dropped in the same batch: a link past its expiry fails verification anyway.
- */
-export async function redeemLoginNonce(d1: D1Database, link: LoginLink, now: number): Promise<boolean> {
-  const [, inserted] = await d1.batch([
-    d1.prepare(`DELETE FROM used_login_links WHERE expires_at < ?`).bind(now),
-    d1.prepare(`INSERT INTO used_login_links (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING`).bind(link.n, link.e),
-  ]);
-  return (inserted?.meta.changes ?? 0) === 1;
 }

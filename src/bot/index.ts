@@ -1,4 +1,5 @@
-import { Bot, type Context } from "grammy";
+// The bot: one Composer per feature, wired here; the Hono webhook (src/web/webhook.ts) is its only user.
+import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { account } from "./account.ts";
 import { start } from "./start.ts";
@@ -11,20 +12,8 @@ import { settingsCommand } from "./settings.ts";
 import { stats } from "./stats.ts";
 import { tooLong } from "./too-long.ts";
 import { wizard } from "./wizard/wizard.ts";
-import { type BotUser, session } from "./session.ts";
-import type { BotTexts } from "./texts.ts";
-import type { Language } from "../model/language.ts";
-
-/** What every handler gets: the grammY context, the Worker's env, and (in private chats) who is talking (src/bot/session.ts). */
-export type BotContext = Context & {
-  env: Env;
-  /** null: not registered (/start) yet. */
-  user: BotUser | null;
-  language: Language;
-  texts: BotTexts;
-  /** This update's time, ms. */
-  now: number;
-};
+import type { BotContext } from "./context.ts";
+import { session } from "./session.ts";
 
 /**
  * Who the bot is, without calling getMe: a webhook must not depend on a Bot

@@ -1,5 +1,4 @@
-import { isoEpochMs } from "../db/iso-time.ts";
-import { rowsOf } from "../db/json-list.ts";
+import { rowsOf } from "./json-list.ts";
 
 /**
  * The operator's numbers, read from D1 timestamps in one round trip: latency
@@ -46,13 +45,20 @@ export interface Health {
   telegramErrors: { code: number | null; count: number }[];
 }
 
+/**
+ * SQL for when a listing (alias `l`) went public, in ms: the platform's time
+ * (listings.published_at, ms like every time column), else when the parser
+ * first saw it. The SQL twin of listingTime() in src/model/listing.ts.
+ */
+export const LISTING_TIME_SQL = "COALESCE(l.published_at, l.first_seen_at)";
+
 /** Each stage's durations (ms) of the last day, with the time they ended. */
 const DURATIONS = `
   durations AS (
-    SELECT 'e2e' AS stage, n.sent_at AS at, n.sent_at - COALESCE(${isoEpochMs("l.published_at")}, l.first_seen_at) AS ms
+    SELECT 'e2e' AS stage, n.sent_at AS at, n.sent_at - ${LISTING_TIME_SQL} AS ms
       FROM notifications n JOIN listings l ON l.id = n.listing_id WHERE n.sent_at >= ?1
     UNION ALL
-    SELECT 'detection', l.first_seen_at, l.first_seen_at - ${isoEpochMs("l.published_at")}
+    SELECT 'detection', l.first_seen_at, l.first_seen_at - l.published_at
       FROM listings l WHERE l.first_seen_at >= ?1 AND l.notify = 1 AND l.published_at IS NOT NULL
     UNION ALL
     SELECT 'queue', l.enqueued_at, l.enqueued_at - l.first_seen_at
@@ -151,4 +157,35 @@ export async function loadHealth(d1: D1Database, now: number): Promise<Health> {
     feeds: (feedRows ? rowsOf<Omit<FeedHealth, "active"> & { active: number }>(feedRows) : []).map((f) => ({ ...f, active: f.active === 1 })),
     telegramErrors: errorRows ? rowsOf<{ code: number | null; count: number }>(errorRows) : [],
   };
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** One user's own numbers (the bot's /stats). */
+export interface UserStats {
+  active: number;
+  total: number;
+  /** Listings sent in the last 7 days. */
+  week: number;
+  /** Median time from publication (else first sighting) to Telegram accepting, over those; null: none sent. */
+  medianDelayMs: number | null;
+}
+
+/** The user's searches, what they got this week and how fast, in one query. */
+export async function userStats(d1: D1Database, userId: number, now: number): Promise<UserStats | null> {
+  return d1
+    .prepare(
+      `WITH sent AS (
+         SELECT n.sent_at - ${LISTING_TIME_SQL} AS delay
+         FROM notifications n JOIN listings l ON l.id = n.listing_id
+         WHERE n.user_id = ?1 AND n.status = 'sent' AND n.sent_at >= ?2
+       )
+       SELECT
+         (SELECT count(*) FROM saved_searches WHERE user_id = ?1 AND active = 1) AS active,
+         (SELECT count(*) FROM saved_searches WHERE user_id = ?1) AS total,
+         (SELECT count(*) FROM sent) AS week,
+         (SELECT delay FROM sent ORDER BY delay LIMIT 1 OFFSET (SELECT (count(*) - 1) / 2 FROM sent)) AS medianDelayMs`,
+    )
+    .bind(userId, now - WEEK_MS)
+    .first<UserStats>();
 }

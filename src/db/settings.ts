@@ -1,0 +1,59 @@
+import { eq, sql } from "drizzle-orm";
+import { type Db, asD1Statement, useDb } from "./client.ts";
+import { settings } from "./schema.ts";
+
+/**
+ * The settings table: small counters shared by all isolates. The one in use
+ * is the search version: every change to what the filter's search cache or
+ * the cron's demand must see (a search created, changed, paused, deleted; a
+ * user paused, resumed, blocked, or their language, quiet hours or digest
+ * threshold changed) bumps it in the same batch as the change, and readers
+ * compare it before trusting what they cached. Only src/db/users.ts and
+ * src/db/saved-searches.ts write such changes, so none can forget.
+ */
+
+const SEARCH_VERSION = "search_version";
+
+/** Bumps the search version: a query for the batch of the change itself. */
+export function bumpSearchVersion(db: Db) {
+  return db
+    .insert(settings)
+    .values({ key: SEARCH_VERSION, value: 1 })
+    .onConflictDoUpdate({ target: settings.key, set: { value: sql`${settings.value} + 1` } });
+}
+
+/** The same as a plain D1 statement, for batches of plain statements. */
+export function bumpSearchVersionStatement(d1: D1Database): D1PreparedStatement {
+  return asD1Statement(d1, bumpSearchVersion(useDb(d1)));
+}
+
+/** Reads the search version, to share a round trip with what it guards. */
+export function searchVersion(db: Db) {
+  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, SEARCH_VERSION));
+}
+
+/** The same as a plain D1 statement; read its result with searchVersionOf. */
+export function searchVersionStatement(d1: D1Database): D1PreparedStatement {
+  return asD1Statement(d1, searchVersion(useDb(d1)));
+}
+
+/** The version a searchVersionStatement returned; 0 before the first change. */
+export function searchVersionOf(result: D1Result<unknown> | undefined): number {
+  const row = result?.results[0] as { value?: unknown } | undefined;
+  return typeof row?.value === "number" ? row.value : 0;
+}
+
+/**
+ * Claims the right to raise one operator alert, at most once per `everyMs`
+ * across every isolate: the first caller in a window gets true, the rest false.
+ *
+ * @param key what the alert is about, e.g. "alert:missing:APP_SECRET"
+ */
+export async function claimAlert(db: Db, key: string, now: number, everyMs: number): Promise<boolean> {
+  const claimed = await db
+    .insert(settings)
+    .values({ key, value: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value: now }, setWhere: sql`${settings.value} <= ${now - everyMs}` })
+    .returning({ key: settings.key });
+  return claimed.length > 0;
+}

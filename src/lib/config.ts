@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * The Worker's vars and secrets (wrangler.toml [vars], `wrangler secret`,
+ * .dev.vars) read through one schema, so each setting has one default and one
+ * rule for what a bad value means. A var that is set but unreadable falls
+ * back to its default (a typo must not stop the bot); a secret that is
+ * missing is reported by name (missingSecrets), never guessed.
+ */
+
+const positiveInt = (fallback: number) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().int().positive()).catch(fallback);
+
+const configSchema = z.object({
+  /** A feed's fetch interval when one search needs it; shared feeds go faster (src/cron/schedule.ts). */
+  feedIntervalS: positiveInt(60),
+  /** The most saved searches one user may keep. */
+  maxSearchesPerUser: positiveInt(20),
+  /** Updates one user may send in 10 s before the bot asks them to slow down. */
+  botRateLimit: positiveInt(8),
+  /** How old a Mini App's initData may be (s). */
+  initDataMaxAgeS: positiveInt(24 * 60 * 60),
+  /** live: call Telegram; mock: record what would have been sent. Anything else is live. */
+  telegramMode: z.enum(["live", "mock"]).catch("live"),
+  /** Where operator alerts go; null: nowhere (logged only). */
+  adminChatId: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : null), z.number().int().nullable()).catch(null),
+  /** Scheme and host of the Bot API (a local fake in tests and `npm start`). */
+  telegramApiRoot: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.replace(/\/+$/, "") : undefined), z.string().default("https://api.telegram.org")),
+  /** Where the Worker is reached from outside (webhook, settings links), without a trailing slash. */
+  publicUrl: z.string().transform((v) => v.replace(/\/+$/, "")).catch(""),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The vars the schema reads, by their wrangler names. */
+type ConfigVars = Pick<
+  Env,
+  "FEED_INTERVAL_S" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL"
+>;
+
+/**
+ * The settings of this deployment. Cheap enough to read per call: no cache
+ * to go stale when a test hands in another env.
+ *
+ * @example config(env).maxSearchesPerUser // 20 unless MAX_SEARCHES_PER_USER says otherwise
+ */
+export function config(env: Partial<ConfigVars>): Config {
+  return configSchema.parse({
+    feedIntervalS: env.FEED_INTERVAL_S,
+    maxSearchesPerUser: env.MAX_SEARCHES_PER_USER,
+    botRateLimit: env.BOT_RATE_LIMIT,
+    initDataMaxAgeS: env.INIT_DATA_MAX_AGE_S,
+    telegramMode: env.TELEGRAM_MODE,
+    adminChatId: env.ADMIN_CHAT_ID,
+    telegramApiRoot: env.TELEGRAM_API_ROOT,
+    publicUrl: env.PUBLIC_URL ?? "",
+  });
+}
+
+/** Secrets the Worker cannot work without, and what breaks without each. */
+export const REQUIRED_SECRETS = {
+  TELEGRAM_BOT_TOKEN: "the bot cannot send, and Mini App sign-in (initData) can never verify",
+  TELEGRAM_WEBHOOK_SECRET: "every webhook call is refused",
+  APP_SECRET: "settings-page links, sessions and CSRF tokens cannot be signed: every sign-in fails",
+} as const;
+export type RequiredSecret = keyof typeof REQUIRED_SECRETS;
+
+/** The required secrets this env lacks (unset or blank), in a fixed order. */
+export function missingSecrets(env: Partial<Record<RequiredSecret, string>>): RequiredSecret[] {
+  return (Object.keys(REQUIRED_SECRETS) as RequiredSecret[]).filter((name) => !env[name]?.trim());
+}
