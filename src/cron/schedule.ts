@@ -1,16 +1,15 @@
 /** When a feed is fetched next: pure, so the cron's decisions are testable without a clock. */
 
-export const DEFAULT_INTERVAL_S = 60;
 const MAX_BACKOFF_S = 30 * 60;
 const BLOCK_BASE_S = 5 * 60;
 const MAX_BLOCK_S = 2 * 60 * 60;
 
 /**
  * A feed many searches share is fetched more often: its listings reach more
- * people, so a minute saved there is worth more. With the default base of
- * 60 s: 60 s alone, 30 s from 5 subscribers, 20 s from 25.
+ * people, so a minute saved there is worth more. With a base of 60 s
+ * (FEED_INTERVAL_S's default): 60 s alone, 30 s from 5 subscribers, 20 s from 25.
  */
-export function feedInterval(subscribers: number, baseS = DEFAULT_INTERVAL_S): number {
+export function feedInterval(subscribers: number, baseS: number): number {
   if (subscribers >= 25) return Math.max(1, Math.round(baseS / 3));
   if (subscribers >= 5) return Math.max(1, Math.round(baseS / 2));
   return baseS;

@@ -1,10 +1,10 @@
 import { useDb } from "../db/client.ts";
 import { nextFeedDueAt } from "../db/feeds.ts";
+import { config } from "../lib/config.ts";
 import { log } from "../lib/log.ts";
 import { directFetcher, type PageFetcher } from "../sources/index.ts";
 import type { FeedRunDeps } from "./run-feed.ts";
 import { TickDemandCache } from "./demand-cache.ts";
-import { DEFAULT_INTERVAL_S } from "./schedule.ts";
 import { runTick } from "./tick.ts";
 
 /**
@@ -30,7 +30,7 @@ export function feedRunDeps(env: Env, options: ScheduledOptions): FeedRunDeps {
     queue: env.NEW_LISTINGS,
     fetcher: options.fetcher ?? directFetcher,
     baseUrl: { olx: env.OLX_BASE_URL, otodom: env.OTODOM_BASE_URL },
-    baseIntervalS: positiveInt(env.FEED_INTERVAL_S, DEFAULT_INTERVAL_S),
+    baseIntervalS: config(env).feedIntervalS,
     metrics: env.METRICS,
     alert: options.alert,
     clock: options.clock ?? Date.now,
@@ -51,9 +51,4 @@ export async function handleScheduled(env: Env, options: ScheduledOptions): Prom
     if (next === null || next > windowEnd) return;
     await scheduler.wait(Math.max(MIN_WAIT_MS, next - now));
   }
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
 }

@@ -1,13 +1,9 @@
+import { config } from "../lib/config.ts";
 import { log } from "../lib/log.ts";
 import { createTelegramApi } from "./api.ts";
 import { classifyTelegramError } from "./errors.ts";
 import { escapeHtml } from "./html.ts";
 
-/** ADMIN_CHAT_ID as a chat id, or null when alerts are off. */
-export function adminChatId(env: Pick<Env, "ADMIN_CHAT_ID">): number | null {
-  const chatId = Number(env.ADMIN_CHAT_ID);
-  return env.ADMIN_CHAT_ID && Number.isSafeInteger(chatId) ? chatId : null;
-}
 
 /**
  * Tells the operator: one HTML message to ADMIN_CHAT_ID. Never throws (an
@@ -18,9 +14,9 @@ export async function sendAdminAlert(
   env: Pick<Env, "ADMIN_CHAT_ID" | "TELEGRAM_MODE" | "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT">,
   html: string,
 ): Promise<void> {
-  const chatId = adminChatId(env);
-  log.warn("admin_alert", { sent: chatId !== null && env.TELEGRAM_MODE !== "mock", length: html.length });
-  if (chatId === null || env.TELEGRAM_MODE === "mock") return;
+  const { adminChatId: chatId, telegramMode } = config(env);
+  log.warn("admin_alert", { sent: chatId !== null && telegramMode !== "mock", length: html.length });
+  if (chatId === null || telegramMode === "mock") return;
   try {
     await createTelegramApi(env).sendMessage(chatId, html, { parse_mode: "HTML" });
   } catch (error) {

@@ -3,10 +3,10 @@ import { blockDelayS, dueFeeds, feedInterval, retryDelayS } from "../../src/cron
 
 describe("feed schedule", () => {
   it("fetches shared feeds more often", ({ expect }) => {
-    expect(feedInterval(1)).toBe(60);
-    expect(feedInterval(4)).toBe(60);
-    expect(feedInterval(5)).toBe(30);
-    expect(feedInterval(25)).toBe(20);
+    expect(feedInterval(1, 60)).toBe(60);
+    expect(feedInterval(4, 60)).toBe(60);
+    expect(feedInterval(5, 60)).toBe(30);
+    expect(feedInterval(25, 60)).toBe(20);
     expect(feedInterval(25, 6)).toBe(2);
   });
 
