@@ -1,9 +1,6 @@
 import { z } from "zod";
-import type { QuietHours } from "../model/recipient.ts";
-import type { Language } from "../model/language.ts";
-
-/** Bounds of the digest threshold a user may choose. */
-export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;
+import { type AccountProblem, DIGEST_THRESHOLD_RANGE, type QuietHours } from "../model/recipient.ts";
+import { LANGUAGES, type Language, isLanguage } from "../model/language.ts";
 
 /** "23:00" → 1380; anything else is not a time. */
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
@@ -11,8 +8,6 @@ const minutes = (text: string) => {
   const m = TIME.exec(text.trim());
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 };
-
-export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
 
 /**
  * The account part of the settings page, as posted: global pause, language,
@@ -22,7 +17,7 @@ export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
 export const accountSettingsSchema = z
   .object({
     paused: z.boolean(),
-    language: z.enum(["pl", "en"]),
+    language: z.enum(LANGUAGES),
     quietStart: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
     quietEnd: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
     digestThreshold: z
@@ -51,7 +46,7 @@ export function readAccountSettings(form: Record<string, string | undefined>):
   | { ok: false; issues: { field: AccountField; problem: AccountProblem }[] } {
   const parsed = accountSettingsSchema.safeParse({
     paused: form.paused === "on",
-    language: form.language === "en" ? "en" : "pl",
+    language: isLanguage(form.language) ? form.language : "pl",
     quietStart: form.quietStart ?? "",
     quietEnd: form.quietEnd ?? "",
     digestThreshold: form.digestThreshold ?? "",

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
-import type { Language } from "../model/language.ts";
+import { type Language, isLanguage, otherLanguage } from "../model/language.ts";
 import type { BotContext } from "./bot.ts";
 import { botTexts } from "./texts.ts";
 
@@ -16,7 +16,7 @@ account.command("lang", async (ctx) => {
   if (!ctx.from) return;
   const asked = ctx.match.trim().toLowerCase();
   const current = ctx.language;
-  const next: Language | null = asked === "" ? (current === "pl" ? "en" : "pl") : asked === "pl" || asked === "en" ? asked : null;
+  const next: Language | null = asked === "" ? otherLanguage(current) : isLanguage(asked) ? asked : null;
   if (next === null) {
     await ctx.reply(botTexts(current).langUsage);
     return;

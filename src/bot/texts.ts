@@ -1,5 +1,5 @@
 import type { Language } from "../model/language.ts";
-import type { LinkProblem } from "../searches/link/index.ts";
+import type { LinkProblem } from "../model/search.ts";
 
 /**
  * The bot's own words, per language; Polish is the default. Plain text

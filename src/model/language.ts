@@ -14,3 +14,13 @@ export function languageOf(telegramCode: string | undefined | null): Language {
 export function isLanguage(value: unknown): value is Language {
   return (LANGUAGES as readonly unknown[]).includes(value);
 }
+
+/**
+ * The language `/lang` alone switches to: the next in LANGUAGES, so with two
+ * languages the other one.
+ *
+ * @example otherLanguage("pl") // "en"
+ */
+export function otherLanguage(language: Language): Language {
+  return LANGUAGES[(LANGUAGES.indexOf(language) + 1) % LANGUAGES.length] ?? language;
+}

@@ -7,7 +7,8 @@ import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
 import { describeIssues, searchTexts } from "../../searches/texts.ts";
 import { DEALS } from "../../model/listing.ts";
-import { type AccountField, type AccountProblem, accountProblemText } from "../../account/settings.ts";
+import { type AccountField, accountProblemText } from "../../account/settings.ts";
+import type { AccountProblem } from "../../model/recipient.ts";
 import type { Language } from "../../model/language.ts";
 
 /** Telegram's theme colours when opened as a Mini App, plain ones in a browser; mobile first. */
