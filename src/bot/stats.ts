@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { type Health, loadHealth } from "../admin/health.ts";
 import { isoEpochMs } from "../db/iso-time.ts";
-import { formatDuration } from "../telegram/texts.ts";
+import { formatDuration } from "../model/texts/index.ts";
 import type { BotContext } from "./bot.ts";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import { formatNumber } from "../telegram/texts.ts";
+import { formatNumber } from "../model/texts/index.ts";
 import type { Language } from "../model/language.ts";
 import type { SearchDraft } from "../model/search.ts";
 import { searchTexts } from "./texts.ts";

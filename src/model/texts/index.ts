@@ -1,0 +1,8 @@
+/**
+ * Every user-facing text and the formats of its numbers and times, in each of
+ * LANGUAGES. Callers import from here only.
+ */
+export { texts } from "./tables.ts";
+export type { FormatTexts, NotifierTexts, Texts } from "./shape.ts";
+export { currencySymbol, formatAge, formatDuration, formatNumber, formatPrice } from "./format.ts";
+export { plPlural } from "./plural.ts";
