@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { bumpSearchVersionStatement } from "../db/searches.ts";
 import { type Language, isLanguage, otherLanguage } from "../model/language.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts } from "./texts.ts";
+import { texts } from "../model/texts/index.ts";
 
 /** /help, /lang, /pause, /resume: the user's own settings. */
 export const account = new Composer<BotContext>();
@@ -18,11 +18,11 @@ account.command("lang", async (ctx) => {
   const current = ctx.language;
   const next: Language | null = asked === "" ? otherLanguage(current) : isLanguage(asked) ? asked : null;
   if (next === null) {
-    await ctx.reply(botTexts(current).langUsage);
+    await ctx.reply(texts(current).bot.langUsage);
     return;
   }
   const changed = await ctx.env.DB.prepare(`UPDATE users SET language = ? WHERE telegram_id = ?`).bind(next, ctx.from.id).run();
-  await ctx.reply(changed.meta.changes ? botTexts(next).langSet : botTexts(next).startFirst);
+  await ctx.reply(changed.meta.changes ? texts(next).bot.langSet : texts(next).bot.startFirst);
 });
 
 for (const [command, paused] of [

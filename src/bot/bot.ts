@@ -12,7 +12,7 @@ import { stats } from "./stats.ts";
 import { tooLong } from "./too-long.ts";
 import { wizard } from "./wizard/wizard.ts";
 import { type BotUser, session } from "./session.ts";
-import type { BotTexts } from "./texts.ts";
+import type { BotTexts } from "../model/texts/index.ts";
 import type { Language } from "../model/language.ts";
 
 /** What every handler gets: the grammY context, the Worker's env, and (in private chats) who is talking (src/bot/session.ts). */

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { Language } from "../model/language.ts";
 import type { BotContext } from "./bot.ts";
-import { botTexts } from "./texts.ts";
+import { texts } from "../model/texts/index.ts";
 import { languageOf } from "../model/language.ts";
 
 /** The registered user an update comes from. */
@@ -53,7 +53,7 @@ export const session: MiddlewareFn<BotContext> = async (ctx, next) => {
   const row = user?.results[0] as UserRow | undefined;
   ctx.user = row ? { id: row.id, language: row.language, paused: row.paused === 1, isAdmin: row.is_admin === 1 } : null;
   ctx.language = ctx.user?.language ?? languageOf(from.language_code);
-  ctx.texts = botTexts(ctx.language);
+  ctx.texts = texts(ctx.language).bot;
   ctx.now = now;
 
   const hits = (rate?.results[0] as { hits: number } | undefined)?.hits ?? 0;

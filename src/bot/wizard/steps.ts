@@ -8,7 +8,7 @@ import { meansAny, parseAmount, parseKeywords, parseList, parseRange } from "../
 import { type SearchTexts, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { Language } from "../../model/language.ts";
-import type { BotTexts } from "../texts.ts";
+import type { BotTexts } from "../../model/texts/index.ts";
 import { type Flow, ORDER, type StepId } from "./flow.ts";
 
 /** What a step may look up: cities and districts live in D1. */

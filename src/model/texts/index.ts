@@ -3,6 +3,6 @@
  * LANGUAGES. Callers import from here only.
  */
 export { texts } from "./tables.ts";
-export type { FormatTexts, NotifierTexts, Texts } from "./shape.ts";
+export type { BotTexts, FormatTexts, NotifierTexts, Texts } from "./shape.ts";
 export { currencySymbol, formatAge, formatDuration, formatNumber, formatPrice } from "./format.ts";
 export { plPlural } from "./plural.ts";

@@ -1,3 +1,5 @@
+import type { LinkProblem } from "../search.ts";
+
 /**
  * Every user-facing text in one language: what the notifier, the bot and the
  * settings page say. pl.ts and en.ts each hold one table of this shape, so the
@@ -7,6 +9,7 @@
 export interface Texts {
   format: FormatTexts;
   notifier: NotifierTexts;
+  bot: BotTexts;
 }
 
 /** The words inside numbers and lengths of time (format.ts). */
@@ -33,4 +36,83 @@ export interface NotifierTexts {
   openButton: string;
   muteButton: string;
   digestHeader: (n: number) => string;
+}
+
+/** The bot's own words (src/bot/): replies, questions and buttons. */
+export interface BotTexts {
+  /** HTML. */
+  welcome: string;
+  help: string;
+  langSet: string;
+  langUsage: string;
+  paused: string;
+  resumed: string;
+  startFirst: string;
+  tooFast: string;
+  tooLong: (max: number) => string;
+  link: Record<LinkProblem, string>;
+  unknownCity: (typed: string) => string;
+  didYouMean: string;
+  citiesWeKnow: (names: string) => string;
+  unknownDistricts: (names: string, known: string) => string;
+  linkUnderstood: string;
+  linkUnused: string;
+  olxIdsMissing: string;
+  ask: {
+    source: string;
+    deal: string;
+    property: string;
+    city: string;
+    price: string;
+    rooms: string;
+    area: string;
+    place: string;
+    districts: string;
+    radius: string;
+    keywords: string;
+    private: string;
+  };
+  buttons: {
+    both: string;
+    any: string;
+    skip: string;
+    wholeCity: string;
+    chooseDistricts: string;
+    sendLocation: string;
+    save: string;
+    edit: string;
+    cancel: string;
+    yes: string;
+    no: string;
+    pause: string;
+    resume: string;
+    delete: string;
+    confirmDelete: string;
+    keep: string;
+    mute: string;
+    openSettings: string;
+    openMiniApp: string;
+  };
+  settingsLink: string;
+  summaryHeader: string;
+  summaryFooter: string;
+  whatToChange: string;
+  cannotSave: string;
+  saved: string;
+  updated: string;
+  cancelled: string;
+  limitReached: (limit: number) => string;
+  staleButton: string;
+  gone: string;
+  failed: string;
+  listEmpty: string;
+  listHeader: (count: number, limit: number) => string;
+  allPausedNote: string;
+  searchPaused: (n: number) => string;
+  searchResumed: (n: number) => string;
+  deleteAsk: string;
+  deleted: string;
+  deleteUsage: string;
+  muted: string;
+  stats: (s: { active: number; total: number; week: number; medianDelay: string | null }) => string;
 }
