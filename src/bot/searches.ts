@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { useDb } from "../db/client.ts";
 import { type SavedSearch, deleteSearch, draftOf, getSearch, listSearches, searchLimit, setSearchActive } from "../db/saved-searches.ts";
 import { compactSummary, summaryLines } from "../searches/summary.ts";
-import { searchTexts } from "../searches/texts.ts";
+import { texts } from "../model/texts/index.ts";
 import { muteSearch } from "../telegram/callback-data.ts";
 import { escapeHtml, escapeTruncated } from "../telegram/html.ts";
 import type { BotContext } from "./bot.ts";
@@ -17,7 +17,7 @@ const ACTIONS = { pause: "p", resume: "r", edit: "e", delete: "d", confirmDelete
 /** /list as one message: a numbered line per search and a row of buttons for each. */
 function renderList(ctx: BotContext, searches: readonly SavedSearch[]) {
   const t = ctx.texts;
-  const s = searchTexts(ctx.language);
+  const s = texts(ctx.language).search;
   const lines = [`<b>${escapeHtml(t.listHeader(searches.length, searchLimit(ctx.env)))}</b>`];
   if (ctx.user?.paused) lines.push(escapeHtml(t.allPausedNote));
   const keyboard = new InlineKeyboard();

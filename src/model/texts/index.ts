@@ -3,6 +3,7 @@
  * LANGUAGES. Callers import from here only.
  */
 export { texts } from "./tables.ts";
-export type { BotTexts, FormatTexts, NotifierTexts, Texts } from "./shape.ts";
+export type { BotTexts, FormatTexts, NotifierTexts, SearchTexts, SummaryTexts, Texts, WizardTexts } from "./shape.ts";
+export { describeIssues } from "./issues.ts";
 export { currencySymbol, formatAge, formatDuration, formatNumber, formatPrice } from "./format.ts";
 export { plPlural } from "./plural.ts";

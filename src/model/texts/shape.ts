@@ -1,4 +1,5 @@
-import type { LinkProblem } from "../search.ts";
+import type { Deal, Source } from "../listing.ts";
+import type { DraftField, DraftProblem, LinkProblem, SearchProperty } from "../search.ts";
 
 /**
  * Every user-facing text in one language: what the notifier, the bot and the
@@ -10,6 +11,9 @@ export interface Texts {
   format: FormatTexts;
   notifier: NotifierTexts;
   bot: BotTexts;
+  search: SearchTexts;
+  summary: SummaryTexts;
+  wizard: WizardTexts;
 }
 
 /** The words inside numbers and lengths of time (format.ts). */
@@ -115,4 +119,43 @@ export interface BotTexts {
   deleteUsage: string;
   muted: string;
   stats: (s: { active: number; total: number; week: number; medianDelay: string | null }) => string;
+}
+
+/** Words about saved searches, shared by the bot and the settings page. */
+export interface SearchTexts {
+  fields: Record<DraftField, string>;
+  problems: Record<DraftProblem, string>;
+  sources: Record<Source | "both", string>;
+  deals: Record<Deal, string>;
+  properties: Record<SearchProperty, string>;
+  any: string;
+  wholeCity: string;
+  yes: string;
+  no: string;
+  active: string;
+  paused: string;
+  km: (n: string) => string;
+  nearPoint: (radius: string) => string;
+  nearCentre: (radius: string) => string;
+}
+
+/** The words of a search's summary (src/searches/summary.ts) beyond its fields' names. */
+export interface SummaryTexts {
+  /** The names of criteria that are ranges, for both ends at once; also the "what should change?" buttons. */
+  price: string;
+  area: string;
+  rooms: string;
+  pricePerM2: string;
+  /** A range with a lower end only: "od 2 000 zł". */
+  from: (value: string) => string;
+  /** A range with an upper end only: "do 3 500 zł". */
+  upTo: (value: string) => string;
+  /** The unit after a range of rooms in a one-line summary: "2–3 pok.". */
+  roomsUnit: string;
+}
+
+/** The wizard's words (src/bot/wizard/) beyond the bot's questions and buttons. */
+export interface WizardTexts {
+  /** The "what should change?" button of both keyword lists (the summary names them apart). */
+  keywords: string;
 }

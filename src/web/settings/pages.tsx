@@ -5,7 +5,7 @@ import type { SavedSearch } from "../../db/saved-searches.ts";
 import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../model/search.ts";
 import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
-import { describeIssues, searchTexts } from "../../searches/texts.ts";
+import { describeIssues, texts } from "../../model/texts/index.ts";
 import { DEALS } from "../../model/listing.ts";
 import { type AccountField, accountProblemText } from "../../account/settings.ts";
 import type { AccountProblem } from "../../model/recipient.ts";
@@ -208,7 +208,7 @@ export const SearchList: FC<{
     );
   };
   const w = words[language];
-  const t = searchTexts(language);
+  const t = texts(language).search;
   return (
     <Layout title={w.title} language={language}>
       <h1>{w.title}</h1>
@@ -272,7 +272,7 @@ export const SearchFormPage: FC<{
   issues: readonly DraftIssue[];
 }> = ({ language, csrf, action, editing, values, cities, issues }) => {
   const w = words[language];
-  const t = searchTexts(language);
+  const t = texts(language).search;
   const problem = (field: DraftField) => {
     const issue = issues.find((i) => i.field === field);
     return issue ? describeIssues([issue], language)[0] : null;
