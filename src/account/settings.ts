@@ -12,7 +12,7 @@ const minutes = (text: string) => {
 /**
  * The account part of the settings page, as posted: global pause, language,
  * quiet hours (Europe/Warsaw, "HH:MM", both or neither) and the digest
- * threshold (empty: the default). Refusals are codes, worded by accountProblemText.
+ * threshold (empty: the default). Refusals are codes, worded in src/model/texts/.
  */
 export const accountSettingsSchema = z
   .object({
@@ -72,23 +72,4 @@ export function readAccountSettings(form: Record<string, string | undefined>):
 /** "23:00" for 1380. */
 export function formatMinutes(total: number): string {
   return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
-}
-
-const TEXTS: Record<Language, Record<AccountProblem, string>> = {
-  pl: {
-    time: "wpisz godzinę jako GG:MM, np. 23:00",
-    both_times: "podaj obie godziny albo żadnej",
-    same_times: "początek i koniec nie mogą być takie same",
-    threshold: `liczba od ${DIGEST_THRESHOLD_RANGE.min} do ${DIGEST_THRESHOLD_RANGE.max} albo puste pole`,
-  },
-  en: {
-    time: "enter a time as HH:MM, e.g. 23:00",
-    both_times: "give both times or neither",
-    same_times: "start and end cannot be the same",
-    threshold: `a number from ${DIGEST_THRESHOLD_RANGE.min} to ${DIGEST_THRESHOLD_RANGE.max}, or empty`,
-  },
-};
-
-export function accountProblemText(problem: AccountProblem, language: Language): string {
-  return TEXTS[language][problem];
 }

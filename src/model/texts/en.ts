@@ -1,3 +1,4 @@
+import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE } from "../recipient.ts";
 import { LIMITS } from "../search.ts";
 import type { Texts } from "./shape.ts";
 
@@ -180,5 +181,38 @@ export const en: Texts = {
   },
   wizard: {
     keywords: "Words",
+  },
+  settingsPage: {
+    title: "Your searches",
+    none: "You have no searches yet.",
+    add: "New search",
+    editTitle: "Edit search",
+    edit: "Edit",
+    duplicate: "Duplicate",
+    pause: "Pause",
+    resume: "Resume",
+    remove: "Delete",
+    save: "Save",
+    back: "Back to the list",
+    account: "Account",
+    allPaused: "All notifications paused",
+    language: "Language",
+    saveAccount: "Save settings",
+    quietStart: "Quiet hours from (Warsaw time)",
+    quietEnd: "Quiet hours until",
+    quietHint: "what arrives meanwhile comes as one digest when they end",
+    digestThreshold: `One digest when more than this are waiting (default ${DEFAULT_DIGEST_THRESHOLD})`,
+    fixBelow: "Please correct the marked fields.",
+    unauthorized: "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one.",
+    anyCity: "choose a city",
+    listHint: "comma-separated",
+    accountProblems: {
+      time: "enter a time as HH:MM, e.g. 23:00",
+      both_times: "give both times or neither",
+      same_times: "start and end cannot be the same",
+      threshold: `a number from ${DIGEST_THRESHOLD_RANGE.min} to ${DIGEST_THRESHOLD_RANGE.max}, or empty`,
+    },
+    limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,
+    staleForm: "forbidden: stale or missing form token; reload the page",
   },
 };

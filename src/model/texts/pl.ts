@@ -1,3 +1,4 @@
+import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE } from "../recipient.ts";
 import { LIMITS } from "../search.ts";
 import { plPlural } from "./plural.ts";
 import type { Texts } from "./shape.ts";
@@ -181,5 +182,40 @@ export const pl: Texts = {
   },
   wizard: {
     keywords: "Słowa",
+  },
+  settingsPage: {
+    title: "Twoje wyszukiwania",
+    none: "Nie masz jeszcze wyszukiwań.",
+    add: "Nowe wyszukiwanie",
+    editTitle: "Zmień wyszukiwanie",
+    edit: "Zmień",
+    duplicate: "Duplikuj",
+    pause: "Wstrzymaj",
+    resume: "Wznów",
+    remove: "Usuń",
+    save: "Zapisz",
+    back: "Wróć do listy",
+    account: "Konto",
+    allPaused: "Wszystkie powiadomienia wstrzymane",
+    language: "Język",
+    saveAccount: "Zapisz ustawienia",
+    quietStart: "Cisza nocna od (czas warszawski)",
+    quietEnd: "Cisza nocna do",
+    quietHint: "co przyjdzie w tym czasie, dostaniesz zbiorczo po jej końcu",
+    digestThreshold: `Zbiorcza wiadomość, gdy czeka więcej niż (domyślnie ${DEFAULT_DIGEST_THRESHOLD})`,
+    fixBelow: "Popraw zaznaczone pola.",
+    unauthorized:
+      "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy.",
+    anyCity: "wybierz miasto",
+    listHint: "po przecinku",
+    accountProblems: {
+      time: "wpisz godzinę jako GG:MM, np. 23:00",
+      both_times: "podaj obie godziny albo żadnej",
+      same_times: "początek i koniec nie mogą być takie same",
+      threshold: `liczba od ${DIGEST_THRESHOLD_RANGE.min} do ${DIGEST_THRESHOLD_RANGE.max} albo puste pole`,
+    },
+    // Not translated yet: these plain-text refusals have always been English.
+    limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,
+    staleForm: "forbidden: stale or missing form token; reload the page",
   },
 };

@@ -1,4 +1,5 @@
 import type { Deal, Source } from "../listing.ts";
+import type { AccountProblem } from "../recipient.ts";
 import type { DraftField, DraftProblem, LinkProblem, SearchProperty } from "../search.ts";
 
 /**
@@ -14,6 +15,7 @@ export interface Texts {
   search: SearchTexts;
   summary: SummaryTexts;
   wizard: WizardTexts;
+  settingsPage: SettingsPageTexts;
 }
 
 /** The words inside numbers and lengths of time (format.ts). */
@@ -158,4 +160,45 @@ export interface SummaryTexts {
 export interface WizardTexts {
   /** The "what should change?" button of both keyword lists (the summary names them apart). */
   keywords: string;
+}
+
+/** The settings page (src/web/settings/) beyond the search words it shares with the bot. */
+export interface SettingsPageTexts {
+  /** The list page's title. */
+  title: string;
+  /** The list without searches. */
+  none: string;
+  /** The link to, and the title of, the form for a new search. */
+  add: string;
+  editTitle: string;
+  edit: string;
+  duplicate: string;
+  pause: string;
+  resume: string;
+  remove: string;
+  save: string;
+  back: string;
+  /** The account form's heading. */
+  account: string;
+  allPaused: string;
+  language: string;
+  saveAccount: string;
+  quietStart: string;
+  quietEnd: string;
+  quietHint: string;
+  digestThreshold: string;
+  /** Above a refused form. */
+  fixBelow: string;
+  /** The page for a link that expired, was used or is forged, and for no session. */
+  unauthorized: string;
+  /** The city select's empty choice. */
+  anyCity: string;
+  /** Next to a field that takes a list. */
+  listHint: string;
+  /** Why the account form is refused, next to the field. */
+  accountProblems: Record<AccountProblem, string>;
+  /** Plain-text 409 when a new or duplicated search would pass the limit. */
+  limitReached: (limit: number) => string;
+  /** Plain-text 403 when a post lacks a valid CSRF token. */
+  staleForm: string;
 }
