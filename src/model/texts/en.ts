@@ -215,4 +215,16 @@ export const en: Texts = {
     limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,
     staleForm: "forbidden: stale or missing form token; reload the page",
   },
+  commands: {
+    new: "A new search step by step",
+    list: "Your searches",
+    pause: "Pause all notifications",
+    resume: "Resume notifications",
+    delete: "Delete a search: /delete N",
+    stats: "Your statistics",
+    settings: "Settings page",
+    lang: "Language: polski / English",
+    cancel: "Stop the current questions",
+    help: "Help",
+  },
 };

@@ -218,4 +218,16 @@ export const pl: Texts = {
     limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,
     staleForm: "forbidden: stale or missing form token; reload the page",
   },
+  commands: {
+    new: "Nowe wyszukiwanie krok po kroku",
+    list: "Twoje wyszukiwania",
+    pause: "Wstrzymaj wszystkie powiadomienia",
+    resume: "Wznów powiadomienia",
+    delete: "Usuń wyszukiwanie: /delete N",
+    stats: "Twoje statystyki",
+    settings: "Strona ustawień",
+    lang: "Język: polski / English",
+    cancel: "Przerwij bieżące pytania",
+    help: "Pomoc",
+  },
 };

@@ -16,6 +16,7 @@ export interface Texts {
   summary: SummaryTexts;
   wizard: WizardTexts;
   settingsPage: SettingsPageTexts;
+  commands: CommandTexts;
 }
 
 /** The words inside numbers and lengths of time (format.ts). */
@@ -201,4 +202,18 @@ export interface SettingsPageTexts {
   limitReached: (limit: number) => string;
   /** Plain-text 403 when a post lacks a valid CSRF token. */
   staleForm: string;
+}
+
+/** The chat's "/" menu (src/bot/commands.ts): each command's description. */
+export interface CommandTexts {
+  new: string;
+  list: string;
+  pause: string;
+  resume: string;
+  delete: string;
+  stats: string;
+  settings: string;
+  lang: string;
+  cancel: string;
+  help: string;
 }
