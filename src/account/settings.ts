@@ -1,9 +1,6 @@
 import { z } from "zod";
-import type { QuietHours } from "../model/recipient.ts";
-import type { Language } from "../model/language.ts";
-
-/** Bounds of the digest threshold a user may choose. */
-export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;
+import { type AccountProblem, type AccountSettings, DIGEST_THRESHOLD_RANGE } from "../model/recipient.ts";
+import { LANGUAGES, type Language, isLanguage } from "../model/language.ts";
 
 /** "23:00" → 1380; anything else is not a time. */
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
@@ -12,17 +9,15 @@ const minutes = (text: string) => {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 };
 
-export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
-
 /**
  * The account part of the settings page, as posted: global pause, language,
  * quiet hours (Europe/Warsaw, "HH:MM", both or neither) and the digest
- * threshold (empty: the default). Refusals are codes, worded by accountProblemText.
+ * threshold (empty: the default). Refusals are codes, worded in src/model/texts/.
  */
 export const accountSettingsSchema = z
   .object({
     paused: z.boolean(),
-    language: z.enum(["pl", "en"]),
+    language: z.enum(LANGUAGES),
     quietStart: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
     quietEnd: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
     digestThreshold: z
@@ -36,13 +31,6 @@ export const accountSettingsSchema = z
     else if (quietStart !== "" && minutes(quietStart) === minutes(quietEnd)) ctx.issues.push({ code: "custom", path: ["quietEnd"], message: "same_times", input: quietEnd });
   });
 
-export interface AccountSettings {
-  paused: boolean;
-  language: Language;
-  quietHours: QuietHours | null;
-  digestThreshold: number | null;
-}
-
 export type AccountField = "quietStart" | "quietEnd" | "digestThreshold";
 
 /** Posted fields to settings, or the problem of each field. */
@@ -51,7 +39,7 @@ export function readAccountSettings(form: Record<string, string | undefined>):
   | { ok: false; issues: { field: AccountField; problem: AccountProblem }[] } {
   const parsed = accountSettingsSchema.safeParse({
     paused: form.paused === "on",
-    language: form.language === "en" ? "en" : "pl",
+    language: isLanguage(form.language) ? form.language : "pl",
     quietStart: form.quietStart ?? "",
     quietEnd: form.quietEnd ?? "",
     digestThreshold: form.digestThreshold ?? "",
@@ -77,23 +65,4 @@ export function readAccountSettings(form: Record<string, string | undefined>):
 /** "23:00" for 1380. */
 export function formatMinutes(total: number): string {
   return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
-}
-
-const TEXTS: Record<Language, Record<AccountProblem, string>> = {
-  pl: {
-    time: "wpisz godzinę jako GG:MM, np. 23:00",
-    both_times: "podaj obie godziny albo żadnej",
-    same_times: "początek i koniec nie mogą być takie same",
-    threshold: `liczba od ${DIGEST_THRESHOLD_RANGE.min} do ${DIGEST_THRESHOLD_RANGE.max} albo puste pole`,
-  },
-  en: {
-    time: "enter a time as HH:MM, e.g. 23:00",
-    both_times: "give both times or neither",
-    same_times: "start and end cannot be the same",
-    threshold: `a number from ${DIGEST_THRESHOLD_RANGE.min} to ${DIGEST_THRESHOLD_RANGE.max}, or empty`,
-  },
-};
-
-export function accountProblemText(problem: AccountProblem, language: Language): string {
-  return TEXTS[language][problem];
 }

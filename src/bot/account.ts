@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { changeLanguage, pauseNotifications, resumeNotifications } from "../account/changes.ts";
 import { type Language, isLanguage, otherLanguage } from "../model/language.ts";
 import type { BotContext } from "./context.ts";
-import { botTexts } from "./texts.ts";
+import { texts } from "../model/texts/index.ts";
 
 /** /help, /lang, /pause, /resume: the user's own settings. */
 export const account = new Composer<BotContext>();
@@ -15,10 +15,10 @@ account.command("help", async (ctx) => {
 account.command("lang", async (ctx) => {
   const asked = ctx.match.trim().toLowerCase();
   const next: Language | null = asked === "" ? otherLanguage(ctx.language) : isLanguage(asked) ? asked : null;
-  if (next === null) return ctx.reply(botTexts(ctx.language).langUsage);
-  if (!ctx.user) return ctx.reply(botTexts(next).startFirst);
+  if (next === null) return ctx.reply(texts(ctx.language).bot.langUsage);
+  if (!ctx.user) return ctx.reply(texts(next).bot.startFirst);
   await changeLanguage(ctx.env, ctx.user.id, next);
-  await ctx.reply(botTexts(next).langSet);
+  await ctx.reply(texts(next).bot.langSet);
 });
 
 /** /pause: nothing more is sent, and what was waiting is dropped (the reply says how much). */

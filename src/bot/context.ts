@@ -1,7 +1,7 @@
 import type { Context } from "grammy";
 import type { User } from "../db/users.ts";
 import type { Language } from "../model/language.ts";
-import type { BotTexts } from "./texts.ts";
+import type { BotTexts } from "../model/texts/index.ts";
 
 /** The registered user an update comes from. */
 export type BotUser = Pick<User, "id" | "language" | "paused" | "isAdmin">;

@@ -4,7 +4,7 @@ import { removeSearch, setSearchState } from "../account/changes.ts";
 import { type SavedSearch, draftOf, getSearch, listSearches } from "../db/saved-searches.ts";
 import { config } from "../lib/config.ts";
 import { compactSummary, summaryLines } from "../searches/summary.ts";
-import { searchTexts } from "../searches/texts.ts";
+import { texts } from "../model/texts/index.ts";
 import { muteSearch } from "../telegram/callback-data.ts";
 import { escapeHtml, escapeTruncated } from "../telegram/html.ts";
 import type { BotContext } from "./context.ts";
@@ -19,7 +19,7 @@ const ACTIONS = { pause: "p", resume: "r", edit: "e", delete: "d", confirmDelete
 /** /list as one message: a numbered line per search and a row of buttons for each. */
 function renderList(ctx: BotContext, searches: readonly SavedSearch[]) {
   const t = ctx.texts;
-  const s = searchTexts(ctx.language);
+  const s = texts(ctx.language).search;
   const lines = [`<b>${escapeHtml(t.listHeader(searches.length, config(ctx.env).maxSearchesPerUser))}</b>`];
   if (ctx.user?.paused) lines.push(escapeHtml(t.allPausedNote));
   const keyboard = new InlineKeyboard();

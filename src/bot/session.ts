@@ -4,7 +4,7 @@ import { useDb } from "../db/client.ts";
 import { userByTelegramId } from "../db/users.ts";
 import { config } from "../lib/config.ts";
 import type { BotContext } from "./context.ts";
-import { botTexts } from "./texts.ts";
+import { texts } from "../model/texts/index.ts";
 import { languageOf } from "../model/language.ts";
 
 /** The politeness window; BOT_RATE_LIMIT updates fit in it, the next one gets one "slow down". */
@@ -24,7 +24,7 @@ export const session: MiddlewareFn<BotContext> = async (ctx, next) => {
   const [rate, [row]] = await db.batch([countUpdate(db, from.id, now, RATE_WINDOW_MS), userByTelegramId(db, from.id)]);
   ctx.user = row ? { id: row.id, language: row.language, paused: row.paused, isAdmin: row.isAdmin } : null;
   ctx.language = ctx.user?.language ?? languageOf(from.language_code);
-  ctx.texts = botTexts(ctx.language);
+  ctx.texts = texts(ctx.language).bot;
   ctx.now = now;
 
   const hits = rate[0]?.hits ?? 0;

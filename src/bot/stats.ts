@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { type Health, loadHealth, userStats } from "../db/health.ts";
-import { formatDuration } from "../telegram/texts.ts";
+import { formatDuration } from "../model/texts/index.ts";
 import type { BotContext } from "./context.ts";
 
 const secs = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(1)} s`);

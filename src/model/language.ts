@@ -15,7 +15,12 @@ export function isLanguage(value: unknown): value is Language {
   return (LANGUAGES as readonly unknown[]).includes(value);
 }
 
-/** The language that is not this one (/lang alone switches). */
+/**
+ * The language `/lang` alone switches to: the next in LANGUAGES, so with two
+ * languages the other one.
+ *
+ * @example otherLanguage("pl") // "en"
+ */
 export function otherLanguage(language: Language): Language {
-  return language === "pl" ? "en" : "pl";
+  return LANGUAGES[(LANGUAGES.indexOf(language) + 1) % LANGUAGES.length] ?? language;
 }

@@ -10,6 +10,16 @@ export interface QuietHours {
 /** More queued messages than this at send time become one digest (a user may choose another number). */
 export const DEFAULT_DIGEST_THRESHOLD = 10;
 
+/** Bounds of the digest threshold a user may choose. */
+export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;
+
+/**
+ * Why the settings page refuses the account form (src/account/settings.ts),
+ * as a code worded in the user's language: a malformed time, one of the two
+ * quiet-hours times only, both the same, a threshold out of range.
+ */
+export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
+
 /** Who a Notifier object sends to, and how they want it. */
 export interface Recipient {
   userId: number;

@@ -22,7 +22,7 @@ export const LIMITS = {
 
 /**
  * Why a draft is refused, as a code the caller turns into words in the
- * user's language (src/searches/texts.ts): the bot and the settings page say
+ * user's language (src/model/texts/): the bot and the settings page say
  * the same thing about the same mistake.
  */
 export const DRAFT_PROBLEMS = [
@@ -39,6 +39,21 @@ export const DRAFT_PROBLEMS = [
   "invalid",
 ] as const;
 export type DraftProblem = (typeof DRAFT_PROBLEMS)[number];
+
+/**
+ * Why a text is not a search link we can use (src/searches/link/), as a code
+ * the bot words in the user's language.
+ */
+export type LinkProblem =
+  | "not_a_link"
+  | "other_site"
+  /** An offer page, the home page, a profile: a link, but not to search results. */
+  | "not_a_search"
+  /** Search results for something that is not real estate we watch (cars, offices, exchange). */
+  | "unsupported_category"
+  /** Flats, but neither "for sale" nor "for rent" chosen: a saved search is one of the two. */
+  | "no_deal"
+  | "no_city";
 
 const problem = (code: DraftProblem) => ({ error: code });
 

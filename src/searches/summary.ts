@@ -1,21 +1,21 @@
-import { formatNumber } from "../telegram/texts.ts";
+import { formatNumber, texts } from "../model/texts/index.ts";
 import type { Language } from "../model/language.ts";
 import type { SearchDraft } from "../model/search.ts";
-import { searchTexts } from "./texts.ts";
 
 /** "2 000–3 500", "od 2 000", "do 3 500", or null when neither end is set. */
 function range(min: number | null, max: number | null, unit: string, language: Language): string | null {
   const n = (v: number) => formatNumber(v, language, v % 1 ? 1 : 0);
   const suffix = unit ? ` ${unit}` : "";
   if (min !== null && max !== null) return min === max ? `${n(min)}${suffix}` : `${n(min)}–${n(max)}${suffix}`;
-  if (min !== null) return `${language === "pl" ? "od" : "from"} ${n(min)}${suffix}`;
-  if (max !== null) return `${language === "pl" ? "do" : "up to"} ${n(max)}${suffix}`;
+  const words = texts(language).summary;
+  if (min !== null) return words.from(`${n(min)}${suffix}`);
+  if (max !== null) return words.upTo(`${n(max)}${suffix}`);
   return null;
 }
 
 /** The headline of a search: "mieszkanie · wynajem · Warszawa". Plain text. */
 export function searchTitle(draft: Pick<SearchDraft, "property" | "deal">, cityName: string, language: Language): string {
-  const t = searchTexts(language);
+  const t = texts(language).search;
   return `${t.properties[draft.property]} · ${t.deals[draft.deal]} · ${cityName}`;
 }
 
@@ -25,17 +25,17 @@ export function searchTitle(draft: Pick<SearchDraft, "property" | "deal">, cityN
  * escapes for its medium.
  */
 export function summaryLines(draft: SearchDraft, cityName: string, language: Language): string[] {
-  const t = searchTexts(language);
+  const { search: t, summary: s } = texts(language);
   const f = t.fields;
   const label = (name: string, value: string | null) => `${name}: ${value ?? t.any}`;
   const lines = [searchTitle(draft, cityName, language)];
   if (draft.name) lines.push(label(f.name, draft.name));
   lines.push(label(f.source, t.sources[draft.source ?? "both"]));
-  lines.push(label(language === "pl" ? "Cena" : "Price", range(draft.priceMin, draft.priceMax, "zł", language)));
-  lines.push(label(language === "pl" ? "Powierzchnia" : "Area", range(draft.areaMin, draft.areaMax, "m²", language)));
-  lines.push(label(language === "pl" ? "Pokoje" : "Rooms", range(draft.roomsMin, draft.roomsMax, "", language)));
+  lines.push(label(s.price, range(draft.priceMin, draft.priceMax, "zł", language)));
+  lines.push(label(s.area, range(draft.areaMin, draft.areaMax, "m²", language)));
+  lines.push(label(s.rooms, range(draft.roomsMin, draft.roomsMax, "", language)));
   const perM2 = range(draft.pricePerM2Min, draft.pricePerM2Max, "zł/m²", language);
-  if (perM2) lines.push(label(language === "pl" ? "Cena za m²" : "Price per m²", perM2));
+  if (perM2) lines.push(label(s.pricePerM2, perM2));
   lines.push(label(f.districts, draft.districts.length ? draft.districts.join(", ") : t.wholeCity));
   if (draft.radiusKm !== null) {
     const km = t.km(formatNumber(draft.radiusKm, language, 1));
@@ -52,11 +52,11 @@ export function summaryLines(draft: SearchDraft, cityName: string, language: Lan
  * Plain text; the caller escapes and caps it.
  */
 export function compactSummary(draft: SearchDraft, cityName: string, language: Language): string {
-  const t = searchTexts(language);
+  const { search: t, summary: s } = texts(language);
   const parts = [searchTitle(draft, cityName, language)];
   if (draft.name) parts.unshift(draft.name);
   const price = range(draft.priceMin, draft.priceMax, "zł", language);
-  const rooms = range(draft.roomsMin, draft.roomsMax, language === "pl" ? "pok." : "rooms", language);
+  const rooms = range(draft.roomsMin, draft.roomsMax, s.roomsUnit, language);
   const area = range(draft.areaMin, draft.areaMax, "m²", language);
   for (const part of [price, rooms, area]) if (part) parts.push(part);
   if (draft.districts.length) parts.push(draft.districts.join(", "));

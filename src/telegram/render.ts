@@ -2,7 +2,7 @@ import type { Delivery } from "../model/delivery.ts";
 import { type StoredListing, listingTime } from "../model/listing.ts";
 import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
-import { formatAge, formatNumber, formatPrice, notifierTexts } from "./texts.ts";
+import { formatAge, formatNumber, formatPrice, texts } from "../model/texts/index.ts";
 import type { Language } from "../model/language.ts";
 
 /** Telegram's limits, in characters of the HTML we send (stricter than Telegram, which counts visible text). */
@@ -46,7 +46,7 @@ function pricePerM2(l: StoredListing): number | null {
 
 /** "2 900 zł + czynsz 800 zł", escaped. */
 function priceHtml(l: StoredListing, language: Language): string {
-  const t = notifierTexts(language);
+  const t = texts(language).notifier;
   if (l.price === null) return escapeHtml(t.priceUnknown);
   let html = `<b>${escapeHtml(formatPrice(l.price, l.currency, language))}</b>`;
   if (l.rent) html += ` ${escapeHtml(t.rentExtra(formatPrice(l.rent, "PLN", language)))}`;
@@ -55,7 +55,7 @@ function priceHtml(l: StoredListing, language: Language): string {
 
 /** "48,5 m² · 2 pokoje · 12 000 zł/m²", escaped; empty when none is known. */
 function detailsHtml(l: StoredListing, language: Language): string {
-  const t = notifierTexts(language);
+  const t = texts(language).notifier;
   const parts: string[] = [];
   if (l.areaM2 !== null) parts.push(`${formatNumber(l.areaM2, language, 1)} m²`);
   if (l.rooms !== null) parts.push(t.rooms(l.rooms));
@@ -80,7 +80,7 @@ function placeHtml(l: StoredListing): string {
  */
 export function renderListing(delivery: Delivery, language: Language, now: number): ListingCard {
   const l = delivery.listing;
-  const t = notifierTexts(language);
+  const t = texts(language).notifier;
   const lines: string[] = [`💰 ${priceHtml(l, language)}`];
   const details = detailsHtml(l, language);
   if (details) lines.push(`📐 ${details}`);
@@ -113,7 +113,7 @@ export function renderListing(delivery: Delivery, language: Language, now: numbe
 /** One digest line: price, area, rooms, district and a link. */
 function digestLine(d: Delivery, language: Language): string {
   const l = d.listing;
-  const t = notifierTexts(language);
+  const t = texts(language).notifier;
   const parts: string[] = [
     l.price === null ? escapeHtml(t.priceUnknown) : `<b>${escapeHtml(formatPrice(l.price, l.currency, language))}</b>`,
   ];
@@ -159,7 +159,7 @@ export function renderDigest(
     }
   }
   const split = groups.length > 1 || offset > 0 || deliveries.length < total;
-  const header = escapeHtml(notifierTexts(language).digestHeader(total));
+  const header = escapeHtml(texts(language).notifier.digestHeader(total));
   let first = offset + 1;
   return groups.map((g) => {
     const range = split ? ` (${first}–${first + g.ids.length - 1})` : "";

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import { type SearchDraft, emptyDraft, validateDraft } from "../../src/model/search.ts";
-import { describeIssues } from "../../src/searches/texts.ts";
+import { describeIssues } from "../../src/model/texts/index.ts";
 
 const valid = (): Partial<SearchDraft> => ({ ...emptyDraft(), deal: "rent", property: "flat", cityId: 1 });
 

@@ -5,10 +5,9 @@ import { fold } from "../../lib/fold.ts";
 import { DEALS, type Deal, SOURCES } from "../../model/listing.ts";
 import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../model/search.ts";
 import { meansAny, parseAmount, parseKeywords, parseList, parseRange } from "../../searches/input.ts";
-import { type SearchTexts, searchTexts } from "../../searches/texts.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { Language } from "../../model/language.ts";
-import type { BotTexts } from "../texts.ts";
+import { type BotTexts, type SearchTexts, texts } from "../../model/texts/index.ts";
 import { type Flow, ORDER, type StepId } from "./flow.ts";
 
 /** What a step may look up: cities and districts live in D1. */
@@ -246,17 +245,18 @@ function radiusAnswer(text: string): Answer {
 
 /** The field buttons of "what should change?", as the summary lists them. */
 export function fixKeyboard(language: Language): InlineKeyboard {
-  const f = searchTexts(language).fields;
+  const { search, summary, wizard } = texts(language);
+  const f = search.fields;
   const choices: [string, StepId][] = [
     [f.deal, "deal"],
     [f.property, "property"],
     [f.source, "source"],
     [f.cityId, "city"],
-    [language === "pl" ? "Cena" : "Price", "price"],
-    [language === "pl" ? "Pokoje" : "Rooms", "rooms"],
-    [language === "pl" ? "Powierzchnia" : "Area", "area"],
+    [summary.price, "price"],
+    [summary.rooms, "rooms"],
+    [summary.area, "area"],
     [f.districts, "place"],
-    [language === "pl" ? "Słowa" : "Words", "keywords"],
+    [wizard.keywords, "keywords"],
     [f.privateOnly, "private"],
   ];
   return buttons("confirm", choices.map(([label, step]) => [label, `fix-${step}`] as const), 2);

@@ -6,7 +6,7 @@ import { changeSearch, createSearch } from "../../account/changes.ts";
 import { config } from "../../lib/config.ts";
 import { emptyDraft, validateDraft } from "../../model/search.ts";
 import { summaryLines } from "../../searches/summary.ts";
-import { describeIssues, searchTexts } from "../../searches/texts.ts";
+import { describeIssues, texts } from "../../model/texts/index.ts";
 import { escapeHtml } from "../../telegram/html.ts";
 import type { BotContext } from "../context.ts";
 import { type Flow, ORDER, STEPS, type StepId, loadFlow, storeFlow } from "./flow.ts";
@@ -19,7 +19,7 @@ function lookupFor(env: Env): Lookup {
 }
 
 function stepContext(ctx: BotContext, flow: Flow): StepContext {
-  return { texts: ctx.texts, search: searchTexts(ctx.language), language: ctx.language, flow, lookup: lookupFor(ctx.env) };
+  return { texts: ctx.texts, search: texts(ctx.language).search, language: ctx.language, flow, lookup: lookupFor(ctx.env) };
 }
 
 /** The summary with save / change / cancel, plus what a pasted link could not say. */

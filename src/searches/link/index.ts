@@ -2,7 +2,7 @@ import { parseOlxLink } from "./olx.ts";
 import { parseOtodomLink } from "./otodom.ts";
 import type { LinkResult } from "./parsed.ts";
 
-export type { LinkProblem, LinkResult, ParsedLink } from "./parsed.ts";
+export type { LinkResult, ParsedLink } from "./parsed.ts";
 
 const LINK = /https?:\/\/[^\s<>"]+/i;
 /** The two sites' links without a scheme, as some apps copy them: "www.olx.pl/d/…". */

@@ -1,5 +1,5 @@
 import type { Deal, Source } from "../../model/listing.ts";
-import type { SearchDraft, SearchProperty } from "../../model/search.ts";
+import type { LinkProblem, SearchDraft, SearchProperty } from "../../model/search.ts";
 
 /** The criteria a link can carry; the rest of a draft (city, source) comes from resolving it. */
 export type LinkCriteria = Partial<
@@ -56,18 +56,6 @@ export interface OtodomPlace {
   /** "mazowieckie/warszawa/warszawa/warszawa" (2026 form) or "warszawa" (older /pl/oferty/ links); null: all of Poland. */
   path: string | null;
 }
-
-/** Why a text is not a search link we can use. */
-export type LinkProblem =
-  | "not_a_link"
-  | "other_site"
-  /** An offer page, the home page, a profile: a link, but not to search results. */
-  | "not_a_search"
-  /** Search results for something that is not real estate we watch (cars, offices, exchange). */
-  | "unsupported_category"
-  /** Flats, but neither "for sale" nor "for rent" chosen: a saved search is one of the two. */
-  | "no_deal"
-  | "no_city";
 
 export type LinkResult = { ok: true; link: ParsedLink } | { ok: false; problem: LinkProblem };
 

@@ -6,10 +6,11 @@ import type { SavedSearch } from "../../db/saved-searches.ts";
 import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../model/search.ts";
 import type { SearchForm as FormValues } from "../../searches/form.ts";
 import { compactSummary } from "../../searches/summary.ts";
-import { describeIssues, searchTexts } from "../../searches/texts.ts";
+import { LANGUAGE_NAMES, describeIssues, texts } from "../../model/texts/index.ts";
 import { DEALS } from "../../model/listing.ts";
-import { type AccountField, type AccountProblem, accountProblemText } from "../../account/settings.ts";
-import type { Language } from "../../model/language.ts";
+import type { AccountField } from "../../account/settings.ts";
+import type { AccountProblem } from "../../model/recipient.ts";
+import { LANGUAGES, type Language } from "../../model/language.ts";
 
 /** Telegram's theme colours when opened as a Mini App, plain ones in a browser; mobile first. */
 const STYLE = `
@@ -23,61 +24,6 @@ li{margin:.75rem 0}.paused{color:var(--tg-theme-hint-color,#777)}
 form.inline{display:inline}label{display:block;margin-top:.75rem}
 input,select{font:inherit;width:100%;box-sizing:border-box;padding:.3rem}
 input[type=checkbox]{width:auto}.error{color:#c0392b;font-size:.9em}`;
-
-/** Copy for the page, by language. */
-const words = {
-  pl: {
-    title: "Twoje wyszukiwania",
-    none: "Nie masz jeszcze wyszukiwań.",
-    add: "Nowe wyszukiwanie",
-    editTitle: "Zmień wyszukiwanie",
-    edit: "Zmień",
-    duplicate: "Duplikuj",
-    pause: "Wstrzymaj",
-    resume: "Wznów",
-    remove: "Usuń",
-    save: "Zapisz",
-    back: "Wróć do listy",
-    account: "Konto",
-    allPaused: "Wszystkie powiadomienia wstrzymane",
-    language: "Język",
-    saveAccount: "Zapisz ustawienia",
-    quietStart: "Cisza nocna od (czas warszawski)",
-    quietEnd: "Cisza nocna do",
-    quietHint: "co przyjdzie w tym czasie, dostaniesz zbiorczo po jej końcu",
-    digestThreshold: "Zbiorcza wiadomość, gdy czeka więcej niż (domyślnie 10)",
-    fixBelow: "Popraw zaznaczone pola.",
-    unauthorized:
-      "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy.",
-    anyCity: "wybierz miasto",
-    listHint: "po przecinku",
-  },
-  en: {
-    title: "Your searches",
-    none: "You have no searches yet.",
-    add: "New search",
-    editTitle: "Edit search",
-    edit: "Edit",
-    duplicate: "Duplicate",
-    pause: "Pause",
-    resume: "Resume",
-    remove: "Delete",
-    save: "Save",
-    back: "Back to the list",
-    account: "Account",
-    allPaused: "All notifications paused",
-    language: "Language",
-    saveAccount: "Save settings",
-    quietStart: "Quiet hours from (Warsaw time)",
-    quietEnd: "Quiet hours until",
-    quietHint: "what arrives meanwhile comes as one digest when they end",
-    digestThreshold: "One digest when more than this are waiting (default 10)",
-    fixBelow: "Please correct the marked fields.",
-    unauthorized: "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one.",
-    anyCity: "choose a city",
-    listHint: "comma-separated",
-  },
-} as const;
 
 /**
  * Inside Telegram the page is a Mini App: Telegram puts its launch parameters
@@ -150,7 +96,7 @@ const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ 
 export const Unauthorized: FC<{ language: Language }> = ({ language }) => (
   <Layout title="GetMeOne" language={language}>
     <h1>GetMeOne</h1>
-    <p>{words[language].unauthorized}</p>
+    <p>{texts(language).settingsPage.unauthorized}</p>
     {/* Filled and sent by MINI_APP_SCRIPT when the page is opened as a Mini App. */}
     <form id="tg-login" method="post" action="/app/auth/telegram" hidden>
       <input type="hidden" name="initData" value="" />
@@ -196,7 +142,7 @@ export const SearchList: FC<{
 }> = ({ searches, language, csrf, account, accountIssues = [] }) => {
   const problem = (field: AccountField) => {
     const issue = accountIssues.find((i) => i.field === field);
-    return issue ? accountProblemText(issue.problem, language) : null;
+    return issue ? texts(language).settingsPage.accountProblems[issue.problem] : null;
   };
   const AccountInput: FC<{ name: AccountField; label: string; type: string }> = ({ name, label, type }) => {
     const message = problem(name);
@@ -208,8 +154,8 @@ export const SearchList: FC<{
       </>
     );
   };
-  const w = words[language];
-  const t = searchTexts(language);
+  const w = texts(language).settingsPage;
+  const t = texts(language).search;
   return (
     <Layout title={w.title} language={language}>
       <h1>{w.title}</h1>
@@ -246,12 +192,11 @@ export const SearchList: FC<{
         <AccountInput name="digestThreshold" label={w.digestThreshold} type="number" />
         <label for="language">{w.language}</label>
         <select id="language" name="language">
-          <option value="pl" selected={language === "pl"}>
-            polski
-          </option>
-          <option value="en" selected={language === "en"}>
-            English
-          </option>
+          {LANGUAGES.map((l) => (
+            <option value={l} selected={language === l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
+          ))}
         </select>
         <p>
           <button type="submit">{w.saveAccount}</button>
@@ -272,8 +217,8 @@ export const SearchFormPage: FC<{
   cities: readonly City[];
   issues: readonly DraftIssue[];
 }> = ({ language, csrf, action, editing, values, cities, issues }) => {
-  const w = words[language];
-  const t = searchTexts(language);
+  const w = texts(language).settingsPage;
+  const t = texts(language).search;
   const problem = (field: DraftField) => {
     const issue = issues.find((i) => i.field === field);
     return issue ? describeIssues([issue], language)[0] : null;

@@ -11,6 +11,7 @@ import { type DraftIssue, validateDraft } from "../../model/search.ts";
 import { type SearchForm, draftFromForm, formFromDraft } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
 import type { Language } from "../../model/language.ts";
+import { texts } from "../../model/texts/index.ts";
 import { formatMinutes, readAccountSettings } from "../../account/settings.ts";
 import { csrfToken, csrfValid } from "./csrf.ts";
 import { verifyInitData } from "./init-data.ts";
@@ -45,7 +46,7 @@ function appUser(user: User): AppUser {
 }
 
 const unauthorized = (c: Context) => c.html(<Unauthorized language="pl" />, 401);
-const limitReached = (c: Context<SettingsEnv>) => c.text(`limit reached: at most ${config(c.env).maxSearchesPerUser} searches; delete one first`, 409);
+const limitReached = (c: Context<SettingsEnv>) => c.text(texts(c.get("user").language).settingsPage.limitReached(config(c.env).maxSearchesPerUser), 409);
 
 /**
  * The settings page under /app. Who the user is comes only from a verified
@@ -104,7 +105,7 @@ settings.use("*", async (c, next) => {
     const body = await c.req.parseBody();
     if (!(await csrfValid(c.env.APP_SECRET, user.telegramId, typeof body.csrf === "string" ? body.csrf : undefined))) {
       log.warn("app_csrf_refused", { user: user.id });
-      return c.text("forbidden: stale or missing form token; reload the page", 403);
+      return c.text(texts(user.language).settingsPage.staleForm, 403);
     }
   }
   await openSession(c, user.telegramId, now);

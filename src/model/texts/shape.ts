@@ -1,0 +1,220 @@
+import type { Deal, Source } from "../listing.ts";
+import type { AccountProblem } from "../recipient.ts";
+import type { DraftField, DraftProblem, LinkProblem, SearchProperty } from "../search.ts";
+
+/**
+ * Every user-facing text in one language: what the notifier, the bot and the
+ * settings page say. pl.ts and en.ts each hold one table of this shape, so the
+ * type checker refuses a text one language lacks. Plain text unless a field
+ * says HTML: values passed in, and the result, are escaped by the caller.
+ */
+export interface Texts {
+  format: FormatTexts;
+  notifier: NotifierTexts;
+  bot: BotTexts;
+  search: SearchTexts;
+  summary: SummaryTexts;
+  wizard: WizardTexts;
+  settingsPage: SettingsPageTexts;
+  commands: CommandTexts;
+}
+
+/** The words inside numbers and lengths of time (format.ts). */
+export interface FormatTexts {
+  /** Between a number's whole part and its decimals. */
+  decimalMark: string;
+  /** Whole hours, under a day: "3 godz.". */
+  hours: (n: number) => string;
+  /** Whole days: "2 dni". */
+  days: (n: number) => string;
+  /** An age under a minute. */
+  justNow: string;
+  /** An age as a duration before now: "5 min temu". */
+  ago: (duration: string) => string;
+}
+
+/** The listing card and the digest (src/telegram/render.ts). */
+export interface NotifierTexts {
+  rentExtra: (amount: string) => string;
+  rooms: (n: number) => string;
+  published: (age: string) => string;
+  searchLabel: string;
+  priceUnknown: string;
+  openButton: string;
+  muteButton: string;
+  digestHeader: (n: number) => string;
+}
+
+/** The bot's own words (src/bot/): replies, questions and buttons. */
+export interface BotTexts {
+  /** HTML. */
+  welcome: string;
+  help: string;
+  langSet: string;
+  langUsage: string;
+  /** @param dropped messages that were waiting in the outbox and will not be sent */
+  paused: (dropped: number) => string;
+  resumed: string;
+  startFirst: string;
+  tooFast: string;
+  tooLong: (max: number) => string;
+  link: Record<LinkProblem, string>;
+  unknownCity: (typed: string) => string;
+  didYouMean: string;
+  citiesWeKnow: (names: string) => string;
+  unknownDistricts: (names: string, known: string) => string;
+  linkUnderstood: string;
+  linkUnused: string;
+  olxIdsMissing: string;
+  ask: {
+    source: string;
+    deal: string;
+    property: string;
+    city: string;
+    price: string;
+    rooms: string;
+    area: string;
+    place: string;
+    districts: string;
+    radius: string;
+    keywords: string;
+    private: string;
+  };
+  buttons: {
+    both: string;
+    any: string;
+    skip: string;
+    wholeCity: string;
+    chooseDistricts: string;
+    sendLocation: string;
+    save: string;
+    edit: string;
+    cancel: string;
+    yes: string;
+    no: string;
+    pause: string;
+    resume: string;
+    delete: string;
+    confirmDelete: string;
+    keep: string;
+    mute: string;
+    openSettings: string;
+    openMiniApp: string;
+  };
+  settingsLink: string;
+  summaryHeader: string;
+  summaryFooter: string;
+  whatToChange: string;
+  cannotSave: string;
+  saved: string;
+  updated: string;
+  cancelled: string;
+  limitReached: (limit: number) => string;
+  staleButton: string;
+  gone: string;
+  failed: string;
+  listEmpty: string;
+  listHeader: (count: number, limit: number) => string;
+  allPausedNote: string;
+  searchPaused: (n: number) => string;
+  searchResumed: (n: number) => string;
+  deleteAsk: string;
+  deleted: string;
+  deleteUsage: string;
+  muted: string;
+  stats: (s: { active: number; total: number; week: number; medianDelay: string | null }) => string;
+}
+
+/** Words about saved searches, shared by the bot and the settings page. */
+export interface SearchTexts {
+  fields: Record<DraftField, string>;
+  problems: Record<DraftProblem, string>;
+  sources: Record<Source | "both", string>;
+  deals: Record<Deal, string>;
+  properties: Record<SearchProperty, string>;
+  any: string;
+  wholeCity: string;
+  yes: string;
+  no: string;
+  active: string;
+  paused: string;
+  km: (n: string) => string;
+  nearPoint: (radius: string) => string;
+  nearCentre: (radius: string) => string;
+}
+
+/** The words of a search's summary (src/searches/summary.ts) beyond its fields' names. */
+export interface SummaryTexts {
+  /** The names of criteria that are ranges, for both ends at once; also the "what should change?" buttons. */
+  price: string;
+  area: string;
+  rooms: string;
+  pricePerM2: string;
+  /** A range with a lower end only: "od 2 000 zł". */
+  from: (value: string) => string;
+  /** A range with an upper end only: "do 3 500 zł". */
+  upTo: (value: string) => string;
+  /** The unit after a range of rooms in a one-line summary: "2–3 pok.". */
+  roomsUnit: string;
+}
+
+/** The wizard's words (src/bot/wizard/) beyond the bot's questions and buttons. */
+export interface WizardTexts {
+  /** The "what should change?" button of both keyword lists (the summary names them apart). */
+  keywords: string;
+}
+
+/** The settings page (src/web/settings/) beyond the search words it shares with the bot. */
+export interface SettingsPageTexts {
+  /** The list page's title. */
+  title: string;
+  /** The list without searches. */
+  none: string;
+  /** The link to, and the title of, the form for a new search. */
+  add: string;
+  editTitle: string;
+  edit: string;
+  duplicate: string;
+  pause: string;
+  resume: string;
+  remove: string;
+  save: string;
+  back: string;
+  /** The account form's heading. */
+  account: string;
+  allPaused: string;
+  language: string;
+  saveAccount: string;
+  quietStart: string;
+  quietEnd: string;
+  quietHint: string;
+  digestThreshold: string;
+  /** Above a refused form. */
+  fixBelow: string;
+  /** The page for a link that expired, was used or is forged, and for no session. */
+  unauthorized: string;
+  /** The city select's empty choice. */
+  anyCity: string;
+  /** Next to a field that takes a list. */
+  listHint: string;
+  /** Why the account form is refused, next to the field. */
+  accountProblems: Record<AccountProblem, string>;
+  /** Plain-text 409 when a new or duplicated search would pass the limit. */
+  limitReached: (limit: number) => string;
+  /** Plain-text 403 when a post lacks a valid CSRF token. */
+  staleForm: string;
+}
+
+/** The chat's "/" menu (src/bot/commands.ts): each command's description. */
+export interface CommandTexts {
+  new: string;
+  list: string;
+  pause: string;
+  resume: string;
+  delete: string;
+  stats: string;
+  settings: string;
+  lang: string;
+  cancel: string;
+  help: string;
+}
