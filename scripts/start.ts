@@ -13,6 +13,7 @@
 import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { createFakeSites, fireCron as fireCronOnce, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
+import { localSecrets } from "./lib/dev-vars.ts";
 
 const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
 const PUBLISH_PER_MINUTE = 8; // per site
@@ -60,7 +61,9 @@ const vars: Record<string, string> = {
   FEED_INTERVAL_S: String(FEED_INTERVAL_S),
   ADMIN_CHAT_ID: "1",
 };
-const dev = startWorker({ port: PORT.worker, vars });
+const secrets = localSecrets(vars);
+if (secrets.warning) console.warn(secrets.warning);
+const dev = startWorker({ port: PORT.worker, vars: { ...vars, ...secrets.vars } });
 const stop = () => {
   dev.kill("SIGTERM");
   process.exit(0);

@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { createFakeTelegram } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
-import { parseDevVars, setup } from "./telegram-setup.ts";
+import { parseDevVars } from "./lib/dev-vars.ts";
+import { setup } from "./telegram-setup.ts";
 
 test("registers the webhook with its secret and the menu in Polish and English", async () => {
   const telegram = createFakeTelegram({ token: "123:abc" });

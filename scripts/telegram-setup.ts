@@ -5,21 +5,11 @@
  * PUBLIC_URL (and TELEGRAM_API_ROOT, for a local fake) from the environment,
  * else from .dev.vars. Prints what Telegram reports, never the token.
  */
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ALLOWED_UPDATES, BOT_COMMANDS } from "../src/bot/commands.ts";
+import { readVarsFile } from "./lib/dev-vars.ts";
 
 type Vars = Record<string, string | undefined>;
-
-/** KEY=value lines; # comments and blank lines skipped; quotes around a value removed. */
-export function parseDevVars(text: string): Vars {
-  const vars: Vars = {};
-  for (const line of text.split("\n")) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match?.[1]) vars[match[1]] = match[2]?.replace(/^(["'])(.*)\1$/, "$2");
-  }
-  return vars;
-}
 
 async function call(apiRoot: string, token: string, method: string, params: object): Promise<unknown> {
   const response = await fetch(`${apiRoot}/bot${token}/${method}`, {
@@ -60,7 +50,7 @@ export async function setup(vars: Vars, options: { url?: string; dropPendingUpda
 
 if (import.meta.main) {
   const { values } = parseArgs({ options: { url: { type: "string" }, "drop-pending-updates": { type: "boolean", default: false } } });
-  const fromFile = await readFile(new URL("../.dev.vars", import.meta.url), "utf8").then(parseDevVars, () => ({}));
+  const fromFile = readVarsFile(".dev.vars");
   try {
     const lines = await setup({ ...fromFile, ...process.env }, { url: values.url, dropPendingUpdates: values["drop-pending-updates"] ?? false });
     for (const line of lines) console.log(line);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type AccountProblem, type AccountSettings, DIGEST_THRESHOLD_RANGE } from "../model/recipient.ts";
-import { LANGUAGES, type Language, isLanguage } from "../model/language.ts";
+import { LANGUAGES, isLanguage } from "../model/language.ts";
 
 /** "23:00" → 1380; anything else is not a time. */
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;

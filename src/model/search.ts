@@ -118,27 +118,27 @@ export interface DraftIssue {
 
 const isProblem = (message: string): message is DraftProblem => (DRAFT_PROBLEMS as readonly string[]).includes(message);
 
-/** An empty draft: everything "any", nothing chosen yet. */
+/** The draft's fields that hold a number or null ("any"): bounds, coordinates, radius. */
+export type NumberField = { [K in DraftField]: null extends SearchDraft[K] ? (SearchDraft[K] extends number | null ? K : never) : never }[DraftField];
+/** The draft's fields that hold a list of words; empty: "any". */
+export type ListField = { [K in DraftField]: SearchDraft[K] extends string[] ? K : never }[DraftField];
+
+const fields = Object.keys(searchDraftSchema.shape) as DraftField[];
+const accepts = (field: DraftField, value: unknown) => searchDraftSchema.shape[field].safeParse(value).success;
+
+/**
+ * Read off the schema, so a field added there is a number field or a list
+ * field everywhere (the empty draft, the settings form) without another list.
+ */
+export const NUMBER_FIELDS = fields.filter((f): f is NumberField => accepts(f, null) && accepts(f, 1));
+export const LIST_FIELDS = fields.filter((f): f is ListField => accepts(f, []) && !accepts(f, null));
+
+/** An empty draft: everything "any", nothing chosen yet (deal, property and city are the user's to choose). */
 export function emptyDraft(): Partial<SearchDraft> {
-  return {
-    name: "",
-    source: null,
-    priceMin: null,
-    priceMax: null,
-    areaMin: null,
-    areaMax: null,
-    roomsMin: null,
-    roomsMax: null,
-    pricePerM2Min: null,
-    pricePerM2Max: null,
-    districts: [],
-    lat: null,
-    lon: null,
-    radiusKm: null,
-    includeKeywords: [],
-    excludeKeywords: [],
-    privateOnly: false,
-  };
+  const draft: Partial<SearchDraft> = { name: "", source: null, privateOnly: false };
+  for (const field of NUMBER_FIELDS) draft[field] = null;
+  for (const field of LIST_FIELDS) draft[field] = [];
+  return draft;
 }
 
 /**

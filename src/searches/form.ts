@@ -1,10 +1,11 @@
-import type { DraftIssue, SearchDraft } from "../model/search.ts";
+import { type DraftIssue, LIST_FIELDS, type ListField, NUMBER_FIELDS, type SearchDraft } from "../model/search.ts";
 import { parseAmount, parseList } from "./input.ts";
 
-/** The settings page's search form, field by field, as the browser posts it. */
-export type SearchForm = Partial<Record<keyof SearchDraft | "includeText" | "excludeText", string>>;
+/** The form's input for each list field: keywords are typed as free text, districts as a list. */
+const LIST_INPUTS = { districts: "districts", includeKeywords: "includeText", excludeKeywords: "excludeText" } as const satisfies Record<ListField, string>;
 
-const NUMBERS = ["priceMin", "priceMax", "areaMin", "areaMax", "roomsMin", "roomsMax", "pricePerM2Min", "pricePerM2Max", "lat", "lon", "radiusKm"] as const;
+/** The settings page's search form, field by field, as the browser posts it. */
+export type SearchForm = Partial<Record<keyof SearchDraft | (typeof LIST_INPUTS)[ListField], string>>;
 
 /**
  * Form fields to a draft for validateDraft: empty means "any", numbers are
@@ -19,12 +20,10 @@ export function draftFromForm(form: SearchForm): { input: Record<string, unknown
     deal: form.deal || undefined,
     property: form.property || undefined,
     cityId: form.cityId ? Number(form.cityId) : undefined,
-    districts: parseList(form.districts ?? ""),
-    includeKeywords: parseList(form.includeText ?? ""),
-    excludeKeywords: parseList(form.excludeText ?? ""),
     privateOnly: form.privateOnly === "on" || form.privateOnly === "true",
   };
-  for (const field of NUMBERS) {
+  for (const field of LIST_FIELDS) input[field] = parseList(form[LIST_INPUTS[field]] ?? "");
+  for (const field of NUMBER_FIELDS) {
     const raw = (form[field] ?? "").trim();
     if (raw === "") {
       input[field] = null;
@@ -40,27 +39,15 @@ export function draftFromForm(form: SearchForm): { input: Record<string, unknown
 
 /** A saved search as the form's initial values. */
 export function formFromDraft(draft: SearchDraft): SearchForm {
-  const n = (v: number | null) => (v === null ? "" : String(v));
-  return {
+  const form: SearchForm = {
     name: draft.name,
     source: draft.source ?? "both",
     deal: draft.deal,
     property: draft.property,
     cityId: String(draft.cityId),
-    priceMin: n(draft.priceMin),
-    priceMax: n(draft.priceMax),
-    areaMin: n(draft.areaMin),
-    areaMax: n(draft.areaMax),
-    roomsMin: n(draft.roomsMin),
-    roomsMax: n(draft.roomsMax),
-    pricePerM2Min: n(draft.pricePerM2Min),
-    pricePerM2Max: n(draft.pricePerM2Max),
-    districts: draft.districts.join(", "),
-    lat: n(draft.lat),
-    lon: n(draft.lon),
-    radiusKm: n(draft.radiusKm),
-    includeText: draft.includeKeywords.join(", "),
-    excludeText: draft.excludeKeywords.join(", "),
     privateOnly: draft.privateOnly ? "on" : "",
   };
+  for (const field of NUMBER_FIELDS) form[field] = draft[field] === null ? "" : String(draft[field]);
+  for (const field of LIST_FIELDS) form[LIST_INPUTS[field]] = draft[field].join(", ");
+  return form;
 }

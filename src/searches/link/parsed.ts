@@ -1,5 +1,5 @@
 import type { Deal, Source } from "../../model/listing.ts";
-import type { LinkProblem, SearchDraft, SearchProperty } from "../../model/search.ts";
+import type { LinkProblem, NumberField, SearchDraft, SearchProperty } from "../../model/search.ts";
 
 /** The criteria a link can carry; the rest of a draft (city, source) comes from resolving it. */
 export type LinkCriteria = Partial<
@@ -23,7 +23,7 @@ export type LinkCriteria = Partial<
 export const DEAL_SLUGS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
 
 /** The criteria a link gives as plain numbers. */
-export type NumericCriterion = "priceMin" | "priceMax" | "areaMin" | "areaMax" | "pricePerM2Min" | "pricePerM2Max";
+export type NumericCriterion = Extract<NumberField, "priceMin" | "priceMax" | "areaMin" | "areaMax" | "pricePerM2Min" | "pricePerM2Max">;
 
 /**
  * A search link as read, before any lookup: what the site's own search asks
