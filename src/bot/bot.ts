@@ -14,6 +14,7 @@ import { wizard } from "./wizard/wizard.ts";
 import { type BotUser, session } from "./session.ts";
 import type { BotTexts } from "./texts.ts";
 import type { Language } from "../model/language.ts";
+import { telegramClientOptions } from "../telegram/api.ts";
 
 /** What every handler gets: the grammY context, the Worker's env, and (in private chats) who is talking (src/bot/session.ts). */
 export type BotContext = Context & {
@@ -57,11 +58,7 @@ function botInfo(token: string): UserFromGetMe {
 export function createBot(env: Env): Bot<BotContext> {
   const bot = new Bot<BotContext>(env.TELEGRAM_BOT_TOKEN, {
     botInfo: botInfo(env.TELEGRAM_BOT_TOKEN),
-    client: {
-      apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
-      // Looked up per call, so a test's stub of fetch is seen.
-      fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
-    },
+    client: telegramClientOptions(env),
   });
   bot.use((ctx, next) => {
     ctx.env = env;
