@@ -4,7 +4,8 @@ import { recordMetric } from "../lib/metrics.ts";
 import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
 import { adminChatId, sendAdminAlert } from "../telegram/admin-alert.ts";
 import { type TelegramFailure, classifyTelegramError, failureCode } from "../telegram/errors.ts";
-import { renderDigest, renderFailureAlert, renderListing } from "../telegram/render.ts";
+import { digestPartMessage, listingMessage } from "../telegram/messages.ts";
+import { renderFailureAlert } from "../telegram/render.ts";
 import { listingTime } from "../model/listing.ts";
 import { DEFAULT_DIGEST_THRESHOLD, quietWindowEnd } from "../model/recipient.ts";
 import type { Delivery } from "../model/delivery.ts";
@@ -27,6 +28,8 @@ interface Work {
   digest: boolean;
   rows: OutboxRow[];
   message: OutgoingMessage;
+  /** Sent instead when Telegram refuses the photo; null: `message` is text. */
+  textFallback: OutgoingMessage | null;
 }
 
 type Outcome = { ok: true; message: OutgoingMessage } | { ok: false; message: OutgoingMessage; failure: TelegramFailure };
@@ -179,31 +182,19 @@ export class Notifier extends DurableObject<Env> {
     }
     if (digestRows.length > 0) {
       const progress = this.#outbox.digestProgress();
-      const [part] = renderDigest(
+      const part = digestPartMessage(
         digestRows.map((r) => r.delivery),
-        recipient.language,
+        recipient,
         { total: progress.total, offset: progress.done },
       );
       if (part) {
         const ids = new Set(part.notificationIds);
-        return {
-          digest: true,
-          rows: digestRows.filter((r) => ids.has(r.notificationId)),
-          message: { method: "sendMessage", chatId: recipient.chatId, text: part.text, buttons: [], previewUrl: null },
-        };
+        return { digest: true, rows: digestRows.filter((r) => ids.has(r.notificationId)), message: part.message, textFallback: null };
       }
     }
     const row = this.#outbox.nextDue(now);
     if (!row) return null;
-    return { digest: false, rows: [row], message: this.#listingMessage(recipient, row, now) };
-  }
-
-  #listingMessage(recipient: Recipient, row: OutboxRow, now: number, forceText = false): OutgoingMessage {
-    const card = renderListing(row.delivery, recipient.language, now);
-    if (card.photo && !row.photoRefused && !forceText) {
-      return { method: "sendPhoto", chatId: recipient.chatId, photo: card.photo, caption: card.caption, buttons: card.buttons };
-    }
-    return { method: "sendMessage", chatId: recipient.chatId, text: card.text, buttons: card.buttons, previewUrl: card.previewUrl };
+    return { digest: false, rows: [row], ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) };
   }
 
   #isMock(recipient: Recipient): boolean {
@@ -313,7 +304,8 @@ export class Notifier extends DurableObject<Env> {
     } catch (error) {
       const failure = classifyTelegramError(error);
       const row = work.rows[0];
-      if (failure.kind !== "photo_refused" || !row || work.digest) return { ok: false, message: work.message, failure };
+      const text = work.textFallback;
+      if (failure.kind !== "photo_refused" || !row || !text) return { ok: false, message: work.message, failure };
       log.info("notifier_photo_refused", { user: recipient.userId, notification: row.notificationId, description: failure.description });
       recordMetric(this.metrics, {
         stage: "send_error",
@@ -322,7 +314,6 @@ export class Notifier extends DurableObject<Env> {
         outcome: "photo_refused",
       });
       this.#outbox.markPhotoRefused(row.notificationId);
-      const text = this.#listingMessage(recipient, row, this.now(), true);
       try {
         await sendOutgoing(api, text);
         return { ok: true, message: text };
