@@ -16,7 +16,7 @@ import {
   CHAT_GAP_MS,
   MAX_SEND_ATTEMPTS,
   SENT_RETENTION_MS,
-  STALE_SLOT_MS,
+  STALE_PLACE_MS,
   backoffDelayMs,
   nextWakeAt,
 } from "./pacing.ts";
@@ -80,7 +80,7 @@ export class Notifier extends DurableObject<Env> {
     this.#outbox.prune(now - SENT_RETENTION_MS);
     this.#outbox.setRecipient(recipient);
     const accepted = this.#outbox.add(deliveries, now);
-    if (accepted > 0 && quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.setQuietHeld(true);
+    if (accepted > 0 && quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.holdForQuietHours();
     await this.#arm();
     return { accepted };
   }
@@ -118,10 +118,10 @@ export class Notifier extends DurableObject<Env> {
     const now = this.now();
     this.#outbox.prune(now - SENT_RETENTION_MS);
     const recipient = this.#outbox.recipient();
-    // A slot is for sending right then: one left from before an empty outbox or
-    // a long 429 wait would let this send jump the global queue.
-    const held = this.#outbox.reservedSlot();
-    if (held !== null && (held < now - STALE_SLOT_MS || this.#outbox.earliestDue() === null)) this.#outbox.setReservedSlot(null);
+    // A place is for sending right then: one left from before an empty outbox
+    // or a long 429 wait would let this send jump the global line.
+    const held = this.#outbox.budgetPlace();
+    if (held !== null && (held.dueAt < now - STALE_PLACE_MS || this.#outbox.earliestDue() === null)) this.#outbox.releaseBudgetPlace();
     const wake = this.#wakeAt();
     if (recipient === null) {
       // deliver() stores the recipient before any row: rows without one cannot be sent.
@@ -135,12 +135,12 @@ export class Notifier extends DurableObject<Env> {
     // A place in line first; when a held place comes due, the budget still
     // grants the send itself: alarms that ran late come due together.
     const budget = this.env.SEND_BUDGET.getByName("global");
-    const at = this.#outbox.reservedSlot() === null ? await budget.reserve(now) : await budget.claim(now);
+    const at = this.#outbox.budgetPlace() === null ? await budget.reserve(now) : await budget.claim(now);
     if (at > now) {
-      this.#outbox.setReservedSlot(at);
+      this.#outbox.holdBudgetPlace({ dueAt: at });
       return this.#arm(true);
     }
-    this.#outbox.setReservedSlot(null);
+    this.#outbox.releaseBudgetPlace();
 
     const work = this.#pickWork(recipient, now);
     if (work) await this.#send(recipient, work);
@@ -152,7 +152,7 @@ export class Notifier extends DurableObject<Env> {
     return nextWakeAt({
       earliestDue: this.#outbox.earliestDue(),
       chatNextAllowed: this.#outbox.chatNextAllowed(),
-      reservedSlot: this.#outbox.reservedSlot(),
+      budgetPlaceDue: this.#outbox.budgetPlace()?.dueAt ?? null,
       quiet: this.#outbox.recipient()?.quietHours ?? null,
     });
   }
@@ -174,8 +174,8 @@ export class Notifier extends DurableObject<Env> {
   #pickWork(recipient: Recipient, now: number): Work | null {
     let digestRows = this.#outbox.digestRows(now);
     // What waited out the quiet hours goes as one digest, whatever the threshold.
-    const threshold = this.#outbox.quietHeld() ? 1 : (recipient.digestThreshold ?? this.digestThreshold);
-    this.#outbox.setQuietHeld(false);
+    const threshold = this.#outbox.heldForQuietHours() ? 1 : (recipient.digestThreshold ?? this.digestThreshold);
+    this.#outbox.releaseQuietHold();
     if (digestRows.length === 0 && this.#outbox.queuedCount() > threshold) {
       this.#outbox.startDigest();
       digestRows = this.#outbox.digestRows(now);
@@ -213,7 +213,6 @@ export class Notifier extends DurableObject<Env> {
     if (outcome.ok) {
       this.#outbox.finish(ids, "sent", finished);
       this.#outbox.holdChat(finished + CHAT_GAP_MS);
-      if (work.digest) this.#outbox.digestPartSent(ids.length);
       log.info("notifier_sent", {
         user: recipient.userId,
         method: outcome.message.method,
