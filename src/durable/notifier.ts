@@ -1,48 +1,26 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorMessage, log } from "../lib/log.ts";
-import { recordMetric } from "../lib/metrics.ts";
-import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
-import { adminChatId, sendAdminAlert } from "../telegram/admin-alert.ts";
-import { type TelegramFailure, classifyTelegramError, failureCode } from "../telegram/errors.ts";
-import { digestPartMessage, listingMessage } from "../telegram/messages.ts";
-import { renderFailureAlert } from "../telegram/render.ts";
-import { listingTime } from "../model/listing.ts";
-import { DEFAULT_DIGEST_THRESHOLD, quietWindowEnd } from "../model/recipient.ts";
 import type { Delivery } from "../model/delivery.ts";
-import type { Recipient } from "../model/recipient.ts";
-import { Outbox, type OutboxRow, type OutboxState, type SentLogEntry } from "./outbox.ts";
-import {
-  BACKOFF_BASE_MS,
-  CHAT_GAP_MS,
-  MAX_SEND_ATTEMPTS,
-  SENT_RETENTION_MS,
-  STALE_PLACE_MS,
-  backoffDelayMs,
-  nextWakeAt,
-} from "./pacing.ts";
-import { bumpSearchVersionStatement } from "../db/searches.ts";
-import { markDroppedStatement, markFailedStatement, markSentStatement, markUserBlockedStatement } from "./records.ts";
-
-/** What the next send carries: one listing, or one part of a digest. */
-interface Work {
-  digest: boolean;
-  rows: OutboxRow[];
-  message: OutgoingMessage;
-  /** Sent instead when Telegram refuses the photo; null: `message` is text. */
-  textFallback: OutgoingMessage | null;
-}
-
-type Outcome = { ok: true; message: OutgoingMessage } | { ok: false; message: OutgoingMessage; failure: TelegramFailure };
+import { DEFAULT_DIGEST_THRESHOLD, type Recipient, quietWindowEnd } from "../model/recipient.ts";
+import { Bookkeeper } from "./bookkeeping.ts";
+import { pickWork } from "./next-work.ts";
+import { Outbox, type OutboxState, type SentLogEntry } from "./outbox.ts";
+import { BACKOFF_BASE_MS, SENT_RETENTION_MS, STALE_PLACE_MS, nextWakeAt } from "./pacing.ts";
+import { Transport } from "./transport.ts";
 
 /**
  * One Durable Object per user (`env.NOTIFIER.getByName(String(userId))`):
  * serialises that user's Telegram messages. The filter hands matches over with
  * deliver(); they wait in an outbox in the object's SQLite storage, and an
  * alarm sends them one at a time: at least CHAT_GAP_MS apart, each inside a
- * slot of the global SendBudget, honouring 429 retry_after, backing off on 5xx
+ * grant of the global SendBudget, honouring 429 retry_after, backing off on 5xx
  * and network errors. A backlog past `digestThreshold` goes out as one digest.
  * The alarm follows the data: it is armed for the earliest moment the next
  * send may happen, and not at all when the outbox is empty.
+ *
+ * This class holds the RPC methods, the alarm and its arming. What goes next
+ * is next-work.ts's choice, how it leaves is transport.ts's, and what the
+ * outcome means (outbox, D1, metrics, the operator) is bookkeeping.ts's.
  *
  * Every time decision reads `now()`, so tests drive the schedule without waiting.
  */
@@ -59,12 +37,17 @@ export class Notifier extends DurableObject<Env> {
   telegramMode: "live" | "mock";
 
   readonly #outbox: Outbox;
+  readonly #transport: Transport;
+  readonly #books: Bookkeeper;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#outbox = new Outbox(ctx.storage);
     this.metrics = env.METRICS;
     this.telegramMode = env.TELEGRAM_MODE === "mock" ? "mock" : "live";
+    // Both read the settings above through `this` on every use, so a test's change is seen.
+    this.#transport = new Transport(env, this.#outbox, this);
+    this.#books = new Bookkeeper({ env, outbox: this.#outbox, settings: this, alerts: this.#transport });
   }
 
   /**
@@ -142,8 +125,12 @@ export class Notifier extends DurableObject<Env> {
     }
     this.#outbox.releaseBudgetPlace();
 
-    const work = this.#pickWork(recipient, now);
-    if (work) await this.#send(recipient, work);
+    const work = pickWork(this.#outbox, recipient, now, this.digestThreshold);
+    if (work) {
+      const started = this.now();
+      const outcome = await this.#transport.send(work, recipient, started);
+      await this.#books.settle(recipient, work, outcome, { started, finished: this.now() });
+    }
     await this.#arm(true);
   }
 
@@ -168,208 +155,5 @@ export class Notifier extends DurableObject<Env> {
       return;
     }
     if (inAlarm || (await this.ctx.storage.getAlarm()) !== wake) await this.ctx.storage.setAlarm(wake);
-  }
-
-  /** The current digest's next part, a new digest when the backlog is past the threshold, or the oldest due row. */
-  #pickWork(recipient: Recipient, now: number): Work | null {
-    let digestRows = this.#outbox.digestRows(now);
-    // What waited out the quiet hours goes as one digest, whatever the threshold.
-    const threshold = this.#outbox.heldForQuietHours() ? 1 : (recipient.digestThreshold ?? this.digestThreshold);
-    this.#outbox.releaseQuietHold();
-    if (digestRows.length === 0 && this.#outbox.queuedCount() > threshold) {
-      this.#outbox.startDigest();
-      digestRows = this.#outbox.digestRows(now);
-    }
-    if (digestRows.length > 0) {
-      const progress = this.#outbox.digestProgress();
-      const part = digestPartMessage(
-        digestRows.map((r) => r.delivery),
-        recipient,
-        { total: progress.total, offset: progress.done },
-      );
-      if (part) {
-        const ids = new Set(part.notificationIds);
-        return { digest: true, rows: digestRows.filter((r) => ids.has(r.notificationId)), message: part.message, textFallback: null };
-      }
-    }
-    const row = this.#outbox.nextDue(now);
-    if (!row) return null;
-    return { digest: false, rows: [row], ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) };
-  }
-
-  #isMock(recipient: Recipient): boolean {
-    return this.telegramMode === "mock" || recipient.isMock;
-  }
-
-  /** Sends (or records) one message and applies the outcome to the outbox, D1 and metrics. */
-  async #send(recipient: Recipient, work: Work): Promise<void> {
-    const started = this.now();
-    const mock = this.#isMock(recipient);
-    const outcome = mock ? this.#record(work, started) : await this.#call(recipient, work);
-    const finished = this.now();
-    const ids = work.rows.map((r) => r.notificationId);
-    const first = work.rows[0]?.delivery.listing;
-
-    if (outcome.ok) {
-      this.#outbox.finish(ids, "sent", finished);
-      this.#outbox.holdChat(finished + CHAT_GAP_MS);
-      log.info("notifier_sent", {
-        user: recipient.userId,
-        method: outcome.message.method,
-        notifications: ids.length,
-        digest: work.digest,
-        mock,
-        ms: finished - started,
-      });
-      for (const row of work.rows) {
-        const listing = row.delivery.listing;
-        recordMetric(this.metrics, {
-          stage: "send",
-          source: listing.source,
-          city: listing.city,
-          durationMs: finished - started,
-          e2eMs: finished - listingTime(listing),
-        });
-      }
-      await this.#d1("mark_sent", (d1) => markSentStatement(d1, ids, finished, { mock, digest: work.digest }).run());
-      return;
-    }
-
-    const { failure } = outcome;
-    recordMetric(this.metrics, {
-      stage: "send_error",
-      source: first?.source ?? null,
-      city: first?.city ?? null,
-      outcome: failureCode(failure),
-      durationMs: finished - started,
-      count: ids.length,
-    });
-    log.warn("notifier_send_failed", {
-      user: recipient.userId,
-      method: outcome.message.method,
-      kind: failure.kind,
-      code: failure.code,
-      description: failure.description,
-      notifications: ids.length,
-    });
-
-    switch (failure.kind) {
-      case "rate_limited": {
-        // Telegram names the wait; the chat waits, and so does the whole bot,
-        // since the per-chat gap already keeps us under the per-chat limit.
-        const until = finished + failure.retryAfterS * 1000;
-        this.#outbox.holdChat(until);
-        await this.env.SEND_BUDGET.getByName("global").holdUntil(until, finished);
-        return;
-      }
-      case "blocked":
-        return this.#blocked(recipient, failure, finished);
-      case "transient": {
-        const attempts = Math.max(...work.rows.map((r) => r.attempts)) + 1;
-        if (attempts >= MAX_SEND_ATTEMPTS) return this.#failed(recipient, ids, failure, attempts, finished);
-        this.#outbox.retryLater(ids, attempts, finished + backoffDelayMs(attempts, this.random));
-        this.#outbox.holdChat(finished + CHAT_GAP_MS);
-        return;
-      }
-      case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
-      case "rejected": {
-        const attempts = Math.max(...work.rows.map((r) => r.attempts)) + 1;
-        this.#outbox.holdChat(finished + CHAT_GAP_MS);
-        return this.#failed(recipient, ids, failure, attempts, finished);
-      }
-    }
-  }
-
-  /** Mock mode: the message goes to the sent_log table, as if Telegram had accepted it. */
-  #record(work: Work, at: number): Outcome {
-    const m = work.message;
-    this.#outbox.record({
-      method: m.method,
-      chatId: m.chatId,
-      text: messageText(m),
-      photo: m.method === "sendPhoto" ? m.photo : null,
-      notificationIds: work.rows.map((r) => r.notificationId),
-      at,
-    });
-    return { ok: true, message: m };
-  }
-
-  /** Calls the Bot API; a refused photo is retried at once as text (that call was no delivered message). */
-  async #call(recipient: Recipient, work: Work): Promise<Outcome> {
-    const api = createTelegramApi(this.env);
-    try {
-      await sendOutgoing(api, work.message);
-      return { ok: true, message: work.message };
-    } catch (error) {
-      const failure = classifyTelegramError(error);
-      const row = work.rows[0];
-      const text = work.textFallback;
-      if (failure.kind !== "photo_refused" || !row || !text) return { ok: false, message: work.message, failure };
-      log.info("notifier_photo_refused", { user: recipient.userId, notification: row.notificationId, description: failure.description });
-      recordMetric(this.metrics, {
-        stage: "send_error",
-        source: row.delivery.listing.source,
-        city: row.delivery.listing.city,
-        outcome: "photo_refused",
-      });
-      this.#outbox.markPhotoRefused(row.notificationId);
-      try {
-        await sendOutgoing(api, text);
-        return { ok: true, message: text };
-      } catch (retryError) {
-        return { ok: false, message: text, failure: classifyTelegramError(retryError) };
-      }
-    }
-  }
-
-  /** 403: the user blocked the bot. Everything queued is dropped; nothing more is sent. */
-  async #blocked(recipient: Recipient, failure: TelegramFailure, at: number): Promise<void> {
-    const ids = this.#outbox.queuedIds();
-    this.#outbox.finish(ids, "dropped", at);
-    log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
-    await this.#d1("mark_blocked", (d1) =>
-      d1.batch([
-        markUserBlockedStatement(d1, recipient.userId, at),
-        markDroppedStatement(d1, ids, 403, failure.description),
-        // Filter caches drop the user's searches on the next batch, not after their TTL.
-        bumpSearchVersionStatement(d1),
-      ]),
-    );
-  }
-
-  /** The last attempt failed, or retrying cannot help: record it and tell the operator once. */
-  async #failed(recipient: Recipient, ids: number[], failure: TelegramFailure, attempts: number, at: number): Promise<void> {
-    this.#outbox.finish(ids, "failed", at);
-    await this.#d1("mark_failed", (d1) => markFailedStatement(d1, ids, failure.code, failure.description).run());
-    await this.#alert(
-      renderFailureAlert({
-        userId: recipient.userId,
-        notificationIds: ids,
-        code: failure.code,
-        description: failure.description,
-        attempts,
-      }),
-      at,
-    );
-  }
-
-  /** One message to ADMIN_CHAT_ID (when set); its own failure is logged, never retried. */
-  async #alert(text: string, at: number): Promise<void> {
-    const chatId = adminChatId(this.env);
-    if (chatId === null) return;
-    if (this.telegramMode === "mock") {
-      this.#outbox.record({ method: "sendMessage", chatId, text, photo: null, notificationIds: [], at });
-      return;
-    }
-    await sendAdminAlert(this.env, text);
-  }
-
-  /** A D1 write after the fact: its failure is logged, not thrown (the message itself went or failed already). */
-  async #d1(event: string, write: (d1: D1Database) => Promise<unknown>): Promise<void> {
-    try {
-      await write(this.env.DB);
-    } catch (error) {
-      log.error(`notifier_${event}_failed`, { error: errorMessage(error) });
-    }
   }
 }
