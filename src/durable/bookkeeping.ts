@@ -19,6 +19,9 @@ export interface BookkeepingSettings {
   readonly random: () => number;
 }
 
+/** Why queued notifications were dropped unsent: the error their D1 rows carry. */
+export type DropReason = "paused" | "search_removed";
+
 export interface BookkeeperOptions {
   env: Pick<Env, "DB" | "SEND_BUDGET">;
   outbox: Outbox;
@@ -28,9 +31,10 @@ export interface BookkeeperOptions {
 }
 
 /**
- * What a Notifier writes down after each send: the outbox rows' new state,
- * the chat's and the bot's next allowed times, the D1 records, metrics, logs,
- * and the operator's alert when a notification fails for good.
+ * What a Notifier writes down after each send, and when queued rows are
+ * dropped unsent: the outbox rows' new state, the chat's and the bot's next
+ * allowed times, the D1 records, metrics, logs, and the operator's alert when
+ * a notification fails for good.
  */
 export class Bookkeeper {
   readonly #env: BookkeeperOptions["env"];
@@ -126,6 +130,19 @@ export class Bookkeeper {
       });
     }
     await this.#d1("mark_sent", (d1) => markSentStatement(d1, ids, finished, { mock: outcome.mock, digest: work.digest }).run());
+  }
+
+  /**
+   * Drops queued notifications that must not go out any more (the user
+   * paused, or removed the search they matched), in the outbox and in D1.
+   *
+   * @param userId for the log; null when the Notifier never had a recipient
+   */
+  async drop(userId: number | null, ids: readonly number[], reason: DropReason, at: number): Promise<void> {
+    if (ids.length === 0) return;
+    this.#outbox.finish(ids, "dropped", at);
+    log.info("notifier_dropped", { user: userId, reason, dropped: ids.length });
+    await this.#d1("mark_dropped", (d1) => markDroppedStatement(d1, ids, null, reason).run());
   }
 
   /** Telegram would not take the photo: this row goes as text from now on. */

@@ -53,27 +53,81 @@ export class Notifier extends DurableObject<Env> {
   /**
    * Takes a user's new matches (all of a batch in one call) into the outbox
    * and arms the alarm. Idempotent: notification ids already here, queued or
-   * done in the last SENT_RETENTION_MS, are ignored.
+   * done in the last SENT_RETENTION_MS, are ignored. While the user is
+   * paused, nothing is accepted: what arrives (a batch that raced the pause)
+   * is dropped and recorded as such.
    *
-   * @returns how many deliveries were new
+   * @returns how many deliveries were new and queued
    * @example await env.NOTIFIER.getByName(String(userId)).deliver(recipient, deliveries)
    */
   async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number }> {
     const now = this.now();
     this.#outbox.prune(now - SENT_RETENTION_MS);
     this.#outbox.setRecipient(recipient);
-    const accepted = this.#outbox.add(deliveries, now);
-    if (accepted > 0 && quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.holdForQuietHours();
+    const added = this.#outbox.add(deliveries, now);
+    if (this.#outbox.isPaused()) {
+      // Kept as dropped rather than refused, so a redelivery after /resume sends nothing either.
+      await this.#books.drop(recipient.userId, added, "paused", now);
+      return { accepted: 0 };
+    }
+    if (added.length > 0) this.#holdIfQuiet(recipient, now);
     await this.#arm();
-    return { accepted };
+    return { accepted: added.length };
   }
 
-  /** Outbox rows by state and the armed alarm (ms or null), for the admin page and tests. */
-  async inspect(): Promise<{ counts: Record<OutboxState, number>; alarmAt: number | null; chatNextAllowed: number }> {
+  /**
+   * The user paused all notifications (/pause): everything queued is dropped,
+   * whether held for quiet hours, waiting in a digest or paced, and deliver()
+   * accepts nothing until resume().
+   *
+   * @returns how many queued notifications were dropped
+   * @example await env.NOTIFIER.getByName(String(userId)).pause()
+   */
+  async pause(): Promise<{ dropped: number }> {
+    this.#outbox.setPaused(true);
+    const ids = this.#outbox.queuedIds();
+    await this.#books.drop(this.#outbox.recipient()?.userId ?? null, ids, "paused", this.now());
+    await this.#arm();
+    return { dropped: ids.length };
+  }
+
+  /** The user resumed (/resume): deliver() takes new matches again; nothing dropped comes back. */
+  async resume(): Promise<void> {
+    this.#outbox.setPaused(false);
+  }
+
+  /**
+   * Saved searches were deleted or muted: their queued notifications are
+   * dropped, those inside a digest being sent too (its later parts count
+   * without them).
+   *
+   * @returns how many queued notifications were dropped
+   */
+  async dropSearches(searchIds: number[]): Promise<{ dropped: number }> {
+    const ids = this.#outbox.queuedIdsOfSearches(searchIds);
+    await this.#books.drop(this.#outbox.recipient()?.userId ?? null, ids, "search_removed", this.now());
+    await this.#arm();
+    return { dropped: ids.length };
+  }
+
+  /**
+   * The user changed their language, quiet hours or digest threshold: what
+   * is queued already goes out by the new settings (each message is written
+   * when it is sent), and the alarm moves with the quiet hours.
+   */
+  async updateRecipient(recipient: Recipient): Promise<void> {
+    this.#outbox.setRecipient(recipient);
+    if (this.#outbox.queuedCount() > 0) this.#holdIfQuiet(recipient, this.now());
+    await this.#arm();
+  }
+
+  /** Outbox rows by state, the armed alarm (ms or null) and the pause, for the admin page and tests. */
+  async inspect(): Promise<{ counts: Record<OutboxState, number>; alarmAt: number | null; chatNextAllowed: number; paused: boolean }> {
     return {
       counts: this.#outbox.counts(),
       alarmAt: await this.ctx.storage.getAlarm(),
       chatNextAllowed: this.#outbox.chatNextAllowed(),
+      paused: this.#outbox.isPaused(),
     };
   }
 
@@ -132,6 +186,11 @@ export class Notifier extends DurableObject<Env> {
       await this.#books.settle(recipient, work, outcome, { started, finished: this.now() });
     }
     await this.#arm(true);
+  }
+
+  /** What is queued during the user's quiet hours waits them out and then goes as one digest. */
+  #holdIfQuiet(recipient: Recipient, now: number): void {
+    if (quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.holdForQuietHours();
   }
 
   /** The earliest moment the next send may happen; null: nothing queued. */

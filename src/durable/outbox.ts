@@ -72,6 +72,7 @@ const KEY = {
   digestTotal: "digest_total",
   digestDone: "digest_done",
   quietHold: "quiet_held",
+  paused: "paused",
 } as const;
 
 /**
@@ -144,13 +145,13 @@ export class Outbox {
    * Adds deliveries as queued rows; an id already here (queued, sent, failed or
    * dropped) is ignored, so a repeated hand-over sends nothing twice.
    *
-   * @returns how many were new
+   * @returns the ids that were new
    */
-  add(deliveries: readonly Delivery[], now: number): number {
-    let added = 0;
+  add(deliveries: readonly Delivery[], now: number): number[] {
+    const added: number[] = [];
     for (const d of deliveries) {
       // rowsWritten counts index entries too: RETURNING says whether the row is new.
-      added += this.#sql.exec(
+      const isNew = this.#sql.exec(
         `INSERT OR IGNORE INTO outbox (notification_id, delivery, state, due_at, added_at)
          VALUES (?, ?, 'queued', ?, ?) RETURNING notification_id`,
         d.notificationId,
@@ -158,6 +159,7 @@ export class Outbox {
         now,
         now,
       ).toArray().length;
+      if (isNew) added.push(d.notificationId);
     }
     return added;
   }
@@ -168,6 +170,15 @@ export class Outbox {
 
   setRecipient(recipient: Recipient): void {
     this.#kv.put(KEY.recipient, recipient);
+  }
+
+  /** The user paused all notifications: nothing is to be queued until they resume. */
+  isPaused(): boolean {
+    return this.#kv.get<boolean>(KEY.paused) ?? false;
+  }
+
+  setPaused(paused: boolean): void {
+    this.#kv.put(KEY.paused, paused);
   }
 
   /**
@@ -183,7 +194,7 @@ export class Outbox {
   }
 
   releaseQuietHold(): void {
-    this.#kv.put(KEY.quietHold, false);
+    if (this.heldForQuietHours()) this.#kv.put(KEY.quietHold, false);
   }
 
   /** The first time the chat may get another message (ms). */
@@ -208,7 +219,7 @@ export class Outbox {
 
   /** The place was used, or is no use any more (stale, or nothing left to send). */
   releaseBudgetPlace(): void {
-    this.#kv.delete(KEY.budgetPlace);
+    if (this.budgetPlace() !== null) this.#kv.delete(KEY.budgetPlace);
   }
 
   queuedCount(): number {
@@ -259,6 +270,19 @@ export class Outbox {
     return { total: this.#kv.get<number>(KEY.digestTotal) ?? 0, done: this.#kv.get<number>(KEY.digestDone) ?? 0 };
   }
 
+  /** Ids of the queued rows that matched one of these saved searches. */
+  queuedIdsOfSearches(searchIds: readonly number[]): number[] {
+    return this.#sql
+      .exec<{ id: number }>(
+        `SELECT notification_id AS id FROM outbox
+         WHERE state = 'queued' AND delivery ->> '$.searchId' IN (SELECT value FROM json_each(?))
+         ORDER BY notification_id`,
+        JSON.stringify(searchIds),
+      )
+      .toArray()
+      .map((r) => r.id);
+  }
+
   /** Ids of every queued row. */
   queuedIds(): number[] {
     return this.#sql
@@ -272,6 +296,8 @@ export class Outbox {
    * repeated hand-over until pruned. Rows of the current digest count in its
    * progress: sent ones as listed, the others as no longer part of it, so
    * the ranges of the parts still to come end at the digest's new total.
+   * Once nothing is queued, the quiet hold and a held budget place end too:
+   * they were about rows that are gone.
    */
   finish(ids: readonly number[], state: Exclude<OutboxState, "queued">, now: number): void {
     const list = JSON.stringify(ids);
@@ -289,10 +315,15 @@ export class Outbox {
       now,
       list,
     );
-    if (inDigest === 0) return;
-    const progress = this.digestProgress();
-    if (state === "sent") this.#kv.put(KEY.digestDone, progress.done + inDigest);
-    else this.#kv.put(KEY.digestTotal, progress.total - inDigest);
+    if (inDigest > 0) {
+      const progress = this.digestProgress();
+      if (state === "sent") this.#kv.put(KEY.digestDone, progress.done + inDigest);
+      else this.#kv.put(KEY.digestTotal, progress.total - inDigest);
+    }
+    if (this.queuedCount() === 0) {
+      this.releaseQuietHold();
+      this.releaseBudgetPlace();
+    }
   }
 
   /** Records a failed attempt: the rows wait until `dueAt`. */

@@ -23,8 +23,12 @@ export function markFailedStatement(d1: D1Database, ids: readonly number[], code
     .bind(error, code, JSON.stringify(ids));
 }
 
-/** Never to be sent: the user blocked the bot. */
-export function markDroppedStatement(d1: D1Database, ids: readonly number[], code: number, error: string) {
+/**
+ * Never to be sent: the user blocked the bot (Telegram's 403 and its
+ * description), paused, or removed the search it matched (no code; `error`
+ * says which).
+ */
+export function markDroppedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string) {
   return d1
     .prepare(`UPDATE notifications SET status = 'dropped', error = ?, error_code = ? WHERE id IN ${IDS} AND status <> 'sent'`)
     .bind(error, code, JSON.stringify(ids));
