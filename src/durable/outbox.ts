@@ -121,10 +121,9 @@ const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_dige
 /**
  * A Notifier's durable state in its SQLite storage: the outbox keyed by
  * notification id, the mock-mode record, and the side state: the recipient,
- * the chat's next allowed send time, the held BudgetPlace, the quiet hold and
- * the DigestProgress. Every method is synchronous (the
- * storage API is), so a caller's sequence of calls cannot interleave with
- * another event.
+ * the pause, the chat's next allowed send time, the held BudgetPlace, the
+ * quiet hold and the DigestProgress. Every method is synchronous (the storage
+ * API is), so a caller's sequence of calls cannot interleave with another event.
  */
 export class Outbox {
   readonly #sql: SqlStorage;
