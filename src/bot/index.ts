@@ -14,6 +14,7 @@ import { tooLong } from "./too-long.ts";
 import { wizard } from "./wizard/wizard.ts";
 import type { BotContext } from "./context.ts";
 import { session } from "./session.ts";
+import { telegramClientOptions } from "../telegram/api.ts";
 
 /**
  * Who the bot is, without calling getMe: a webhook must not depend on a Bot
@@ -46,11 +47,7 @@ function botInfo(token: string): UserFromGetMe {
 export function createBot(env: Env): Bot<BotContext> {
   const bot = new Bot<BotContext>(env.TELEGRAM_BOT_TOKEN, {
     botInfo: botInfo(env.TELEGRAM_BOT_TOKEN),
-    client: {
-      apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
-      // Looked up per call, so a test's stub of fetch is seen.
-      fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
-    },
+    client: telegramClientOptions(env),
   });
   bot.use((ctx, next) => {
     ctx.env = env;

@@ -66,3 +66,35 @@ export function markFilteredStatement(d1: D1Database, listingIds: readonly numbe
     .prepare(`UPDATE listings SET filtered_at = ? WHERE id IN ${JSON_LIST} AND filtered_at IS NULL`)
     .bind(now, JSON.stringify(listingIds));
 }
+
+// The Notifier's outcomes: one statement each, whatever the number of
+// notifications it covers (the ids travel as one JSON parameter).
+
+/** Telegram accepted (or mock mode recorded) the message holding these notifications. */
+export function markSentStatement(d1: D1Database, ids: readonly number[], sentAt: number, opts: { mock: boolean; digest: boolean }) {
+  return d1
+    .prepare(
+      `UPDATE notifications
+       SET status = 'sent', sent_at = ?, mock = ?, digest = ?, error = NULL, error_code = NULL
+       WHERE id IN ${JSON_LIST}`,
+    )
+    .bind(sentAt, opts.mock ? 1 : 0, opts.digest ? 1 : 0, JSON.stringify(ids));
+}
+
+/** Sending failed for good (last retry, or a 4xx that retrying cannot fix). */
+export function markFailedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string) {
+  return d1
+    .prepare(`UPDATE notifications SET status = 'failed', error = ?, error_code = ? WHERE id IN ${JSON_LIST} AND status <> 'sent'`)
+    .bind(error, code, JSON.stringify(ids));
+}
+
+/**
+ * Never to be sent: the user blocked the bot (Telegram's 403 and its
+ * description), paused, or removed the search it matched (no code; `error`
+ * says which).
+ */
+export function markDroppedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string) {
+  return d1
+    .prepare(`UPDATE notifications SET status = 'dropped', error = ?, error_code = ? WHERE id IN ${JSON_LIST} AND status <> 'sent'`)
+    .bind(error, code, JSON.stringify(ids));
+}

@@ -60,15 +60,39 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX IF NOT EXISTS sent_log_at_idx ON sent_log (at);`,
 ];
 
+/**
+ * The outbox's side state in the object's KV storage. The stored names are
+ * older than the names in code; they stay, so existing objects read on.
+ */
 const KEY = {
   schema: "schema_version",
   recipient: "recipient",
   chatNextAllowed: "chat_next_allowed",
-  reservedSlot: "reserved_slot",
+  budgetPlace: "reserved_slot",
   digestTotal: "digest_total",
   digestDone: "digest_done",
-  quietHeld: "quiet_held",
+  quietHold: "quiet_held",
+  paused: "paused",
 } as const;
+
+/**
+ * A digest going out in parts: how many listings the whole digest holds, and
+ * how many of them the parts sent so far listed (a part's header shows its
+ * range, "(21–40)", of the whole).
+ */
+export interface DigestProgress {
+  total: number;
+  done: number;
+}
+
+/**
+ * The place this Notifier holds in the global send budget's line
+ * (SendBudget.reserve), kept across alarms until it comes due and is claimed.
+ */
+export interface BudgetPlace {
+  /** When the place comes due (ms). */
+  dueAt: number;
+}
 
 type RawRow = {
   notification_id: number;
@@ -96,10 +120,10 @@ const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_dige
 
 /**
  * A Notifier's durable state in its SQLite storage: the outbox keyed by
- * notification id, the recipient, the chat's next allowed send time, a held
- * budget slot, and the mock-mode record. Every method is synchronous (the
- * storage API is), so a caller's sequence of calls cannot interleave with
- * another event.
+ * notification id, the mock-mode record, and the side state: the recipient,
+ * the pause, the chat's next allowed send time, the held BudgetPlace, the
+ * quiet hold and the DigestProgress. Every method is synchronous (the storage
+ * API is), so a caller's sequence of calls cannot interleave with another event.
  */
 export class Outbox {
   readonly #sql: SqlStorage;
@@ -120,13 +144,13 @@ export class Outbox {
    * Adds deliveries as queued rows; an id already here (queued, sent, failed or
    * dropped) is ignored, so a repeated hand-over sends nothing twice.
    *
-   * @returns how many were new
+   * @returns the ids that were new
    */
-  add(deliveries: readonly Delivery[], now: number): number {
-    let added = 0;
+  add(deliveries: readonly Delivery[], now: number): number[] {
+    const added: number[] = [];
     for (const d of deliveries) {
       // rowsWritten counts index entries too: RETURNING says whether the row is new.
-      added += this.#sql.exec(
+      const isNew = this.#sql.exec(
         `INSERT OR IGNORE INTO outbox (notification_id, delivery, state, due_at, added_at)
          VALUES (?, ?, 'queued', ?, ?) RETURNING notification_id`,
         d.notificationId,
@@ -134,6 +158,7 @@ export class Outbox {
         now,
         now,
       ).toArray().length;
+      if (isNew) added.push(d.notificationId);
     }
     return added;
   }
@@ -146,13 +171,29 @@ export class Outbox {
     this.#kv.put(KEY.recipient, recipient);
   }
 
-  /** Messages arrived during quiet hours: the first send after them is one digest. */
-  quietHeld(): boolean {
-    return this.#kv.get<boolean>(KEY.quietHeld) ?? false;
+  /** The user paused all notifications: nothing is to be queued until they resume. */
+  isPaused(): boolean {
+    return this.#kv.get<boolean>(KEY.paused) ?? false;
   }
 
-  setQuietHeld(held: boolean): void {
-    this.#kv.put(KEY.quietHeld, held);
+  setPaused(paused: boolean): void {
+    this.#kv.put(KEY.paused, paused);
+  }
+
+  /**
+   * The quiet hold: what is queued arrived during the user's quiet hours, so
+   * the first send after them is one digest, whatever the threshold.
+   */
+  heldForQuietHours(): boolean {
+    return this.#kv.get<boolean>(KEY.quietHold) ?? false;
+  }
+
+  holdForQuietHours(): void {
+    this.#kv.put(KEY.quietHold, true);
+  }
+
+  releaseQuietHold(): void {
+    if (this.heldForQuietHours()) this.#kv.put(KEY.quietHold, false);
   }
 
   /** The first time the chat may get another message (ms). */
@@ -165,14 +206,19 @@ export class Outbox {
     if (until > this.chatNextAllowed()) this.#kv.put(KEY.chatNextAllowed, until);
   }
 
-  /** A global budget slot reserved and not used yet. */
-  reservedSlot(): number | null {
-    return this.#kv.get<number>(KEY.reservedSlot) ?? null;
+  /** The place held in the global send budget's line; null: none. */
+  budgetPlace(): BudgetPlace | null {
+    const dueAt = this.#kv.get<number>(KEY.budgetPlace);
+    return dueAt === undefined ? null : { dueAt };
   }
 
-  setReservedSlot(slot: number | null): void {
-    if (slot === null) this.#kv.delete(KEY.reservedSlot);
-    else this.#kv.put(KEY.reservedSlot, slot);
+  holdBudgetPlace(place: BudgetPlace): void {
+    this.#kv.put(KEY.budgetPlace, place.dueAt);
+  }
+
+  /** The place was used, or is no use any more (stale, or nothing left to send). */
+  releaseBudgetPlace(): void {
+    if (this.budgetPlace() !== null) this.#kv.delete(KEY.budgetPlace);
   }
 
   queuedCount(): number {
@@ -218,13 +264,22 @@ export class Outbox {
     return n;
   }
 
-  /** The current digest's size and how many of its lines earlier parts held. */
-  digestProgress(): { total: number; done: number } {
+  /** Where the current digest stands. */
+  digestProgress(): DigestProgress {
     return { total: this.#kv.get<number>(KEY.digestTotal) ?? 0, done: this.#kv.get<number>(KEY.digestDone) ?? 0 };
   }
 
-  digestPartSent(lines: number): void {
-    this.#kv.put(KEY.digestDone, this.digestProgress().done + lines);
+  /** Ids of the queued rows that matched one of these saved searches. */
+  queuedIdsOfSearches(searchIds: readonly number[]): number[] {
+    return this.#sql
+      .exec<{ id: number }>(
+        `SELECT notification_id AS id FROM outbox
+         WHERE state = 'queued' AND delivery ->> '$.searchId' IN (SELECT value FROM json_each(?))
+         ORDER BY notification_id`,
+        JSON.stringify(searchIds),
+      )
+      .toArray()
+      .map((r) => r.id);
   }
 
   /** Ids of every queued row. */
@@ -235,15 +290,39 @@ export class Outbox {
       .map((r) => r.id);
   }
 
-  /** Marks rows done (sent, failed or dropped); they stay to stop a repeated hand-over until pruned. */
+  /**
+   * Marks queued rows done (sent, failed or dropped); they stay to stop a
+   * repeated hand-over until pruned. Rows of the current digest count in its
+   * progress: sent ones as listed, the others as no longer part of it, so
+   * the ranges of the parts still to come end at the digest's new total.
+   * Once nothing is queued, the quiet hold and a held budget place end too:
+   * they were about rows that are gone.
+   */
   finish(ids: readonly number[], state: Exclude<OutboxState, "queued">, now: number): void {
+    const list = JSON.stringify(ids);
+    const inDigest = this.#sql
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM outbox
+         WHERE state = 'queued' AND in_digest = 1 AND notification_id IN (SELECT value FROM json_each(?))`,
+        list,
+      )
+      .one().n;
     this.#sql.exec(
       `UPDATE outbox SET state = ?, done_at = ?, in_digest = 0
        WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
       state,
       now,
-      JSON.stringify(ids),
+      list,
     );
+    if (inDigest > 0) {
+      const progress = this.digestProgress();
+      if (state === "sent") this.#kv.put(KEY.digestDone, progress.done + inDigest);
+      else this.#kv.put(KEY.digestTotal, progress.total - inDigest);
+    }
+    if (this.queuedCount() === 0) {
+      this.releaseQuietHold();
+      this.releaseBudgetPlace();
+    }
   }
 
   /** Records a failed attempt: the rows wait until `dueAt`. */

@@ -21,8 +21,8 @@ export const MAX_SEND_ATTEMPTS = 6;
 export const BACKOFF_BASE_MS = 1000;
 /** Longest backoff between two attempts. */
 export const BACKOFF_CAP_MS = 60_000;
-/** A reserved budget slot this far in the past is given up and a new one reserved. */
-export const STALE_SLOT_MS = 5000;
+/** A held place in the budget's line this far in the past is given up and a new one reserved. */
+export const STALE_PLACE_MS = 5000;
 /** How long sent (and dropped, failed) ids are remembered, so a redelivery never sends twice. */
 export const SENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -56,16 +56,17 @@ export function reserveSlot(nextAllowed: number, now: number, gapMs: number): { 
 
 /**
  * When the notifier should wake next: its earliest due row, but not before the
- * chat may get a message again, nor before a budget slot it already holds, nor
- * inside the user's quiet hours. null: nothing queued, so no alarm.
+ * chat may get a message again, nor before its held place in the budget's
+ * line comes due, nor inside the user's quiet hours. null: nothing queued, so
+ * no alarm.
  */
 export function nextWakeAt(s: {
   earliestDue: number | null;
   chatNextAllowed: number;
-  reservedSlot: number | null;
+  budgetPlaceDue: number | null;
   quiet?: QuietHours | null;
 }): number | null {
   if (s.earliestDue === null) return null;
-  const wake = Math.max(s.earliestDue, s.chatNextAllowed, s.reservedSlot ?? 0);
+  const wake = Math.max(s.earliestDue, s.chatNextAllowed, s.budgetPlaceDue ?? 0);
   return quietWindowEnd(wake, s.quiet ?? null) ?? wake;
 }

@@ -1,23 +1,33 @@
-import { Api } from "grammy";
+import { Api, type ApiClientOptions } from "grammy";
 import type { InlineButton } from "./render.ts";
 
 /** Seconds a Bot API call may take before it counts as a network error (grammY's default is 500). */
 const CALL_TIMEOUT_S = 15;
 
 /**
- * A grammY Api for the bot, pointed at TELEGRAM_API_ROOT (the real Bot API or
- * a local fake). grammY keeps the `fetch` it is given; passing a wrapper that
- * looks `fetch` up on each call lets a test's stub of the global be seen.
- * Create one per invocation; never log it (its URLs carry the token).
+ * How every grammY client of the bot reaches Telegram: TELEGRAM_API_ROOT (the
+ * real Bot API or a local fake) and a call timeout. grammY keeps the `fetch`
+ * it is given; a wrapper that looks `fetch` up on each call lets a test's
+ * stub of the global be seen.
+ *
+ * @example new Bot(token, { client: telegramClientOptions(env) })
+ */
+export function telegramClientOptions(env: Pick<Env, "TELEGRAM_API_ROOT">): ApiClientOptions {
+  return {
+    apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
+    timeoutSeconds: CALL_TIMEOUT_S,
+    fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+  };
+}
+
+/**
+ * A grammY Api for the bot, with telegramClientOptions(). Create one per
+ * invocation; never log it (its URLs carry the token).
  *
  * @example const api = createTelegramApi(env); await api.sendMessage(chatId, "hi");
  */
 export function createTelegramApi(env: Pick<Env, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT">): Api {
-  return new Api(env.TELEGRAM_BOT_TOKEN, {
-    apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
-    timeoutSeconds: CALL_TIMEOUT_S,
-    fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
-  });
+  return new Api(env.TELEGRAM_BOT_TOKEN, telegramClientOptions(env));
 }
 
 /** One message the notifier sends, independent of how (Bot API or mock record). */

@@ -6,7 +6,19 @@ import { LINE_GAP_MS } from "../../src/durable/pacing.ts";
 import { quietWindowEnd } from "../../src/model/recipient.ts";
 import { telegramFailures } from "../../sim/fake-telegram.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { armedAlarm, drain, notificationRows, notifierFor, runNextAlarm, seedDeliveries, seedRecipient, userRow } from "./seed.ts";
+import {
+  HOUR,
+  NIGHT as QUIET,
+  armedAlarm,
+  drain,
+  heldOvernight,
+  notificationRows,
+  notifierFor,
+  runNextAlarm,
+  seedDeliveries,
+  seedRecipient,
+  userRow,
+} from "./seed.ts";
 
 describe("Notifier: one listing", () => {
   it("sends the photo with an escaped caption and a button, then marks the notification sent", async ({ expect }) => {
@@ -518,11 +530,6 @@ describe("Notifier: TELEGRAM_MODE=mock", () => {
 });
 
 describe("Notifier: quiet hours and the user's digest threshold", () => {
-  const QUIET = { startMin: 23 * 60, endMin: 7 * 60 }; // 23:00–07:00 Europe/Warsaw
-  const HOUR = 3_600_000;
-  /** 22:30 UTC of the clock's day: 23:30 in Warsaw (the test clock's dates are in winter, CET). */
-  const lateEvening = (now: number) => Math.floor(now / (24 * HOUR)) * 24 * HOUR + 22.5 * HOUR;
-
   it("finds the end of the quiet window in Warsaw time, across midnight and clock changes", ({ expect }) => {
     const winter = Date.UTC(2026, 0, 10, 22, 30); // 23:30 CET
     expect(quietWindowEnd(winter, QUIET)).toBe(Date.UTC(2026, 0, 11, 6, 0)); // 07:00 CET
@@ -541,13 +548,7 @@ describe("Notifier: quiet hours and the user's digest threshold", () => {
 
   it("keeps what arrives during quiet hours and sends it as one digest when they end", async ({ expect }) => {
     const clock = testClock();
-    clock.now = lateEvening(clock.now);
-    const { telegram } = installFakeTelegram(clock);
-    const recipient = await seedRecipient({ quietHours: QUIET });
-    const deliveries = await seedDeliveries(recipient, 3, clock.now);
-    const { stub } = await notifierFor(recipient, clock);
-    await stub.deliver(recipient, deliveries);
-    const morning = lateEvening(clock.now) + 7.5 * HOUR; // 06:00 UTC next day = 07:00 CET
+    const { telegram, recipient, stub, morning } = await heldOvernight(clock);
     expect(await armedAlarm(stub)).toBe(morning);
     await drain(stub, clock);
     expect(telegram.messages).toHaveLength(1);

@@ -1,8 +1,10 @@
 import { eq, inArray } from "drizzle-orm";
 import { listings, notifications, users } from "../../src/db/schema.ts";
 import type { Delivery } from "../../src/model/delivery.ts";
-import type { Recipient } from "../../src/model/recipient.ts";
+import type { QuietHours, Recipient } from "../../src/model/recipient.ts";
 import type { StoredListing } from "../../src/model/listing.ts";
+import { type TestClock, installFakeTelegram } from "../helpers/fake-telegram.ts";
+import { notifierFor } from "../helpers/notifier.ts";
 import { db, seedUser } from "../helpers/seed.ts";
 
 export { db };
@@ -118,6 +120,42 @@ export async function notificationRows(ids: readonly number[]) {
 export async function userRow(userId: number) {
   const [row] = await db().select().from(users).where(eq(users.id, userId));
   return row;
+}
+
+export const HOUR = 3_600_000; // ms
+/** Quiet hours 23:00–07:00 Europe/Warsaw. */
+export const NIGHT: QuietHours = { startMin: 23 * 60, endMin: 7 * 60 };
+
+/** 22:30 UTC of the clock's day: 23:30 in Warsaw (the test clock's dates are in winter, CET). */
+export function lateEvening(now: number): number {
+  return Math.floor(now / (24 * HOUR)) * 24 * HOUR + 22.5 * HOUR;
+}
+
+/**
+ * The fake Bot API, a user, and `count` matches of theirs handed over to
+ * their Notifier at the clock's time.
+ */
+export async function handedOver(
+  clock: TestClock,
+  count: number,
+  fields: Partial<Recipient> = {},
+  listing: (i: number) => Partial<StoredListing> = () => ({}),
+) {
+  const { telegram } = installFakeTelegram(clock);
+  const recipient = await seedRecipient(fields);
+  const deliveries = await seedDeliveries(recipient, count, clock.now, listing);
+  const { stub } = await notifierFor(recipient, clock);
+  await stub.deliver(recipient, deliveries);
+  return { telegram, recipient, deliveries, stub };
+}
+
+/**
+ * A user with NIGHT quiet hours whose three matches are handed over at 23:30
+ * (the clock moves there): their Notifier holds them until `morning`, 07:00 CET.
+ */
+export async function heldOvernight(clock: TestClock) {
+  clock.now = lateEvening(clock.now);
+  return { ...(await handedOver(clock, 3, { quietHours: NIGHT })), morning: clock.now + 7.5 * HOUR };
 }
 
 export { armedAlarm, drain, type MetricRecord, notifierFor, runNextAlarm } from "../helpers/notifier.ts";

@@ -92,9 +92,9 @@ describe("pacing rules", () => {
   });
 
   it("wakes for the earliest due row, not before the chat and budget allow, never when empty", ({ expect }) => {
-    expect(nextWakeAt({ earliestDue: null, chatNextAllowed: 5000, reservedSlot: 7000 })).toBeNull();
-    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 0, reservedSlot: null })).toBe(100);
-    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 1100, reservedSlot: null })).toBe(1100);
-    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 1100, reservedSlot: 1200 })).toBe(1200);
+    expect(nextWakeAt({ earliestDue: null, chatNextAllowed: 5000, budgetPlaceDue: 7000 })).toBeNull();
+    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 0, budgetPlaceDue: null })).toBe(100);
+    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 1100, budgetPlaceDue: null })).toBe(1100);
+    expect(nextWakeAt({ earliestDue: 100, chatNextAllowed: 1100, budgetPlaceDue: 1200 })).toBe(1200);
   });
 });

@@ -1,0 +1,197 @@
+import { errorMessage, log } from "../lib/log.ts";
+import { recordMetric } from "../lib/metrics.ts";
+import { listingTime } from "../model/listing.ts";
+import type { Recipient } from "../model/recipient.ts";
+import { type TelegramFailure, failureCode } from "../telegram/errors.ts";
+import { renderFailureAlert } from "../telegram/render.ts";
+import type { Work } from "./next-work.ts";
+import type { Outbox } from "./outbox.ts";
+import { CHAT_GAP_MS, MAX_SEND_ATTEMPTS, backoffDelayMs } from "./pacing.ts";
+import { markDroppedStatement, markFailedStatement, markSentStatement } from "../db/notifications.ts";
+import { markBlockedStatements } from "../db/users.ts";
+import type { Outcome, Transport } from "./transport.ts";
+
+/** What the bookkeeping reads from its Notifier each time (tests change it on a live object). */
+export interface BookkeepingSettings {
+  /** Where "send" and "send_error" points go. */
+  readonly metrics: AnalyticsEngineDataset | undefined;
+  /** Jitter source for backoffs, in [0, 1). */
+  readonly random: () => number;
+}
+
+/** Why queued notifications were dropped unsent: the error their D1 rows carry. */
+export type DropReason = "paused" | "search_removed";
+
+export interface BookkeeperOptions {
+  env: Pick<Env, "DB" | "SEND_BUDGET">;
+  outbox: Outbox;
+  settings: BookkeepingSettings;
+  /** Where the operator is told about a notification that failed for good. */
+  alerts: Pick<Transport, "alert">;
+}
+
+/**
+ * What a Notifier writes down after each send, and when queued rows are
+ * dropped unsent: the outbox rows' new state, the chat's and the bot's next
+ * allowed times, the D1 records, metrics, logs, and the operator's alert when
+ * a notification fails for good.
+ */
+export class Bookkeeper {
+  readonly #env: BookkeeperOptions["env"];
+  readonly #outbox: Outbox;
+  readonly #settings: BookkeepingSettings;
+  readonly #alerts: BookkeeperOptions["alerts"];
+
+  constructor(options: BookkeeperOptions) {
+    this.#env = options.env;
+    this.#outbox = options.outbox;
+    this.#settings = options.settings;
+    this.#alerts = options.alerts;
+  }
+
+  /**
+   * Applies one send's outcome: sent, wait (429), retry later (5xx, network),
+   * drop everything (403), or fail for good.
+   *
+   * @param timing when the send started and finished (ms)
+   */
+  async settle(recipient: Recipient, work: Work, outcome: Outcome, timing: { started: number; finished: number }): Promise<void> {
+    const { finished } = timing;
+    const ids = work.rows.map((r) => r.notificationId);
+    if (outcome.refusedPhoto) this.#photoRefused(recipient, work, outcome.refusedPhoto);
+    if (outcome.failure === null) return this.#sent(recipient, work, outcome, timing);
+
+    const { failure } = outcome;
+    const first = work.rows[0]?.delivery.listing;
+    recordMetric(this.#settings.metrics, {
+      stage: "send_error",
+      source: first?.source ?? null,
+      city: first?.city ?? null,
+      outcome: failureCode(failure),
+      durationMs: finished - timing.started,
+      count: ids.length,
+    });
+    log.warn("notifier_send_failed", {
+      user: recipient.userId,
+      method: outcome.message.method,
+      kind: failure.kind,
+      code: failure.code,
+      description: failure.description,
+      notifications: ids.length,
+    });
+
+    const attempts = Math.max(...work.rows.map((r) => r.attempts)) + 1;
+    switch (failure.kind) {
+      case "rate_limited": {
+        // Telegram names the wait; the chat waits, and so does the whole bot,
+        // since the per-chat gap already keeps us under the per-chat limit.
+        const until = finished + failure.retryAfterS * 1000;
+        this.#outbox.holdChat(until);
+        await this.#env.SEND_BUDGET.getByName("global").holdUntil(until, finished);
+        return;
+      }
+      case "blocked":
+        return this.#blocked(recipient, failure, finished);
+      case "transient": {
+        if (attempts >= MAX_SEND_ATTEMPTS) return this.#failed(recipient, ids, failure, attempts, finished);
+        this.#outbox.retryLater(ids, attempts, finished + backoffDelayMs(attempts, this.#settings.random));
+        this.#outbox.holdChat(finished + CHAT_GAP_MS);
+        return;
+      }
+      case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
+      case "rejected": {
+        this.#outbox.holdChat(finished + CHAT_GAP_MS);
+        return this.#failed(recipient, ids, failure, attempts, finished);
+      }
+    }
+  }
+
+  async #sent(recipient: Recipient, work: Work, outcome: Outcome, timing: { started: number; finished: number }): Promise<void> {
+    const { started, finished } = timing;
+    const ids = work.rows.map((r) => r.notificationId);
+    this.#outbox.finish(ids, "sent", finished);
+    this.#outbox.holdChat(finished + CHAT_GAP_MS);
+    log.info("notifier_sent", {
+      user: recipient.userId,
+      method: outcome.message.method,
+      notifications: ids.length,
+      digest: work.digest,
+      mock: outcome.mock,
+      ms: finished - started,
+    });
+    for (const row of work.rows) {
+      const listing = row.delivery.listing;
+      recordMetric(this.#settings.metrics, {
+        stage: "send",
+        source: listing.source,
+        city: listing.city,
+        durationMs: finished - started,
+        e2eMs: finished - listingTime(listing),
+      });
+    }
+    await this.#d1("mark_sent", (d1) => markSentStatement(d1, ids, finished, { mock: outcome.mock, digest: work.digest }).run());
+  }
+
+  /**
+   * Drops queued notifications that must not go out any more (the user
+   * paused, or removed the search they matched), in the outbox and in D1.
+   *
+   * @param userId for the log; null when the Notifier never had a recipient
+   */
+  async drop(userId: number | null, ids: readonly number[], reason: DropReason, at: number): Promise<void> {
+    if (ids.length === 0) return;
+    this.#outbox.finish(ids, "dropped", at);
+    log.info("notifier_dropped", { user: userId, reason, dropped: ids.length });
+    await this.#d1("mark_dropped", (d1) => markDroppedStatement(d1, ids, null, reason).run());
+  }
+
+  /** Telegram would not take the photo: this row goes as text from now on. */
+  #photoRefused(recipient: Recipient, work: Work, refused: TelegramFailure): void {
+    const row = work.rows[0];
+    if (!row) return;
+    log.info("notifier_photo_refused", { user: recipient.userId, notification: row.notificationId, description: refused.description });
+    recordMetric(this.#settings.metrics, {
+      stage: "send_error",
+      source: row.delivery.listing.source,
+      city: row.delivery.listing.city,
+      outcome: "photo_refused",
+    });
+    this.#outbox.markPhotoRefused(row.notificationId);
+  }
+
+  /** 403: the user blocked the bot. Everything queued is dropped; nothing more is sent. */
+  async #blocked(recipient: Recipient, failure: TelegramFailure, at: number): Promise<void> {
+    const ids = this.#outbox.queuedIds();
+    this.#outbox.finish(ids, "dropped", at);
+    log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
+    await this.#d1("mark_blocked", (d1) =>
+      // The version bump in markBlockedStatements makes filter caches drop the user's searches at once.
+      d1.batch([...markBlockedStatements(d1, recipient.userId, at), markDroppedStatement(d1, ids, 403, failure.description)]),
+    );
+  }
+
+  /** The last attempt failed, or retrying cannot help: record it and tell the operator once. */
+  async #failed(recipient: Recipient, ids: number[], failure: TelegramFailure, attempts: number, at: number): Promise<void> {
+    this.#outbox.finish(ids, "failed", at);
+    await this.#d1("mark_failed", (d1) => markFailedStatement(d1, ids, failure.code, failure.description).run());
+    await this.#alerts.alert(
+      renderFailureAlert({
+        userId: recipient.userId,
+        notificationIds: ids,
+        code: failure.code,
+        description: failure.description,
+        attempts,
+      }),
+      at,
+    );
+  }
+
+  /** A D1 write after the fact: its failure is logged, not thrown (the message itself went or failed already). */
+  async #d1(event: string, write: (d1: D1Database) => Promise<unknown>): Promise<void> {
+    try {
+      await write(this.#env.DB);
+    } catch (error) {
+      log.error(`notifier_${event}_failed`, { error: errorMessage(error) });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import type { Api } from "grammy";
+import { config } from "../lib/config.ts";
+import type { Recipient } from "../model/recipient.ts";
+import { sendAdminAlert } from "../telegram/admin-alert.ts";
+import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
+import { type TelegramFailure, classifyTelegramError } from "../telegram/errors.ts";
+import type { Work } from "./next-work.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** How one send went. */
+export interface Outcome {
+  /** What went out, or was tried last: the text fallback after a refused photo. */
+  message: OutgoingMessage;
+  /** null: Telegram accepted it, or mock mode recorded it. */
+  failure: TelegramFailure | null;
+  /** Recorded in mock mode instead of sent. */
+  mock: boolean;
+  /** Telegram refused the photo first, and the text fallback was tried. */
+  refusedPhoto: TelegramFailure | null;
+}
+
+/** What the transport reads from its Notifier on every send (tests change it on a live object). */
+export interface TransportSettings {
+  /** "mock": record every message, the operator's alerts too, instead of calling Telegram. */
+  readonly telegramMode: "live" | "mock";
+}
+
+type TransportEnv = Pick<Env, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "ADMIN_CHAT_ID" | "TELEGRAM_MODE">;
+
+/**
+ * How a Notifier's messages leave: through the Bot API (a refused photo is
+ * tried again at once as text), or into the outbox's mock record. It only
+ * reports what happened; the Notifier's bookkeeping decides what that means.
+ */
+export class Transport {
+  readonly #env: TransportEnv;
+  readonly #record: Pick<Outbox, "record">;
+  readonly #settings: TransportSettings;
+
+  constructor(env: TransportEnv, record: Pick<Outbox, "record">, settings: TransportSettings) {
+    this.#env = env;
+    this.#record = record;
+    this.#settings = settings;
+  }
+
+  /**
+   * Sends one piece of work to the recipient, or records it for a mock
+   * recipient or in mock mode. Never throws for a Telegram failure.
+   *
+   * @param at the time a recorded message is stamped with
+   */
+  async send(work: Work, recipient: Recipient, at: number): Promise<Outcome> {
+    if (this.#settings.telegramMode === "mock" || recipient.isMock) {
+      this.#recordMessage(work.message, work.rows.map((r) => r.notificationId), at);
+      return { message: work.message, failure: null, mock: true, refusedPhoto: null };
+    }
+    const api = createTelegramApi(this.#env);
+    const failure = await attempt(api, work.message);
+    const text = work.textFallback;
+    if (failure?.kind !== "photo_refused" || !text) return { message: work.message, failure, mock: false, refusedPhoto: null };
+    // The refused photo was no delivered message: the text goes now, not after another gap.
+    return { message: text, failure: await attempt(api, text), mock: false, refusedPhoto: failure };
+  }
+
+  /** One message to ADMIN_CHAT_ID, when set; recorded in mock mode. Its own failure is logged, never retried. */
+  async alert(html: string, at: number): Promise<void> {
+    const chatId = config(this.#env).adminChatId;
+    if (chatId === null) return;
+    if (this.#settings.telegramMode === "mock") {
+      this.#recordMessage({ method: "sendMessage", chatId, text: html, buttons: [], previewUrl: null }, [], at);
+      return;
+    }
+    await sendAdminAlert(this.#env, html);
+  }
+
+  #recordMessage(message: OutgoingMessage, notificationIds: number[], at: number): void {
+    this.#record.record({
+      method: message.method,
+      chatId: message.chatId,
+      text: messageText(message),
+      photo: message.method === "sendPhoto" ? message.photo : null,
+      notificationIds,
+      at,
+    });
+  }
+}
+
+/** One Bot API call; null when Telegram accepted it. */
+async function attempt(api: Api, message: OutgoingMessage): Promise<TelegramFailure | null> {
+  try {
+    await sendOutgoing(api, message);
+    return null;
+  } catch (error) {
+    return classifyTelegramError(error);
+  }
+}
