@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorMessage, log } from "../lib/log.ts";
+import { config } from "../lib/config.ts";
 import type { Delivery } from "../model/delivery.ts";
 import { DEFAULT_DIGEST_THRESHOLD, type Recipient, quietWindowEnd } from "../model/recipient.ts";
 import { Bookkeeper } from "./bookkeeping.ts";
@@ -44,7 +45,7 @@ export class Notifier extends DurableObject<Env> {
     super(ctx, env);
     this.#outbox = new Outbox(ctx.storage);
     this.metrics = env.METRICS;
-    this.telegramMode = env.TELEGRAM_MODE === "mock" ? "mock" : "live";
+    this.telegramMode = config(env).telegramMode;
     // Both read the settings above through `this` on every use, so a test's change is seen.
     this.#transport = new Transport(env, this.#outbox, this);
     this.#books = new Bookkeeper({ env, outbox: this.#outbox, settings: this, alerts: this.#transport });

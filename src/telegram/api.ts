@@ -1,4 +1,5 @@
 import { Api, type ApiClientOptions } from "grammy";
+import { config } from "../lib/config.ts";
 import type { InlineButton } from "./render.ts";
 
 /** Seconds a Bot API call may take before it counts as a network error (grammY's default is 500). */
@@ -14,7 +15,7 @@ const CALL_TIMEOUT_S = 15;
  */
 export function telegramClientOptions(env: Pick<Env, "TELEGRAM_API_ROOT">): ApiClientOptions {
   return {
-    apiRoot: (env.TELEGRAM_API_ROOT || "https://api.telegram.org").replace(/\/+$/, ""),
+    apiRoot: config(env).telegramApiRoot,
     timeoutSeconds: CALL_TIMEOUT_S,
     fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
   };
