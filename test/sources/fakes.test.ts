@@ -54,7 +54,7 @@ describe("fake OLX", () => {
         url: `https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-ID${toBase62(900000044)}.html`,
         city: "Wrocław",
         deal: "rent",
-        publishedAt: new Date(T0).toISOString(),
+        publishedAt: T0,
       });
       const second = await readPage(feed, "https://www.olx.pl", 2);
       expect(second.listings).toHaveLength(5);
@@ -78,7 +78,7 @@ describe("fake OLX", () => {
       expect(rent.listings.map((l) => l.externalId)).toEqual([String(ids[1]), String(ids[0]), "900000002", "900000001", "900000000"]);
       const sale = await readPage({ source: "olx", deal: "sale", property: "flat", city: krakow }, "https://www.olx.pl");
       expect(sale.listings).toHaveLength(1);
-      expect(sale.listings[0]).toMatchObject({ deal: "sale", city: "Kraków", district: null, lat: 50.06, publishedAt: new Date(T0 + 2 * MINUTE).toISOString() });
+      expect(sale.listings[0]).toMatchObject({ deal: "sale", city: "Kraków", district: null, lat: 50.06, publishedAt: T0 + 2 * MINUTE });
       expect(sale.listings[0]?.price).toBeGreaterThan(100_000);
     } finally {
       web.restore();
@@ -132,7 +132,7 @@ describe("fake Otodom", () => {
         city: "Kraków",
         deal: "sale",
         property: "flat",
-        publishedAt: new Date(T0).toISOString(),
+        publishedAt: T0,
       });
       const [top] = first.listings;
       expect(top && dedupKey(top)).toBe(`otodom:${toBase62(70000079)}`);

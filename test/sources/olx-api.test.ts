@@ -28,7 +28,7 @@ describe("OLX API v1 offer (olx.pl 2023, Wrocław rent)", () => {
         photoUrl: "https://ireland.apollo.olxcdn.com:443/v1/files/ee1d1vfzs25z2-PL/image;s=3468x4624",
         deal: "rent",
         property: "flat",
-        publishedAt: "2023-05-20T09:32:37.000Z", // last_refresh_time 2023-05-20T11:32:37+02:00
+        publishedAt: Date.parse("2023-05-20T11:32:37+02:00"), // last_refresh_time
       },
     ]);
   });
@@ -93,7 +93,7 @@ describe("OLX API v1 search response (olx.uz 2026 envelope)", () => {
       district: "Алмазарский район",
       deal: null, // category 983 (cars) is not real estate
       property: "other",
-      publishedAt: "2026-03-21T18:13:40.000Z", // 23:13:40+05:00
+      publishedAt: Date.parse("2026-03-21T23:13:40+05:00"), // last_refresh_time, Tashkent time
       photoUrl: "https://frankfurt.apollo.olxcdn.com:443/v1/files/f3ea5q019njy-UZ/image;s=720x1560",
     });
     // A town without districts: the API omits location.district.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { otodomPublicId } from "../dedup-key.ts";
 import type { Listing } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
+import { readIsoTime } from "../published-at.ts";
 import { OLX_ROOMS, OTODOM_PARTNER, olxCategory } from "./category.ts";
 
 const nullishString = z.string().nullish();
@@ -44,7 +45,7 @@ export type OlxApiOffer = z.infer<typeof OlxApiOffer>;
  * - pricePerM2: `params[price_per_m]` (sale only) or price / area.
  * - url: the Otodom ad for an Otodom cross-post (`partner.code "otodom_pl"` + `external_url`), so that
  *   dedupKey joins it with the same ad read from Otodom; else the OLX url.
- * - publishedAt: `last_refresh_time` (what "newest first" sorts by), else `created_time`.
+ * - publishedAt: `last_refresh_time` (what "newest first" sorts by), else `created_time`, as ms.
  * - photoUrl: `photos[0].link` with its `{width}`/`{height}` placeholders filled from the photo's size.
  *
  * @throws ZodError when the object is not an offer (the caller counts it as an item error)
@@ -82,7 +83,7 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
     photoUrl: photoUrl(offer.photos?.[0]),
     deal,
     property,
-    publishedAt: offer.last_refresh_time || offer.created_time || null,
+    publishedAt: readIsoTime(offer.last_refresh_time || offer.created_time, warn),
   };
 }
 

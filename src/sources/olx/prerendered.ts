@@ -3,6 +3,7 @@ import { drain } from "../drain.ts";
 import type { Listing } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
+import { readIsoTime } from "../published-at.ts";
 import { readItems } from "../sanitize.ts";
 import { OLX_ROOMS, olxCategory } from "./category.ts";
 import { crossPostUrl, perSquareMetre } from "./offer.ts";
@@ -122,6 +123,6 @@ export function prerenderedAdToListing(raw: unknown, warn: (message: string) => 
     photoUrl: ad.photos?.[0] ?? null,
     deal,
     property,
-    publishedAt: ad.lastRefreshTime || ad.createdTime || null,
+    publishedAt: readIsoTime(ad.lastRefreshTime || ad.createdTime, warn),
   };
 }

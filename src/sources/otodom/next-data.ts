@@ -3,8 +3,8 @@ import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { perSquareMetre } from "../olx/offer.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
+import { readIsoTime, readWarsawTime } from "../published-at.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
-import { parseWarsawLocal } from "../../model/warsaw-time.ts";
 
 /** A page of Otodom listings and whether Otodom has a following one. */
 export interface OtodomPage extends PageParse {
@@ -174,7 +174,10 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     photoUrl: item.images?.[0]?.medium || item.images?.[0]?.large || null,
     deal: mapped(TRANSACTIONS, item.transaction, "transaction", warn),
     property: item.estate ? (ESTATES[item.estate] ?? "other") : null,
-    publishedAt: item.pushedUpAt || warsawIso(item.dateCreated) || warsawIso(item.createdAtFirst?.replace(/Z$/, "")),
+    publishedAt:
+      readIsoTime(item.pushedUpAt, warn) ??
+      readWarsawTime(item.dateCreated, warn) ??
+      readWarsawTime(item.createdAtFirst?.replace(/Z$/, ""), warn),
   };
 }
 
@@ -213,7 +216,7 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     photoUrl: ad.images?.[0]?.medium || ad.images?.[0]?.large || null,
     deal: mapped(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
     property: propertyOf(ad.adCategory?.name ?? ad.target?.ProperType),
-    publishedAt: ad.createdAt || warsawIso(ad.dateCreated),
+    publishedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
   };
 }
 
@@ -233,10 +236,4 @@ function mapped<T>(table: Readonly<Record<string, T>>, value: string | null | un
 
 function propertyOf(value: string | null | undefined): Property | null {
   return value ? (ESTATES[value] ?? "other") : null;
-}
-
-function warsawIso(local: string | null | undefined): string | null {
-  if (!local) return null;
-  const t = parseWarsawLocal(local);
-  return t === null ? null : new Date(t).toISOString();
 }
