@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
-import { adapters, dedupKey, directFetcher, type FeedTarget, PageError } from "../../src/sources/index.ts";
+import { dedupKey, directFetcher, type FeedTarget, PageError, readSearchPage } from "../../src/sources/index.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { json, raw } from "./fixtures.ts";
 
@@ -33,11 +33,8 @@ function otodomFake(initial: number, clock = () => T0) {
   });
 }
 
-/** One page of a feed, the way the cron gets it: adapter request → directFetcher → fake site → adapter parse. */
-async function readPage(feed: FeedTarget, base: string, page = 1) {
-  const adapter = adapters[feed.source];
-  return adapter.parseSearch(await directFetcher.fetch(adapter.searchRequest(feed, base, page)));
-}
+/** One page of a feed, the way the cron gets it: adapter request → directFetcher → fake site → fetchPage → adapter parse. */
+const readPage = (feed: FeedTarget, base: string, page = 1) => readSearchPage(directFetcher, feed, base, page);
 
 describe("fake OLX", () => {
   it("answers /api/v1/offers/ with the real envelope, newest first, 40 a page", async ({ expect }) => {

@@ -1,5 +1,4 @@
-import { assertOk, assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
-import { assertNotBlocked } from "../fetch-page.ts";
+import { assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
 import { olxCategoryId } from "./category.ts";
 import { parseOlxApiResponse } from "./search-response.ts";
 
@@ -29,8 +28,6 @@ export const olxAdapter: SourceAdapter = {
     return new Request(url, { headers: { Accept: "application/json" } });
   },
   async parseSearch(response: Response): Promise<SearchPage> {
-    const checked = await assertNotBlocked(response);
-    assertOk(checked, "OLX");
-    return parseOlxApiResponse(checked);
+    return parseOlxApiResponse(response);
   },
 };

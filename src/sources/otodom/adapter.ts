@@ -1,5 +1,4 @@
-import { assertOk, assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
-import { assertNotBlocked } from "../fetch-page.ts";
+import { assertPage, type FeedTarget, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
 import type { Deal, Property } from "../../model/listing.ts";
 import { extractNextData } from "./extract-next-data.ts";
 import { parseOtodomNextData } from "./next-data.ts";
@@ -37,8 +36,6 @@ export const otodomAdapter: SourceAdapter = {
     return new Request(url, { headers: { Accept: "text/html,application/xhtml+xml" } });
   },
   async parseSearch(response: Response): Promise<SearchPage> {
-    const checked = await assertNotBlocked(response);
-    assertOk(checked, "Otodom");
-    return parseOtodomNextData(await extractNextData(checked));
+    return parseOtodomNextData(await extractNextData(response));
   },
 };
