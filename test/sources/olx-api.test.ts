@@ -51,6 +51,14 @@ describe("OLX API v1 offer (olx.pl 2023, Wrocław rent)", () => {
     expect(l).toMatchObject({ deal: "sale", property: "flat", price: 305000, pricePerM2: 4919.35, areaM2: 62, rooms: 4, rent: null });
   });
 
+  it("knows only the rooms table's own keys: an inherited name is an unknown value", ({ expect }) => {
+    const offer = record(raw.olxApiOffer);
+    offer.params = [{ key: "rooms", value: { key: "constructor", label: "?" } }];
+    const page = parseOlxApiJson(offer);
+    expect(page.listings[0]?.rooms).toBeNull();
+    expect(page.warnings.map((w) => w.message)).toEqual(['unknown rooms value "constructor"']);
+  });
+
   it("keeps an offer without a price param, with price and currency null and no warning", ({ expect }) => {
     const offer = record(raw.olxApiOffer);
     offer.params = (offer.params as { key: string }[]).filter((p) => p.key !== "price");

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { otodomPublicId } from "../dedup-key.ts";
 import type { Listing } from "../../model/listing.ts";
+import { lookup } from "../lookup.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { readIsoTime } from "../published-at.ts";
-import { OLX_ROOMS, OTODOM_PARTNER, olxCategory } from "./category.ts";
+import { OTODOM_PARTNER, olxCategory } from "./category.ts";
+import { OLX_ROOMS } from "./rooms.ts";
 
 const nullishString = z.string().nullish();
 
@@ -59,9 +61,6 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
   if (params.has("price") && !price.success) warn("price param unreadable");
 
   const areaM2 = parseDecimal(paramKey(params.get("m")));
-  const roomsKey = paramKey(params.get("rooms"));
-  const rooms = roomsKey === null ? null : (OLX_ROOMS[roomsKey] ?? null);
-  if (roomsKey !== null && rooms === null) warn(`unknown rooms value ${JSON.stringify(roomsKey)}`);
 
   const { deal, property } = olxCategory(offer.category?.id);
   return {
@@ -73,7 +72,7 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
     currency: price.success ? (price.data.currency ?? null) : null,
     rent: parseDecimal(paramKey(params.get("rent"))),
     areaM2,
-    rooms,
+    rooms: lookup(OLX_ROOMS, paramKey(params.get("rooms")), "rooms value", warn),
     pricePerM2: parseDecimal(paramKey(params.get("price_per_m"))) ?? perSquareMetre(priceValue, areaM2),
     city: offer.location?.city?.name || null,
     district: offer.location?.district?.name || null,

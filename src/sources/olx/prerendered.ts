@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { drain } from "../drain.ts";
+import { lookup } from "../lookup.ts";
 import type { Listing } from "../../model/listing.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readIsoTime } from "../published-at.ts";
 import { readItems } from "../sanitize.ts";
-import { OLX_ROOMS, olxCategory } from "./category.ts";
+import { olxCategory } from "./category.ts";
 import { crossPostUrl, perSquareMetre } from "./offer.ts";
+import { OLX_ROOMS } from "./rooms.ts";
 import type { OlxPage } from "./search-response.ts";
 
 const MARK = "window.__PRERENDERED_STATE__";
@@ -100,9 +102,6 @@ export function prerenderedAdToListing(raw: unknown, warn: (message: string) => 
   const params = new Map((ad.params ?? []).map((p) => [p.key, p.normalizedValue == null ? null : String(p.normalizedValue)]));
   const price = ad.price?.regularPrice?.value ?? null;
   const areaM2 = parseDecimal(params.get("m"));
-  const roomsKey = params.get("rooms") ?? null;
-  const rooms = roomsKey === null ? null : (OLX_ROOMS[roomsKey] ?? null);
-  if (roomsKey !== null && rooms === null) warn(`unknown rooms value ${JSON.stringify(roomsKey)}`);
   const { deal, property } = olxCategory(ad.category?.id);
   return {
     source: "olx",
@@ -113,7 +112,7 @@ export function prerenderedAdToListing(raw: unknown, warn: (message: string) => 
     currency: ad.price?.regularPrice?.currencyCode ?? null,
     rent: parseDecimal(params.get("rent")),
     areaM2,
-    rooms,
+    rooms: lookup(OLX_ROOMS, params.get("rooms"), "rooms value", warn),
     pricePerM2: parseDecimal(params.get("price_per_m")) ?? perSquareMetre(price, areaM2),
     city: ad.location?.cityName || null,
     district: ad.location?.districtName || null,

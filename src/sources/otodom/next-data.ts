@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { Deal, Listing, Property } from "../../model/listing.ts";
+import { lookup } from "../lookup.ts";
 import { perSquareMetre } from "../olx/offer.ts";
 import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readIsoTime, readWarsawTime } from "../published-at.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
+import { OTODOM_ROOMS } from "./rooms.ts";
 
 /** A page of Otodom listings and whether Otodom has a following one. */
 export interface OtodomPage extends PageParse {
@@ -90,11 +92,6 @@ const AdItem = z.object({
 
 const AdPage = z.object({ props: z.object({ pageProps: z.object({ ad: z.unknown() }) }) });
 
-const ROOMS: Readonly<Record<string, number>> = {
-  ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5, SIX: 6, SEVEN: 7, EIGHT: 8, NINE: 9, TEN: 10,
-  // "MORE" is "more than ten": 10 is the lower bound, as OLX's "four" is 4.
-  MORE: 10,
-};
 const TRANSACTIONS: Readonly<Record<string, Deal>> = { SELL: "sale", RENT: "rent", sprzedaz: "sale", wynajem: "rent" };
 const ESTATES: Readonly<Record<string, Property>> = {
   FLAT: "flat", HOUSE: "house", ROOM: "room", TERRAIN: "plot",
@@ -160,7 +157,7 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     currency: price === null ? null : (item.totalPrice?.currency ?? null),
     rent: item.rentPrice?.value ?? null,
     areaM2,
-    rooms: rooms(item.roomsNumber, warn),
+    rooms: lookup(OTODOM_ROOMS, item.roomsNumber, "rooms value", warn),
     pricePerM2: item.pricePerSquareMeter?.value ?? perSquareMetre(price, areaM2),
     city:
       item.location?.address?.city?.name ||
@@ -172,7 +169,7 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     lon: null,
     isPrivate: item.isPrivateOwner ?? null,
     photoUrl: item.images?.[0]?.medium || item.images?.[0]?.large || null,
-    deal: mapped(TRANSACTIONS, item.transaction, "transaction", warn),
+    deal: lookup(TRANSACTIONS, item.transaction, "transaction", warn),
     property: item.estate ? (ESTATES[item.estate] ?? "other") : null,
     publishedAt:
       readIsoTime(item.pushedUpAt, warn) ??
@@ -206,7 +203,7 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     currency: price === null ? null : chars.get("price")?.currency || null,
     rent: number("rent"),
     areaM2,
-    rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? rooms(roomsText.toUpperCase(), warn)),
+    rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? lookup(OTODOM_ROOMS, roomsText.toUpperCase(), "rooms value", warn)),
     pricePerM2: number("price_per_m") ?? perSquareMetre(price, areaM2),
     city: level("city"),
     district: level("district"),
@@ -214,24 +211,10 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     lon: ad.location?.coordinates?.longitude ?? null,
     isPrivate: advertiser === "private" ? true : advertiser === "business" ? false : null,
     photoUrl: ad.images?.[0]?.medium || ad.images?.[0]?.large || null,
-    deal: mapped(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
+    deal: lookup(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
     property: propertyOf(ad.adCategory?.name ?? ad.target?.ProperType),
     publishedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
   };
-}
-
-function rooms(value: string | null | undefined, warn: (message: string) => void): number | null {
-  if (!value) return null;
-  const n = ROOMS[value];
-  if (n === undefined) warn(`unknown rooms value ${JSON.stringify(value)}`);
-  return n ?? null;
-}
-
-function mapped<T>(table: Readonly<Record<string, T>>, value: string | null | undefined, what: string, warn: (m: string) => void): T | null {
-  if (!value) return null;
-  const out = table[value];
-  if (out === undefined) warn(`unknown ${what} ${JSON.stringify(value)}`);
-  return out ?? null;
 }
 
 function propertyOf(value: string | null | undefined): Property | null {
