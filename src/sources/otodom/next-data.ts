@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { lookup } from "../lookup.ts";
-import { perSquareMetre } from "../olx/offer.ts";
-import { parseDecimal } from "../parse-number.ts";
+import { parseDecimal, perSquareMetre } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readIsoTime, readWarsawTime } from "../published-at.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
