@@ -126,6 +126,23 @@ export function parseOtodomNextData(nextData: unknown): OtodomPage {
 }
 
 /**
+ * What an Otodom ad says, from a search item or an ad page: the two keep the
+ * same facts in different places. Each gathers them here, most already as the
+ * Listing's own fields; otodomAdToListing makes the rest of the decisions once.
+ */
+interface OtodomAd extends Omit<Listing, "source" | "externalId" | "url" | "currency" | "pricePerM2" | "photoUrl" | "property"> {
+  id: number | string;
+  /** The ad's slug, e.g. "kawalerka-warszawa-ul-fundamentowa-ID47bq4"; "" when none. */
+  slug: string;
+  currency: string | null | undefined;
+  /** Otodom's own price per m², when it gives one. */
+  pricePerM2: number | null | undefined;
+  images: { medium?: string | null; large?: string | null }[] | null | undefined;
+  /** The estate as the page writes it (FLAT, mieszkanie, ...). */
+  estate: string | null | undefined;
+}
+
+/**
  * One search item → Listing.
  * - city/district: `location.address.city` and the `district` level of `reverseGeocoding` (2026);
  *   2021 items only have `locationLabel` "Warszawa, Praga-Południe, Gocław" (city, district, …).
@@ -141,23 +158,19 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
   if (item.href?.startsWith("hpr/") || item.dateCreated?.startsWith("1999-")) {
     return skip("promoted duplicate (hpr/)");
   }
-  const slug = item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "";
   const levels = item.location?.reverseGeocoding?.locations ?? [];
   const label = (item.locationLabel?.value ?? "").split(",").map((s) => s.trim());
   const labelDistrict = label[1] && !/^(ul\.|al\.|pl\.)/i.test(label[1]) ? label[1] : null;
-  const price = item.hidePrice ? null : (item.totalPrice?.value ?? null);
-  const areaM2 = item.areaInSquareMeters ?? null;
-  return {
-    source: "otodom",
-    externalId: String(item.id),
-    url: slug ? OTODOM_AD_URL + slug : "",
+  return otodomAdToListing({
+    id: item.id,
+    slug: item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "",
     title: item.title,
-    price,
-    currency: price === null ? null : (item.totalPrice?.currency ?? null),
+    price: item.hidePrice ? null : (item.totalPrice?.value ?? null),
+    currency: item.totalPrice?.currency,
     rent: item.rentPrice?.value ?? null,
-    areaM2,
+    areaM2: item.areaInSquareMeters ?? null,
     rooms: lookup(OTODOM_ROOMS, item.roomsNumber, "rooms value", warn),
-    pricePerM2: item.pricePerSquareMeter?.value ?? perSquareMetre(price, areaM2),
+    pricePerM2: item.pricePerSquareMeter?.value,
     city:
       item.location?.address?.city?.name ||
       levels.find((l) => l.locationLevel === "city_or_village")?.name ||
@@ -167,14 +180,14 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     lat: null,
     lon: null,
     isPrivate: item.isPrivateOwner ?? null,
-    photoUrl: item.images?.[0]?.medium || item.images?.[0]?.large || null,
+    images: item.images,
     deal: lookup(TRANSACTIONS, item.transaction, "transaction", warn),
-    property: item.estate ? (ESTATES[item.estate] ?? "other") : null,
+    estate: item.estate,
     publishedAt:
       readIsoTime(item.pushedUpAt, warn) ??
       readWarsawTime(item.dateCreated, warn) ??
       readWarsawTime(item.createdAtFirst?.replace(/Z$/, ""), warn),
-  };
+  });
 }
 
 /**
@@ -189,33 +202,39 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
   const number = (key: string) => parseDecimal(chars.get(key)?.value?.toString());
   const level = (type: string) => ad.location?.geoLevels?.find((l) => l.type === type)?.label || null;
   const roomsText = chars.get("rooms_num")?.value?.toString() ?? null;
-  const slug = ad.slug || ad.url?.replace(/^.*\/oferta\//, "").replace(/\.html$/, "") || "";
-  const price = number("price");
-  const areaM2 = number("m");
   const advertiser = ad.advertiserType?.toLowerCase();
-  return {
-    source: "otodom",
-    externalId: String(ad.id),
-    url: slug ? OTODOM_AD_URL + slug : "",
+  return otodomAdToListing({
+    id: ad.id,
+    slug: ad.slug || ad.url?.replace(/^.*\/oferta\//, "").replace(/\.html$/, "") || "",
     title: ad.title,
-    price,
-    currency: price === null ? null : chars.get("price")?.currency || null,
+    price: number("price"),
+    currency: chars.get("price")?.currency,
     rent: number("rent"),
-    areaM2,
+    areaM2: number("m"),
     rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? lookup(OTODOM_ROOMS, roomsText.toUpperCase(), "rooms value", warn)),
-    pricePerM2: number("price_per_m") ?? perSquareMetre(price, areaM2),
+    pricePerM2: number("price_per_m"),
     city: level("city"),
     district: level("district"),
     lat: ad.location?.coordinates?.latitude ?? null,
     lon: ad.location?.coordinates?.longitude ?? null,
     isPrivate: advertiser === "private" ? true : advertiser === "business" ? false : null,
-    photoUrl: ad.images?.[0]?.medium || ad.images?.[0]?.large || null,
+    images: ad.images,
     deal: lookup(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
-    property: propertyOf(ad.adCategory?.name ?? ad.target?.ProperType),
+    estate: ad.adCategory?.name ?? ad.target?.ProperType,
     publishedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
-  };
+  });
 }
 
-function propertyOf(value: string | null | undefined): Property | null {
-  return value ? (ESTATES[value] ?? "other") : null;
+/** The decisions both page kinds share: the url from the slug, no currency without a price, price per m², the photo, the property. */
+function otodomAdToListing({ id, slug, currency, pricePerM2, images, estate, ...facts }: OtodomAd): Listing {
+  return {
+    ...facts,
+    source: "otodom",
+    externalId: String(id),
+    url: slug ? OTODOM_AD_URL + slug : "",
+    currency: facts.price === null ? null : currency || null,
+    pricePerM2: pricePerM2 ?? perSquareMetre(facts.price, facts.areaM2),
+    photoUrl: images?.[0]?.medium || images?.[0]?.large || null,
+    property: estate ? (ESTATES[estate] ?? "other") : null,
+  };
 }
