@@ -22,8 +22,10 @@ type Missing = Exclude<keyof Listing, (typeof FIELDS)[number]>;
 const complete: Missing extends never ? true : Missing = true;
 void complete;
 
+/** One listing as a JSON line; publishedAt (ms in the Listing) is printed as UTC ISO 8601 for people to read. */
 export function listingLine(listing: Listing): string {
-  return JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, listing[f] ?? null])));
+  const readable = { ...listing, publishedAt: listing.publishedAt === null ? null : new Date(listing.publishedAt).toISOString() };
+  return JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, readable[f] ?? null])));
 }
 
 async function main(argv: string[]): Promise<number> {

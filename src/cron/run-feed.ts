@@ -1,7 +1,7 @@
 import { asD1Statement, type Db } from "../db/client.ts";
 import { type DemandCache, type FeedOutcome, type FeedRow, feedResultStatement } from "../db/feeds.ts";
 import { type ListingInput, retireStatement, upsertListings } from "../db/listings.ts";
-import { adapters, dedupKey, PageError, type PageFetcher } from "../sources/index.ts";
+import { dedupKey, PageError, type PageFetcher, readSearchPage } from "../sources/index.ts";
 import type { Source } from "../model/listing.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
@@ -48,7 +48,6 @@ export interface FeedRunResult {
  */
 export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRunResult> {
   const started = deps.clock();
-  const adapter = adapters[feed.source];
   const baseline = feed.baselineAt === null;
   const cycle = feed.cycle + 1;
   const queued: number[] = [];
@@ -61,8 +60,7 @@ export async function runFeed(feed: FeedRow, deps: FeedRunDeps): Promise<FeedRun
       const pageStarted = deps.clock();
       let parsed;
       try {
-        const response = await deps.fetcher.fetch(adapter.searchRequest(feed, deps.baseUrl[feed.source], page));
-        parsed = await adapter.parseSearch(response);
+        parsed = await readSearchPage(deps.fetcher, feed, deps.baseUrl[feed.source], page);
       } catch (error) {
         // Page 1 failing fails the cycle; a later page failing only ends it early.
         if (pagesRead === 0) throw error;

@@ -32,7 +32,6 @@ export async function upsertListings(
   page: readonly ListingInput[],
   opts: { feedId: number; cycle: number; now: number; notify: boolean; refreshCycles: number },
 ): Promise<UpsertedListing[]> {
-  const rows = page.map((l) => ({ ...l, publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null }));
   const result = await d1
     .prepare(
       `INSERT INTO listings (
@@ -63,7 +62,7 @@ export async function upsertListings(
          OR listings.title IS NOT excluded.title OR listings.price IS NOT excluded.price OR listings.rent IS NOT excluded.rent
        RETURNING id, external_id, seen_count, notify`,
     )
-    .bind(JSON.stringify(rows), opts.feedId, opts.now, opts.cycle, opts.notify ? 1 : 0, opts.refreshCycles)
+    .bind(JSON.stringify(page), opts.feedId, opts.now, opts.cycle, opts.notify ? 1 : 0, opts.refreshCycles)
     .all();
   return rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
     id: r.id,
@@ -160,7 +159,7 @@ export function toFilterListing(r: ListingRow): FilterListing {
     photoUrl: r.photo_url,
     deal: r.deal,
     property: r.property,
-    publishedAt: r.published_at === null ? null : new Date(r.published_at).toISOString(),
+    publishedAt: r.published_at,
     firstSeenAt: r.first_seen_at,
     cityId: r.city_id,
     filteredAt: r.filtered_at,

@@ -11,6 +11,7 @@ import {
 import type { ActiveSearch } from "../db/saved-searches.ts";
 import { searchVersionOf, searchVersionStatement } from "../db/settings.ts";
 import type { Delivery } from "../model/delivery.ts";
+import { listingTime } from "../model/listing.ts";
 import type { Recipient } from "../model/recipient.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
@@ -124,7 +125,7 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   for (const group of Map.groupBy(firstTime, (l) => `${l.source}|${l.city ?? ""}`).values()) {
     const sample = group[0];
     if (!sample) continue;
-    const oldest = Math.min(...group.map((l) => (l.publishedAt ? Date.parse(l.publishedAt) : l.firstSeenAt)));
+    const oldest = Math.min(...group.map(listingTime));
     recordMetric(deps.metrics, {
       stage: "filter",
       source: sample.source,

@@ -36,8 +36,12 @@ export interface Listing {
   photoUrl: string | null;
   deal: Deal | null;
   property: Property | null;
-  /** The platform's own creation/refresh time, ISO 8601 with offset; null when it gives none. */
-  publishedAt: string | null;
+  /**
+   * The platform's own creation/refresh time, ms since the epoch; null when it
+   * gives none. Read once, by the parser; D1, the filter and the Notifier
+   * carry the number as it is.
+   */
+  publishedAt: number | null;
 }
 
 /** A listing as stored in D1 and carried to the notifier. */
@@ -53,6 +57,8 @@ export interface StoredListing extends Listing {
  * end-to-end figure starts here.
  */
 export function listingTime(listing: Pick<StoredListing, "publishedAt" | "firstSeenAt">): number {
-  const published = listing.publishedAt ? Date.parse(listing.publishedAt) : Number.NaN;
-  return Number.isFinite(published) ? published : listing.firstSeenAt;
+  const published = listing.publishedAt;
+  // Number.isFinite, not a null check: an outbox row stored before publishedAt
+  // became a number still carries its ISO text, and that must not become NaN.
+  return published !== null && Number.isFinite(published) ? published : listing.firstSeenAt;
 }

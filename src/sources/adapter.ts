@@ -12,18 +12,13 @@ export interface SourceAdapter {
   readonly source: Source;
   /** Request for page `page` (1-based) of the feed's newest listings, on baseUrl (scheme+host, e.g. env.OLX_BASE_URL). Throws if the feed can't be expressed (e.g. city without OLX ids). */
   searchRequest(feed: FeedTarget, baseUrl: string, page: number): Request;
-  /** Reads one fetched page. Throws PageError when the page itself can't be read. */
+  /** Reads one page that fetchPage passed (2xx, not a block). Throws PageError("format") when the page itself can't be read. */
   parseSearch(response: Response): Promise<SearchPage>;
 }
 
 /** A feed this source cannot search for (no ids for the city, a property it has no category for). */
 export class UnsupportedFeedError extends Error {
   override readonly name = "UnsupportedFeedError";
-}
-
-/** Rejects a non-success answer that is not a block (those throw PageError in assertNotBlocked). */
-export function assertOk(response: Response, site: string): void {
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${site}`);
 }
 
 export function assertPage(page: number): void {

@@ -1,10 +1,11 @@
 import { PageError } from "./parse-result.ts";
 
 /**
- * The one way the parser stage gets a page. `directFetcher` is plain `fetch`
- * from the Worker; another way (Browser Rendering, a relay, a fake in tests)
- * is one more object with this method, and parsers never know which it was.
- * Implementations throw PageError("blocked") for block pages (see assertNotBlocked).
+ * How the parser stage gets a page over the wire: `directFetcher` is plain
+ * `fetch` from the Worker; another way (Browser Rendering, a relay, a fake in
+ * tests) is one more object with this method. A fetcher only fetches: what
+ * its answer means (a block, an error) is decided once, in fetchPage, for
+ * every fetcher alike, so parsers never know which one it was.
  */
 export interface PageFetcher {
   fetch(request: Request): Promise<Response>;
@@ -25,14 +26,33 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
   "Upgrade-Insecure-Requests": "1",
 };
 
-/** Global fetch with browser headers, then assertNotBlocked. */
+/** Global fetch with browser headers; the answer as it came (fetchPage judges it). */
 export const directFetcher: PageFetcher = {
-  async fetch(request) {
+  fetch(request) {
     const headers = new Headers(BROWSER_HEADERS);
     request.headers.forEach((value, name) => headers.set(name, value));
-    return assertNotBlocked(await fetch(new Request(request, { headers })));
+    return fetch(new Request(request, { headers }));
   },
 };
+
+/**
+ * Fetches a page through any fetcher and judges the answer, once: a block
+ * (assertNotBlocked) throws PageError("blocked"), any other non-2xx an Error.
+ * Every fetched page goes through here, so a new fetcher gets both checks
+ * without writing them, and the adapters read only pages that passed.
+ *
+ * @returns the page to read on (see assertNotBlocked: possibly an equal Response with peeked bytes put back)
+ */
+export async function fetchPage(fetcher: PageFetcher, request: Request): Promise<Response> {
+  // The asked-for host, not response.url: a relay's answer carries the relay's.
+  const site = new URL(request.url).host;
+  const response = await assertNotBlocked(await fetcher.fetch(request), site);
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status} from ${site}`);
+  }
+  return response;
+}
 
 /** Statuses that mean "you are blocked or throttled", whatever the body says. */
 const BLOCK_STATUSES = new Set([403, 429]);
@@ -57,15 +77,16 @@ const SNIFF_BYTES = 32 * 1024;
  * marker. A good page is not consumed: at most its first 32 KB are peeked at
  * and put back, and a JSON or non-HTML answer is not looked at all.
  *
+ * @param site who answered, for the message (default: the response's own host)
  * @returns the response to read on (the same one, or an equal one with the peeked bytes put back)
  */
-export async function assertNotBlocked(response: Response): Promise<Response> {
+export async function assertNotBlocked(response: Response, site = hostOf(response)): Promise<Response> {
   if (BLOCK_STATUSES.has(response.status)) {
     const retryAfter = response.headers.get("retry-after");
     await response.body?.cancel();
     throw new PageError(
       "blocked",
-      `HTTP ${response.status} from ${hostOf(response)}${retryAfter ? ` (retry-after ${retryAfter})` : ""}`,
+      `HTTP ${response.status} from ${site}${retryAfter ? ` (retry-after ${retryAfter})` : ""}`,
     );
   }
   const type = response.headers.get("content-type") ?? "";
@@ -91,7 +112,7 @@ export async function assertNotBlocked(response: Response): Promise<Response> {
     // (an empty result list): Otodom's config itself mentions DataDome.
     const hasData = DATA_MARKERS.some((m) => text.includes(m));
     const marker = hasData ? undefined : BLOCK_MARKERS.find((m) => text.includes(m));
-    if (marker) throw new PageError("blocked", `anti-bot page from ${hostOf(response)} (HTTP ${response.status}, "${marker}")`);
+    if (marker) throw new PageError("blocked", `anti-bot page from ${site} (HTTP ${response.status}, "${marker}")`);
   }
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -11,3 +11,9 @@ export function parseDecimal(text: string | null | undefined): number | null {
   const n = Number(m[0].replace(",", "."));
   return Number.isFinite(n) ? n : null;
 }
+
+/** price / area, rounded to 0.01; null when either is missing (or not positive). */
+export function perSquareMetre(price: number | null, areaM2: number | null): number | null {
+  if (price === null || areaM2 === null || !(price > 0) || !(areaM2 > 0)) return null;
+  return Math.round((price / areaM2) * 100) / 100;
+}

@@ -7,6 +7,13 @@ export const MAX_AREA_M2 = 10_000;
 export const MAX_PLOT_AREA_M2 = 1_000_000;
 export const MIN_ROOMS = 1;
 export const MAX_ROOMS = 50;
+/**
+ * The believable window for publishedAt (ms): neither site is older than
+ * 2000, and nothing is published in 2100. Fixed bounds, not "now": a parser
+ * reads no clock, and a saved page may be parsed years later.
+ */
+export const MIN_PUBLISHED_AT = Date.UTC(2000, 0, 1);
+export const MAX_PUBLISHED_AT = Date.UTC(2100, 0, 1);
 
 /** A parser's deliberate decision not to turn an item into a listing (not a defect). */
 export interface Skipped {
@@ -78,12 +85,7 @@ export function identityProblem(l: Listing): string | null {
   return null;
 }
 
-/**
- * Nulls the values no real listing can have, with one warning per field, and
- * writes publishedAt as UTC ISO 8601 (`toISOString()`, e.g.
- * "2023-05-20T09:32:37.000Z"): the same instant the platform gave, in the one
- * form D1 round-trips and that sorts as text.
- */
+/** Nulls the values no real listing can have, with one warning per field. */
 export function checkListing(l: Listing, warnings: ItemIssue[]): Listing {
   const out = { ...l };
   const warn = (message: string) => warnings.push({ item: l.externalId, message });
@@ -120,14 +122,12 @@ export function checkListing(l: Listing, warnings: ItemIssue[]): Listing {
       out.lon = null;
     }
   }
-  if (out.publishedAt !== null) {
-    const t = Date.parse(out.publishedAt);
-    if (Number.isNaN(t)) {
-      warn(`publishedAt ${JSON.stringify(out.publishedAt)} is not a time`);
-      out.publishedAt = null;
-    } else {
-      out.publishedAt = new Date(t).toISOString();
-    }
+  if (
+    out.publishedAt !== null &&
+    !(Number.isInteger(out.publishedAt) && out.publishedAt >= MIN_PUBLISHED_AT && out.publishedAt < MAX_PUBLISHED_AT)
+  ) {
+    warn(`publishedAt ${out.publishedAt} is not plausible`);
+    out.publishedAt = null;
   }
   return out;
 }

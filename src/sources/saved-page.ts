@@ -1,4 +1,5 @@
 import type { Source } from "../model/listing.ts";
+import { assertNotBlocked } from "./fetch-page.ts";
 import { parseOlxLegacyPage } from "./olx/legacy-html.ts";
 import { parseOlxPrerenderedPage } from "./olx/prerendered.ts";
 import { type OlxPage, parseOlxApiJson } from "./olx/search-response.ts";
@@ -14,13 +15,13 @@ export type SavedPage = OlxPage | OtodomPage;
  * - OLX: an API search response, a single-offer response or a bare offer (JSON);
  *   a list page with `__PRERENDERED_STATE__` (2023) or the legacy table markup (2016).
  * - Otodom: a search or ad page (HTML), or its `__NEXT_DATA__` saved alone (JSON).
- * HTML goes through the same streaming HTMLRewriter parsers as live pages.
+ * HTML goes through the same block check and streaming HTMLRewriter parsers
+ * as live pages (a saved challenge page is "blocked", not a format change).
  *
  * @throws PageError when the page itself can't be read
  */
 export async function parseSavedPage(source: Source, bytes: Uint8Array): Promise<SavedPage> {
   const text = new TextDecoder().decode(bytes);
-  const html = () => new Response(bytes, { headers: { "content-type": "text/html; charset=utf-8" } });
   if (/^\s*[{[]/.test(text)) {
     let json: unknown;
     try {
@@ -30,6 +31,7 @@ export async function parseSavedPage(source: Source, bytes: Uint8Array): Promise
     }
     return source === "olx" ? parseOlxApiJson(json) : parseOtodomNextData(json);
   }
-  if (source === "otodom") return parseOtodomNextData(await extractNextData(html()));
-  return text.includes("__PRERENDERED_STATE__") ? parseOlxPrerenderedPage(html()) : parseOlxLegacyPage(html());
+  const html = await assertNotBlocked(new Response(bytes, { headers: { "content-type": "text/html; charset=utf-8" } }), "the saved page");
+  if (source === "otodom") return parseOtodomNextData(await extractNextData(html));
+  return text.includes("__PRERENDERED_STATE__") ? parseOlxPrerenderedPage(html) : parseOlxLegacyPage(html);
 }

@@ -29,7 +29,7 @@ describe("Notifier: one listing", () => {
       recipient,
       1,
       clock.now,
-      () => ({ title: `Mieszkanie <2 pokoje> & "ogród"`, publishedAt: new Date(clock.now - 5 * 60_000).toISOString() }),
+      () => ({ title: `Mieszkanie <2 pokoje> & "ogród"`, publishedAt: clock.now - 5 * 60_000 }),
       "Mokotów <3000",
     );
     if (!delivery) throw new Error("no delivery");

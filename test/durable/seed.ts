@@ -52,7 +52,7 @@ export function sampleListing(now: number, fields: Partial<StoredListing> = {}):
     photoUrl: `https://img.olx.pl/${externalId}.jpg`,
     deal: "rent",
     property: "flat",
-    publishedAt: new Date(now - 5 * 60_000).toISOString(),
+    publishedAt: now - 5 * 60_000,
     firstSeenAt: now - 60_000,
     ...fields,
   };
@@ -78,7 +78,6 @@ export async function seedDeliveries(
         .values({
           ...l,
           dedupKey: `${l.source}:${l.externalId}`,
-          publishedAt: l.publishedAt ? Date.parse(l.publishedAt) : null,
           lastSeenAt: l.firstSeenAt,
           notify: true,
         })

@@ -42,7 +42,7 @@ function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey:
     photoUrl: null,
     deal: "rent",
     property: "flat",
-    publishedAt: new Date(Date.now() - 120_000).toISOString(),
+    publishedAt: Date.now() - 120_000,
     dedupKey: `olx:${800_000_000 + i}`,
     ...fields,
   };

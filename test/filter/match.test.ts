@@ -28,7 +28,7 @@ const grunwaldzki: CityListing = {
   photoUrl: null,
   deal: "rent",
   property: "flat",
-  publishedAt: "2023-05-20T09:32:37.000Z",
+  publishedAt: Date.parse("2023-05-20T09:32:37Z"),
 };
 
 const KRAKOW = 2;
@@ -55,7 +55,7 @@ const podgorzeBalkon: CityListing = {
   photoUrl: null,
   deal: "sale",
   property: "flat",
-  publishedAt: "2026-04-09T17:08:40.000Z",
+  publishedAt: Date.parse("2026-04-09T17:08:40Z"),
 };
 /** "Zapytaj o cenę": the capture gives no price. */
 const prokocimNoPrice: CityListing = {
@@ -68,7 +68,7 @@ const prokocimNoPrice: CityListing = {
   areaM2: 42.57,
   pricePerM2: null,
   district: "Bieżanów-Prokocim",
-  publishedAt: "2026-04-09T16:53:09.000Z",
+  publishedAt: Date.parse("2026-04-09T16:53:09Z"),
 };
 const wlascicielStareMiasto: CityListing = {
   ...podgorzeBalkon,
@@ -81,7 +81,7 @@ const wlascicielStareMiasto: CityListing = {
   pricePerM2: 14523,
   district: "Stare Miasto",
   isPrivate: true,
-  publishedAt: "2026-04-09T16:28:00.000Z",
+  publishedAt: Date.parse("2026-04-09T16:28:00Z"),
 };
 /** A 2023 OLX list-page ad (Warszawa, Wola): OLX gives its own price per m² for rentals. */
 const wolaOlx: CityListing = {
@@ -104,7 +104,7 @@ const wolaOlx: CityListing = {
   photoUrl: null,
   deal: "rent",
   property: "flat",
-  publishedAt: "2023-01-04T14:03:15.000Z",
+  publishedAt: Date.parse("2023-01-04T14:03:15Z"),
 };
 
 const search = (fields: Partial<SearchCriteria> = {}): SearchCriteria => ({

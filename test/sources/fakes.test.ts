@@ -3,7 +3,7 @@ import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
 import type { FeedTarget } from "../../src/model/feed.ts";
-import { adapters, dedupKey, directFetcher, PageError } from "../../src/sources/index.ts";
+import { dedupKey, directFetcher, PageError, readSearchPage } from "../../src/sources/index.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { json, raw } from "./fixtures.ts";
 
@@ -34,11 +34,8 @@ function otodomFake(initial: number, clock = () => T0) {
   });
 }
 
-/** One page of a feed, the way the cron gets it: adapter request → directFetcher → fake site → adapter parse. */
-async function readPage(feed: FeedTarget, base: string, page = 1) {
-  const adapter = adapters[feed.source];
-  return adapter.parseSearch(await directFetcher.fetch(adapter.searchRequest(feed, base, page)));
-}
+/** One page of a feed, the way the cron gets it: adapter request → directFetcher → fake site → fetchPage → adapter parse. */
+const readPage = (feed: FeedTarget, base: string, page = 1) => readSearchPage(directFetcher, feed, base, page);
 
 describe("fake OLX", () => {
   it("answers /api/v1/offers/ with the real envelope, newest first, 40 a page", async ({ expect }) => {
@@ -55,7 +52,7 @@ describe("fake OLX", () => {
         url: `https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-ID${toBase62(900000044)}.html`,
         city: "Wrocław",
         deal: "rent",
-        publishedAt: new Date(T0).toISOString(),
+        publishedAt: T0,
       });
       const second = await readPage(feed, "https://www.olx.pl", 2);
       expect(second.listings).toHaveLength(5);
@@ -79,7 +76,7 @@ describe("fake OLX", () => {
       expect(rent.listings.map((l) => l.externalId)).toEqual([String(ids[1]), String(ids[0]), "900000002", "900000001", "900000000"]);
       const sale = await readPage({ source: "olx", deal: "sale", property: "flat", city: krakow }, "https://www.olx.pl");
       expect(sale.listings).toHaveLength(1);
-      expect(sale.listings[0]).toMatchObject({ deal: "sale", city: "Kraków", district: null, lat: 50.06, publishedAt: new Date(T0 + 2 * MINUTE).toISOString() });
+      expect(sale.listings[0]).toMatchObject({ deal: "sale", city: "Kraków", district: null, lat: 50.06, publishedAt: T0 + 2 * MINUTE });
       expect(sale.listings[0]?.price).toBeGreaterThan(100_000);
     } finally {
       web.restore();
@@ -133,7 +130,7 @@ describe("fake Otodom", () => {
         city: "Kraków",
         deal: "sale",
         property: "flat",
-        publishedAt: new Date(T0).toISOString(),
+        publishedAt: T0,
       });
       const [top] = first.listings;
       expect(top && dedupKey(top)).toBe(`otodom:${toBase62(70000079)}`);

@@ -1,5 +1,7 @@
 import { describe, it } from "vitest";
-import { assertNotBlocked, directFetcher } from "../../src/sources/fetch-page.ts";
+import type { FeedTarget } from "../../src/model/feed.ts";
+import { adapters, readSearchPage } from "../../src/sources/index.ts";
+import { assertNotBlocked, directFetcher, fetchPage, type PageFetcher } from "../../src/sources/fetch-page.ts";
 import { PageError } from "../../src/sources/parse-result.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { htmlResponse, jsonResponse, raw } from "./fixtures.ts";
@@ -39,8 +41,25 @@ describe("assertNotBlocked", () => {
   });
 });
 
+/** A fetcher that only answers, as a new one (a relay, Browser Rendering) starts out: no checks of its own. */
+function answering(respond: (request: Request) => Response): PageFetcher & { requests: Request[] } {
+  const requests: Request[] = [];
+  return {
+    requests,
+    async fetch(request) {
+      requests.push(request);
+      return respond(request);
+    },
+  };
+}
+
+const krakow: FeedTarget["city"] = { slug: "krakow", name: "Kraków", olxCityId: 8959, olxRegionId: 4, otodomPath: "malopolskie/krakow/krakow/krakow" };
+const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", city: krakow };
+const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", city: krakow }, otodomFeed];
+const BASE = { olx: "https://www.olx.pl", otodom: "https://www.otodom.pl" } as const;
+
 describe("directFetcher", () => {
-  it("sends browser headers, keeps the request's own, and checks for blocks", async ({ expect }) => {
+  it("sends browser headers, keeps the request's own, and hands every answer back as it came", async ({ expect }) => {
     const web = fakeWeb({
       "https://www.olx.pl": (request) =>
         request.url.endsWith("/blocked") ? new Response("no", { status: 403 }) : jsonResponse({ data: [] }),
@@ -52,10 +71,50 @@ describe("directFetcher", () => {
       expect(sent?.headers.get("user-agent")).toMatch(/Chrome\/\d+/);
       expect(sent?.headers.get("accept-language")).toMatch(/^pl-PL/);
       expect(sent?.headers.get("accept")).toBe("application/json");
-      const error = await directFetcher.fetch(new Request("https://www.olx.pl/blocked")).catch((e: unknown) => e);
-      expect(error).toMatchObject({ name: "PageError", kind: "blocked" });
+      // Judging the answer is fetchPage's, for every fetcher alike.
+      expect((await directFetcher.fetch(new Request("https://www.olx.pl/blocked"))).status).toBe(403);
     } finally {
       web.restore();
     }
+  });
+});
+
+describe("fetchPage", () => {
+  it("judges any fetcher's answer: 403 and 429 are blocks, other non-2xx errors, named by the host asked", async ({ expect }) => {
+    for (const status of [403, 429]) {
+      const error = await fetchPage(answering(() => new Response("no", { status })), new Request("https://www.olx.pl/x")).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "PageError", kind: "blocked", message: `HTTP ${status} from www.olx.pl` });
+    }
+    const down = await fetchPage(answering(() => jsonResponse({}, 500)), new Request("https://www.olx.pl/x")).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(Error);
+    expect(down).not.toBeInstanceOf(PageError);
+    expect(down).toMatchObject({ message: "HTTP 500 from www.olx.pl" });
+  });
+});
+
+describe("readSearchPage", () => {
+  it("recognises a block page once per page, in fetchPage: the fetcher passes it on and the adapter does not look", async ({ expect }) => {
+    const captcha = () => htmlResponse(CAPTCHA);
+    // The adapter alone reads a captcha page as what it is to a parser: no data.
+    expect(await adapters.otodom.parseSearch(captcha()).catch((e: unknown) => e)).toMatchObject({ kind: "format" });
+    const fetcher = answering(captcha);
+    const error = await readSearchPage(fetcher, otodomFeed, BASE.otodom, 1).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "PageError", kind: "blocked", message: 'anti-bot page from www.otodom.pl (HTTP 200, "captcha-delivery.com")' });
+    expect(fetcher.requests).toHaveLength(1);
+  });
+
+  it("is blocked on 403 and 429 for every source, whatever the body", async ({ expect }) => {
+    for (const feed of feeds) {
+      for (const status of [403, 429]) {
+        const body = feed.source === "olx" ? jsonResponse(raw.olxUzSearch, status) : htmlResponse(raw.otodomWarszawa2021, status);
+        const error = await readSearchPage(answering(() => body), feed, BASE[feed.source], 1).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "PageError", kind: "blocked" });
+      }
+    }
+  });
+
+  it("reads a good page through a bare fetcher", async ({ expect }) => {
+    const page = await readSearchPage(answering(() => htmlResponse(raw.otodomWarszawa2021)), otodomFeed, BASE.otodom, 1);
+    expect(page.listings).toHaveLength(36);
   });
 });

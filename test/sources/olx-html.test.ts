@@ -29,7 +29,7 @@ describe("OLX list page with __PRERENDERED_STATE__ (2023, all of Poland)", () =>
       photoUrl: "https://ireland.apollo.olxcdn.com:443/v1/files/aljaj3n8om3r-PL/image;s=867x1156",
       deal: "sale",
       property: "flat",
-      publishedAt: "2023-01-02T18:23:41.000Z", // lastRefreshTime 2023-01-02T19:23:41+01:00
+      publishedAt: Date.parse("2023-01-02T19:23:41+01:00"), // lastRefreshTime
     });
   });
 

@@ -82,7 +82,7 @@ describe("listing card", () => {
 
   it("says when the price is unknown and leaves out what is not known", ({ expect }) => {
     const card = renderListing(
-      delivery(1, { price: null, areaM2: null, rooms: null, district: null, city: null, publishedAt: new Date(NOW).toISOString() }, ""),
+      delivery(1, { price: null, areaM2: null, rooms: null, district: null, city: null, publishedAt: NOW }, ""),
       "pl",
       NOW,
     );

@@ -1,28 +1,17 @@
 import type { SearchProperty } from "../../model/search.ts";
+import { OTODOM_ROOMS, OTODOM_ROOMS_OR_MORE } from "../../sources/index.ts";
 import { DEAL_SLUGS, type LinkCriteria, type LinkResult, type NumericCriterion, linkNumber, safeDecode } from "./parsed.ts";
 import { PRESENTATION, readSearchFilters } from "./search-params.ts";
 
 const ESTATES: Readonly<Record<string, SearchProperty>> = { mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot" };
 
 /**
- * Otodom's roomsNumber values: today ONE to FIVE and SIX_OR_MORE; older links
- * go to TEN and MORE (more than ten, read as ten, as the parser does).
+ * Otodom's roomsNumber values: today ONE to FIVE and SIX_OR_MORE, a filter's
+ * own value; older links go to TEN and MORE, read as the parser reads them.
  */
-const OPEN_ENDED = new Set(["SIX_OR_MORE", "MORE"]);
-const ROOMS: Readonly<Record<string, number>> = {
-  ONE: 1,
-  TWO: 2,
-  THREE: 3,
-  FOUR: 4,
-  FIVE: 5,
-  SIX: 6,
-  SEVEN: 7,
-  EIGHT: 8,
-  NINE: 9,
-  TEN: 10,
-  SIX_OR_MORE: 6,
-  MORE: 10,
-};
+const SIX_OR_MORE = "SIX_OR_MORE";
+const OPEN_ENDED = new Set([SIX_OR_MORE, OTODOM_ROOMS_OR_MORE]);
+const ROOMS: Readonly<Record<string, number>> = { ...OTODOM_ROOMS, [SIX_OR_MORE]: 6 };
 
 /** Otodom's "whole country" location. */
 const ALL_POLAND = "cala-polska";

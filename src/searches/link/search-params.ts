@@ -1,8 +1,5 @@
+import { OLX_ROOMS, OLX_ROOMS_OR_MORE } from "../../sources/index.ts";
 import { type LinkCriteria, type NumericCriterion, linkNumber } from "./parsed.ts";
-
-/** OLX's rooms keys ("four" is "4 i więcej"); older Otodom links use the same `search[...]` filters. */
-const OLX_ROOM_KEYS: Readonly<Record<string, number>> = { one: 1, two: 2, three: 3, four: 4 };
-const OLX_MANY_ROOMS = 4;
 
 /** Parameters that shape the page, not the search: dropped without a word. */
 export const PRESENTATION = new Set(["page", "view", "search[order]", "order", "limit", "by", "direction", "viewType", "reason", "bs", "min_id", "courier"]);
@@ -39,11 +36,12 @@ export function readSearchFilters(params: URLSearchParams, criteria: LinkCriteri
       if (n === null) unused.push(`${key}=${value}`);
       else criteria[field] = n;
     } else if (name === "search[filter_enum_rooms]") {
-      const n = OLX_ROOM_KEYS[value];
+      // OLX's own keys; older Otodom links use the same `search[...]` filters.
+      const n = OLX_ROOMS[value];
       if (n === undefined) unused.push(`${key}=${value}`);
       else {
         rooms.push(n);
-        if (n === OLX_MANY_ROOMS) manyRooms = true;
+        if (value === OLX_ROOMS_OR_MORE) manyRooms = true;
       }
     } else if (name === "search[private_business]" && value === "private") {
       criteria.privateOnly = true;

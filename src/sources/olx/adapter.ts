@@ -1,6 +1,5 @@
-import { assertOk, assertPage, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
+import { assertPage, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
 import type { FeedTarget } from "../../model/feed.ts";
-import { assertNotBlocked } from "../fetch-page.ts";
 import { olxCategoryId } from "./category.ts";
 import { parseOlxApiResponse } from "./search-response.ts";
 
@@ -30,8 +29,6 @@ export const olxAdapter: SourceAdapter = {
     return new Request(url, { headers: { Accept: "application/json" } });
   },
   async parseSearch(response: Response): Promise<SearchPage> {
-    const checked = await assertNotBlocked(response);
-    assertOk(checked, "OLX");
-    return parseOlxApiResponse(checked);
+    return parseOlxApiResponse(response);
   },
 };

@@ -30,8 +30,5 @@ export function olxCategoryId(deal: Deal, property: Property): number | null {
   return deal === "sale" ? OLX_FLAT_SALE : OLX_FLAT_RENT;
 }
 
-/** OLX "Liczba pokoi" keys; "four" is "4 i więcej" (4 or more) and reads as 4. */
-export const OLX_ROOMS: Readonly<Record<string, number>> = { one: 1, two: 2, three: 3, four: 4 };
-
 /** An OLX Otodom cross-post points at this partner code. */
 export const OTODOM_PARTNER = "otodom_pl";

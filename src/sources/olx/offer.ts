@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { otodomPublicId } from "../dedup-key.ts";
 import type { Listing } from "../../model/listing.ts";
-import { parseDecimal } from "../parse-number.ts";
-import { OLX_ROOMS, OTODOM_PARTNER, olxCategory } from "./category.ts";
+import { olxAdToListing } from "./ad.ts";
 
 const nullishString = z.string().nullish();
 
@@ -38,13 +36,10 @@ export const OlxApiOffer = z.object({
 export type OlxApiOffer = z.infer<typeof OlxApiOffer>;
 
 /**
- * OLX API v1 offer → Listing.
+ * OLX API v1 offer → Listing (the decisions: olxAdToListing). Where the API keeps each fact:
  * - price, currency: `params[price].value.{value,currency}` (olx.uz prices stay in their own currency, e.g. "UYE"); no price param → null.
- * - rent: `params[rent].value.key`; area: `params[m].value.key`; rooms: `params[rooms].value.key` one..four.
- * - pricePerM2: `params[price_per_m]` (sale only) or price / area.
- * - url: the Otodom ad for an Otodom cross-post (`partner.code "otodom_pl"` + `external_url`), so that
- *   dedupKey joins it with the same ad read from Otodom; else the OLX url.
- * - publishedAt: `last_refresh_time` (what "newest first" sorts by), else `created_time`.
+ * - the other params: `params[].value.key`.
+ * - time: `last_refresh_time`, else `created_time`.
  * - photoUrl: `photos[0].link` with its `{width}`/`{height}` placeholders filled from the photo's size.
  *
  * @throws ZodError when the object is not an offer (the caller counts it as an item error)
@@ -54,48 +49,29 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
   const params = new Map((offer.params ?? []).map((p) => [p.key, p.value]));
 
   const price = PriceValue.safeParse(params.get("price"));
-  const priceValue = price.success ? (price.data.value ?? null) : null;
   if (params.has("price") && !price.success) warn("price param unreadable");
 
-  const areaM2 = parseDecimal(paramKey(params.get("m")));
-  const roomsKey = paramKey(params.get("rooms"));
-  const rooms = roomsKey === null ? null : (OLX_ROOMS[roomsKey] ?? null);
-  if (roomsKey !== null && rooms === null) warn(`unknown rooms value ${JSON.stringify(roomsKey)}`);
-
-  const { deal, property } = olxCategory(offer.category?.id);
-  return {
-    source: "olx",
-    externalId: String(offer.id),
-    url: crossPostUrl(offer.partner?.code, offer.external_url) ?? offer.url,
-    title: offer.title,
-    price: priceValue,
-    currency: price.success ? (price.data.currency ?? null) : null,
-    rent: parseDecimal(paramKey(params.get("rent"))),
-    areaM2,
-    rooms,
-    pricePerM2: parseDecimal(paramKey(params.get("price_per_m"))) ?? perSquareMetre(priceValue, areaM2),
-    city: offer.location?.city?.name || null,
-    district: offer.location?.district?.name || null,
-    lat: offer.map?.lat ?? null,
-    lon: offer.map?.lon ?? null,
-    isPrivate: offer.business == null ? null : !offer.business,
-    photoUrl: photoUrl(offer.photos?.[0]),
-    deal,
-    property,
-    publishedAt: offer.last_refresh_time || offer.created_time || null,
-  };
-}
-
-/** The otodom.pl ad an OLX cross-post comes from, or null. */
-export function crossPostUrl(partnerCode: string | null | undefined, externalUrl: string | null | undefined): string | null {
-  if (partnerCode !== OTODOM_PARTNER || !externalUrl) return null;
-  return otodomPublicId(externalUrl) ? externalUrl : null;
-}
-
-/** price / area, rounded to 0.01; null when either is missing. */
-export function perSquareMetre(price: number | null, areaM2: number | null): number | null {
-  if (price === null || areaM2 === null || !(price > 0) || !(areaM2 > 0)) return null;
-  return Math.round((price / areaM2) * 100) / 100;
+  return olxAdToListing(
+    {
+      id: offer.id,
+      url: offer.url,
+      title: offer.title,
+      price: price.success ? (price.data.value ?? null) : null,
+      currency: price.success ? (price.data.currency ?? null) : null,
+      params: new Map([...params].map(([key, value]) => [key, paramKey(value)])),
+      city: offer.location?.city?.name,
+      district: offer.location?.district?.name,
+      lat: offer.map?.lat,
+      lon: offer.map?.lon,
+      business: offer.business,
+      photoUrl: photoUrl(offer.photos?.[0]),
+      categoryId: offer.category?.id,
+      partnerCode: offer.partner?.code,
+      externalUrl: offer.external_url,
+      time: offer.last_refresh_time || offer.created_time,
+    },
+    warn,
+  );
 }
 
 function paramKey(value: unknown): string | null {

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { drain } from "../drain.ts";
+import { olxAdToListing } from "./ad.ts";
 import type { Listing } from "../../model/listing.ts";
-import { parseDecimal } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
 import { readItems } from "../sanitize.ts";
-import { OLX_ROOMS, olxCategory } from "./category.ts";
-import { crossPostUrl, perSquareMetre } from "./offer.ts";
 import type { OlxPage } from "./search-response.ts";
 
 const MARK = "window.__PRERENDERED_STATE__";
@@ -89,39 +87,32 @@ function decodeState(script: string): unknown {
 }
 
 /**
- * One 2023 page ad → Listing; the same decisions as the API's
- * (olx/offer.ts), on the renamed fields: `price.regularPrice`, `params[].normalizedValue`,
+ * One 2023 page ad → Listing; the same decisions as the API's (olxAdToListing),
+ * on the renamed fields: `price.regularPrice`, `params[].normalizedValue`,
  * `isBusiness`, `location.cityName/districtName`, `lastRefreshTime`/`createdTime`,
  * `photos[]` as plain sized URLs, `externalUrl`.
  */
 export function prerenderedAdToListing(raw: unknown, warn: (message: string) => void): Listing {
   const ad = PrerenderedAd.parse(raw);
-  const params = new Map((ad.params ?? []).map((p) => [p.key, p.normalizedValue == null ? null : String(p.normalizedValue)]));
-  const price = ad.price?.regularPrice?.value ?? null;
-  const areaM2 = parseDecimal(params.get("m"));
-  const roomsKey = params.get("rooms") ?? null;
-  const rooms = roomsKey === null ? null : (OLX_ROOMS[roomsKey] ?? null);
-  if (roomsKey !== null && rooms === null) warn(`unknown rooms value ${JSON.stringify(roomsKey)}`);
-  const { deal, property } = olxCategory(ad.category?.id);
-  return {
-    source: "olx",
-    externalId: String(ad.id),
-    url: crossPostUrl(ad.partner?.code, ad.externalUrl) ?? ad.url,
-    title: ad.title,
-    price,
-    currency: ad.price?.regularPrice?.currencyCode ?? null,
-    rent: parseDecimal(params.get("rent")),
-    areaM2,
-    rooms,
-    pricePerM2: parseDecimal(params.get("price_per_m")) ?? perSquareMetre(price, areaM2),
-    city: ad.location?.cityName || null,
-    district: ad.location?.districtName || null,
-    lat: ad.map?.lat ?? null,
-    lon: ad.map?.lon ?? null,
-    isPrivate: ad.isBusiness == null ? null : !ad.isBusiness,
-    photoUrl: ad.photos?.[0] ?? null,
-    deal,
-    property,
-    publishedAt: ad.lastRefreshTime || ad.createdTime || null,
-  };
+  return olxAdToListing(
+    {
+      id: ad.id,
+      url: ad.url,
+      title: ad.title,
+      price: ad.price?.regularPrice?.value ?? null,
+      currency: ad.price?.regularPrice?.currencyCode ?? null,
+      params: new Map((ad.params ?? []).map((p) => [p.key, p.normalizedValue == null ? null : String(p.normalizedValue)])),
+      city: ad.location?.cityName,
+      district: ad.location?.districtName,
+      lat: ad.map?.lat,
+      lon: ad.map?.lon,
+      business: ad.isBusiness,
+      photoUrl: ad.photos?.[0] ?? null,
+      categoryId: ad.category?.id,
+      partnerCode: ad.partner?.code,
+      externalUrl: ad.externalUrl,
+      time: ad.lastRefreshTime || ad.createdTime,
+    },
+    warn,
+  );
 }

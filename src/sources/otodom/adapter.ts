@@ -1,6 +1,5 @@
-import { assertOk, assertPage, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
+import { assertPage, type SearchPage, type SourceAdapter, UnsupportedFeedError } from "../adapter.ts";
 import type { FeedTarget } from "../../model/feed.ts";
-import { assertNotBlocked } from "../fetch-page.ts";
 import type { Deal, Property } from "../../model/listing.ts";
 import { extractNextData } from "./extract-next-data.ts";
 import { parseOtodomNextData } from "./next-data.ts";
@@ -38,8 +37,6 @@ export const otodomAdapter: SourceAdapter = {
     return new Request(url, { headers: { Accept: "text/html,application/xhtml+xml" } });
   },
   async parseSearch(response: Response): Promise<SearchPage> {
-    const checked = await assertNotBlocked(response);
-    assertOk(checked, "Otodom");
-    return parseOtodomNextData(await extractNextData(checked));
+    return parseOtodomNextData(await extractNextData(response));
   },
 };

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Deal, Listing, Property } from "../../model/listing.ts";
-import { perSquareMetre } from "../olx/offer.ts";
-import { parseDecimal } from "../parse-number.ts";
+import { lookup } from "../lookup.ts";
+import { parseDecimal, perSquareMetre } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
+import { readIsoTime, readWarsawTime } from "../published-at.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
-import { parseWarsawLocal } from "../../model/warsaw-time.ts";
+import { OTODOM_ROOMS } from "./rooms.ts";
 
 /** A page of Otodom listings and whether Otodom has a following one. */
 export interface OtodomPage extends PageParse {
@@ -90,11 +91,6 @@ const AdItem = z.object({
 
 const AdPage = z.object({ props: z.object({ pageProps: z.object({ ad: z.unknown() }) }) });
 
-const ROOMS: Readonly<Record<string, number>> = {
-  ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5, SIX: 6, SEVEN: 7, EIGHT: 8, NINE: 9, TEN: 10,
-  // "MORE" is "more than ten": 10 is the lower bound, as OLX's "four" is 4.
-  MORE: 10,
-};
 const TRANSACTIONS: Readonly<Record<string, Deal>> = { SELL: "sale", RENT: "rent", sprzedaz: "sale", wynajem: "rent" };
 const ESTATES: Readonly<Record<string, Property>> = {
   FLAT: "flat", HOUSE: "house", ROOM: "room", TERRAIN: "plot",
@@ -130,6 +126,23 @@ export function parseOtodomNextData(nextData: unknown): OtodomPage {
 }
 
 /**
+ * What an Otodom ad says, from a search item or an ad page: the two keep the
+ * same facts in different places. Each gathers them here, most already as the
+ * Listing's own fields; otodomAdToListing makes the rest of the decisions once.
+ */
+interface OtodomAd extends Omit<Listing, "source" | "externalId" | "url" | "currency" | "pricePerM2" | "photoUrl" | "property"> {
+  id: number | string;
+  /** The ad's slug, e.g. "kawalerka-warszawa-ul-fundamentowa-ID47bq4"; "" when none. */
+  slug: string;
+  currency: string | null | undefined;
+  /** Otodom's own price per m², when it gives one. */
+  pricePerM2: number | null | undefined;
+  images: { medium?: string | null; large?: string | null }[] | null | undefined;
+  /** The estate as the page writes it (FLAT, mieszkanie, ...). */
+  estate: string | null | undefined;
+}
+
+/**
  * One search item → Listing.
  * - city/district: `location.address.city` and the `district` level of `reverseGeocoding` (2026);
  *   2021 items only have `locationLabel` "Warszawa, Praga-Południe, Gocław" (city, district, …).
@@ -145,23 +158,19 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
   if (item.href?.startsWith("hpr/") || item.dateCreated?.startsWith("1999-")) {
     return skip("promoted duplicate (hpr/)");
   }
-  const slug = item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "";
   const levels = item.location?.reverseGeocoding?.locations ?? [];
   const label = (item.locationLabel?.value ?? "").split(",").map((s) => s.trim());
   const labelDistrict = label[1] && !/^(ul\.|al\.|pl\.)/i.test(label[1]) ? label[1] : null;
-  const price = item.hidePrice ? null : (item.totalPrice?.value ?? null);
-  const areaM2 = item.areaInSquareMeters ?? null;
-  return {
-    source: "otodom",
-    externalId: String(item.id),
-    url: slug ? OTODOM_AD_URL + slug : "",
+  return otodomAdToListing({
+    id: item.id,
+    slug: item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "",
     title: item.title,
-    price,
-    currency: price === null ? null : (item.totalPrice?.currency ?? null),
+    price: item.hidePrice ? null : (item.totalPrice?.value ?? null),
+    currency: item.totalPrice?.currency,
     rent: item.rentPrice?.value ?? null,
-    areaM2,
-    rooms: rooms(item.roomsNumber, warn),
-    pricePerM2: item.pricePerSquareMeter?.value ?? perSquareMetre(price, areaM2),
+    areaM2: item.areaInSquareMeters ?? null,
+    rooms: lookup(OTODOM_ROOMS, item.roomsNumber, "rooms value", warn),
+    pricePerM2: item.pricePerSquareMeter?.value,
     city:
       item.location?.address?.city?.name ||
       levels.find((l) => l.locationLevel === "city_or_village")?.name ||
@@ -171,11 +180,14 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     lat: null,
     lon: null,
     isPrivate: item.isPrivateOwner ?? null,
-    photoUrl: item.images?.[0]?.medium || item.images?.[0]?.large || null,
-    deal: mapped(TRANSACTIONS, item.transaction, "transaction", warn),
-    property: item.estate ? (ESTATES[item.estate] ?? "other") : null,
-    publishedAt: item.pushedUpAt || warsawIso(item.dateCreated) || warsawIso(item.createdAtFirst?.replace(/Z$/, "")),
-  };
+    images: item.images,
+    deal: lookup(TRANSACTIONS, item.transaction, "transaction", warn),
+    estate: item.estate,
+    publishedAt:
+      readIsoTime(item.pushedUpAt, warn) ??
+      readWarsawTime(item.dateCreated, warn) ??
+      readWarsawTime(item.createdAtFirst?.replace(/Z$/, ""), warn),
+  });
 }
 
 /**
@@ -190,53 +202,39 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
   const number = (key: string) => parseDecimal(chars.get(key)?.value?.toString());
   const level = (type: string) => ad.location?.geoLevels?.find((l) => l.type === type)?.label || null;
   const roomsText = chars.get("rooms_num")?.value?.toString() ?? null;
-  const slug = ad.slug || ad.url?.replace(/^.*\/oferta\//, "").replace(/\.html$/, "") || "";
-  const price = number("price");
-  const areaM2 = number("m");
   const advertiser = ad.advertiserType?.toLowerCase();
-  return {
-    source: "otodom",
-    externalId: String(ad.id),
-    url: slug ? OTODOM_AD_URL + slug : "",
+  return otodomAdToListing({
+    id: ad.id,
+    slug: ad.slug || ad.url?.replace(/^.*\/oferta\//, "").replace(/\.html$/, "") || "",
     title: ad.title,
-    price,
-    currency: price === null ? null : chars.get("price")?.currency || null,
+    price: number("price"),
+    currency: chars.get("price")?.currency,
     rent: number("rent"),
-    areaM2,
-    rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? rooms(roomsText.toUpperCase(), warn)),
-    pricePerM2: number("price_per_m") ?? perSquareMetre(price, areaM2),
+    areaM2: number("m"),
+    rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? lookup(OTODOM_ROOMS, roomsText.toUpperCase(), "rooms value", warn)),
+    pricePerM2: number("price_per_m"),
     city: level("city"),
     district: level("district"),
     lat: ad.location?.coordinates?.latitude ?? null,
     lon: ad.location?.coordinates?.longitude ?? null,
     isPrivate: advertiser === "private" ? true : advertiser === "business" ? false : null,
-    photoUrl: ad.images?.[0]?.medium || ad.images?.[0]?.large || null,
-    deal: mapped(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
-    property: propertyOf(ad.adCategory?.name ?? ad.target?.ProperType),
-    publishedAt: ad.createdAt || warsawIso(ad.dateCreated),
+    images: ad.images,
+    deal: lookup(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
+    estate: ad.adCategory?.name ?? ad.target?.ProperType,
+    publishedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
+  });
+}
+
+/** The decisions both page kinds share: the url from the slug, no currency without a price, price per m², the photo, the property. */
+function otodomAdToListing({ id, slug, currency, pricePerM2, images, estate, ...facts }: OtodomAd): Listing {
+  return {
+    ...facts,
+    source: "otodom",
+    externalId: String(id),
+    url: slug ? OTODOM_AD_URL + slug : "",
+    currency: facts.price === null ? null : currency || null,
+    pricePerM2: pricePerM2 ?? perSquareMetre(facts.price, facts.areaM2),
+    photoUrl: images?.[0]?.medium || images?.[0]?.large || null,
+    property: estate ? (ESTATES[estate] ?? "other") : null,
   };
-}
-
-function rooms(value: string | null | undefined, warn: (message: string) => void): number | null {
-  if (!value) return null;
-  const n = ROOMS[value];
-  if (n === undefined) warn(`unknown rooms value ${JSON.stringify(value)}`);
-  return n ?? null;
-}
-
-function mapped<T>(table: Readonly<Record<string, T>>, value: string | null | undefined, what: string, warn: (m: string) => void): T | null {
-  if (!value) return null;
-  const out = table[value];
-  if (out === undefined) warn(`unknown ${what} ${JSON.stringify(value)}`);
-  return out ?? null;
-}
-
-function propertyOf(value: string | null | undefined): Property | null {
-  return value ? (ESTATES[value] ?? "other") : null;
-}
-
-function warsawIso(local: string | null | undefined): string | null {
-  if (!local) return null;
-  const t = parseWarsawLocal(local);
-  return t === null ? null : new Date(t).toISOString();
 }

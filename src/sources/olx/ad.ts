@@ -1,0 +1,74 @@
+import { otodomPublicId } from "../dedup-key.ts";
+import type { Listing } from "../../model/listing.ts";
+import { lookup } from "../lookup.ts";
+import { parseDecimal, perSquareMetre } from "../parse-number.ts";
+import { readIsoTime } from "../published-at.ts";
+import { OTODOM_PARTNER, olxCategory } from "./category.ts";
+import { OLX_ROOMS } from "./rooms.ts";
+
+/**
+ * What an OLX ad says, whichever OLX format said it: the API v1 offer
+ * (olx/offer.ts) and the 2023 page state (olx/prerendered.ts) name and nest
+ * the same facts differently, and each only gathers them here. The decisions
+ * (olxAdToListing) are then made once for both.
+ */
+export interface OlxAd {
+  id: number | string;
+  url: string;
+  title: string;
+  price: number | null;
+  currency: string | null;
+  /** `params[]` by key (`m`, `rooms`, `rent`, `price_per_m`), each value as text; null: no value. */
+  params: ReadonlyMap<string, string | null>;
+  city: string | null | undefined;
+  district: string | null | undefined;
+  lat: number | null | undefined;
+  lon: number | null | undefined;
+  business: boolean | null | undefined;
+  photoUrl: string | null;
+  categoryId: number | null | undefined;
+  partnerCode: string | null | undefined;
+  externalUrl: string | null | undefined;
+  /** The last refresh time (what "newest first" sorts by), else the creation time: ISO 8601 with offset. */
+  time: string | null | undefined;
+}
+
+/**
+ * An OLX ad → Listing.
+ * - rent, area, rooms, price per m²: the `rent`, `m`, `rooms` (one..four) and `price_per_m` params;
+ *   price per m² is only a param on sales, else price / area.
+ * - url: the Otodom ad for an Otodom cross-post (`partner.code "otodom_pl"` + its external url), so that
+ *   dedupKey joins it with the same ad read from Otodom; else the OLX url.
+ * - isPrivate: not `business`; deal and property: from the category id; publishedAt: `time` as ms.
+ */
+export function olxAdToListing(ad: OlxAd, warn: (message: string) => void): Listing {
+  const areaM2 = parseDecimal(ad.params.get("m"));
+  const { deal, property } = olxCategory(ad.categoryId);
+  return {
+    source: "olx",
+    externalId: String(ad.id),
+    url: crossPostUrl(ad.partnerCode, ad.externalUrl) ?? ad.url,
+    title: ad.title,
+    price: ad.price,
+    currency: ad.currency,
+    rent: parseDecimal(ad.params.get("rent")),
+    areaM2,
+    rooms: lookup(OLX_ROOMS, ad.params.get("rooms"), "rooms value", warn),
+    pricePerM2: parseDecimal(ad.params.get("price_per_m")) ?? perSquareMetre(ad.price, areaM2),
+    city: ad.city || null,
+    district: ad.district || null,
+    lat: ad.lat ?? null,
+    lon: ad.lon ?? null,
+    isPrivate: ad.business == null ? null : !ad.business,
+    photoUrl: ad.photoUrl,
+    deal,
+    property,
+    publishedAt: readIsoTime(ad.time, warn),
+  };
+}
+
+/** The otodom.pl ad an OLX cross-post comes from, or null. */
+function crossPostUrl(partnerCode: string | null | undefined, externalUrl: string | null | undefined): string | null {
+  if (partnerCode !== OTODOM_PARTNER || !externalUrl) return null;
+  return otodomPublicId(externalUrl) ? externalUrl : null;
+}
