@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
 import { alice, bob, chatWith } from "../helpers/bot.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
+import { sampleListing } from "../durable/seed.ts";
+import { resetDb, seedSearch, seedUser, storeAsTheCron } from "../helpers/seed.ts";
 
 beforeEach(resetDb);
 
@@ -114,22 +115,18 @@ describe("/stats", () => {
     const minute = 60_000;
     // Three sent this week after 1, 3 and 10 minutes (one without a publication time:
     // counted from first sight), one sent long ago, one never sent.
-    const rows: [string | null, number, number | null, string][] = [
-      [new Date(now - 60 * minute).toISOString(), now - 59 * minute, now - 59 * minute, "sent"],
-      [new Date(now - 30 * minute).toISOString(), now - 29 * minute, now - 27 * minute, "sent"],
+    const rows: [number | null, number, number | null, string][] = [
+      [now - 60 * minute, now - 59 * minute, now - 59 * minute, "sent"],
+      [now - 30 * minute, now - 29 * minute, now - 27 * minute, "sent"],
       [null, now - 20 * minute, now - 10 * minute, "sent"],
-      [new Date(now - 30 * 24 * 60 * minute).toISOString(), now - 30 * 24 * 60 * minute, now - 30 * 24 * 60 * minute, "sent"],
-      [new Date(now - 5 * minute).toISOString(), now - 5 * minute, null, "failed"],
+      [now - 30 * 24 * 60 * minute, now - 30 * 24 * 60 * minute, now - 30 * 24 * 60 * minute, "sent"],
+      [now - 5 * minute, now - 5 * minute, null, "failed"],
     ];
     for (const [i, [published, firstSeen, sent, status]] of rows.entries()) {
-      const listing = await env.DB.prepare(
-        `INSERT INTO listings (source, external_id, dedup_key, url, title, published_at, first_seen_at, last_seen_at, notify)
-         VALUES ('olx', ?, ?, 'https://www.olx.pl/d/oferta/x.html', 'x', ?, ?, ?, 1) RETURNING id`,
-      )
-        .bind(`s${i}`, `olx:s${i}`, published, firstSeen, firstSeen)
-        .first<{ id: number }>();
+      // Stored as the cron stores listings: published_at in ms, as the parser gives it.
+      const listingId = await storeAsTheCron(sampleListing(firstSeen, { externalId: `s${i}`, url: `https://www.olx.pl/d/oferta/s-${i}.html`, publishedAt: published }), firstSeen);
       await env.DB.prepare(`INSERT INTO notifications (user_id, listing_id, matched_at, sent_at, status) VALUES (?, ?, ?, ?, ?)`)
-        .bind(user?.id, listing?.id, firstSeen, sent, status)
+        .bind(user?.id, listingId, firstSeen, sent, status)
         .run();
     }
     await chat.say("/stats");

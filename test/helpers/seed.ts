@@ -1,7 +1,10 @@
 import { eq } from "drizzle-orm";
 import { env } from "cloudflare:workers";
 import { useDb } from "../../src/db/client.ts";
-import { locations, savedSearches, users } from "../../src/db/schema.ts";
+import { upsertListings } from "../../src/db/listings.ts";
+import { feeds, locations, savedSearches, users } from "../../src/db/schema.ts";
+import type { Listing } from "../../src/model/listing.ts";
+import { dedupKey } from "../../src/sources/index.ts";
 import { bumpSearchVersionStatement } from "../../src/db/settings.ts";
 
 export const db = () => useDb(env.DB);
@@ -55,3 +58,24 @@ export async function resetDb(): Promise<void> {
     ["notifications", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "bot_rate"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
 }
+
+/**
+ * Stores a listing the way the cron does (its upsert statement, on a feed of
+ * the listing's site), first seen at `seenAt`: what production writes, so a
+ * reader's assumptions about the columns are tested against the real thing.
+ *
+ * @returns the listing's id
+ */
+export async function storeAsTheCron(listing: Listing, seenAt: number): Promise<number> {
+  const city = await cityId("warszawa");
+  const [feed] = await db()
+    .insert(feeds)
+    .values({ source: listing.source, deal: listing.deal ?? "rent", property: listing.property ?? "flat", cityId: city })
+    .onConflictDoUpdate({ target: [feeds.source, feeds.deal, feeds.property, feeds.cityId], set: { active: true } })
+    .returning({ id: feeds.id });
+  if (!feed) throw new Error("feed not stored");
+  const [stored] = await upsertListings(env.DB, [{ ...listing, dedupKey: dedupKey(listing) }], { feedId: feed.id, cycle: 1, now: seenAt, notify: true, refreshCycles: 10 });
+  if (!stored) throw new Error("listing not stored");
+  return stored.id;
+}
+
