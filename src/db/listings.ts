@@ -1,6 +1,9 @@
-import type { StoredListing } from "../model/listing.ts";
-import type { Listing } from "../model/listing.ts";
-import { JSON_LIST, rowsOf } from "./json-list.ts";
+import { eq } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Listing, StoredListing } from "../model/listing.ts";
+import type { Db } from "./client.ts";
+import { JSON_LIST, inJsonList, rowsOf } from "./json-list.ts";
+import { feeds, listings } from "./schema.ts";
 
 /** A page's listing ready for D1: the normalised fields plus its dedup key. */
 export interface ListingInput extends Listing {
@@ -102,66 +105,43 @@ export async function findUnqueued(d1: D1Database, olderThan: number, limit: num
   return rowsOf<{ id: number; feed_id: number }>(result);
 }
 
-export interface ListingRow {
-  id: number;
-  source: StoredListing["source"];
-  external_id: string;
-  url: string;
-  title: string;
-  price: number | null;
-  currency: string | null;
-  rent: number | null;
-  area_m2: number | null;
-  rooms: number | null;
-  price_per_m2: number | null;
-  city: string | null;
-  district: string | null;
-  lat: number | null;
-  lon: number | null;
-  is_private: number | null;
-  photo_url: string | null;
-  deal: StoredListing["deal"];
-  property: StoredListing["property"];
-  published_at: number | null;
-  first_seen_at: number;
-  city_id: number;
-  filtered_at: number | null;
+/** The columns of a stored listing as the model names them: a field added to StoredListing must be added here. */
+const STORED_LISTING = {
+  id: listings.id,
+  source: listings.source,
+  externalId: listings.externalId,
+  url: listings.url,
+  title: listings.title,
+  price: listings.price,
+  currency: listings.currency,
+  rent: listings.rent,
+  areaM2: listings.areaM2,
+  rooms: listings.rooms,
+  pricePerM2: listings.pricePerM2,
+  city: listings.city,
+  district: listings.district,
+  lat: listings.lat,
+  lon: listings.lon,
+  isPrivate: listings.isPrivate,
+  photoUrl: listings.photoUrl,
+  deal: listings.deal,
+  property: listings.property,
+  publishedAt: listings.publishedAt,
+  firstSeenAt: listings.firstSeenAt,
+} satisfies Record<keyof StoredListing, SQLiteColumn>;
+
+/**
+ * The listings of a queue batch as the filter sees them: what the Notifier
+ * gets, plus their feed's city and whether they were filtered before. One
+ * query (the ids travel as one parameter), for the filter's first round trip.
+ */
+export function loadListings(db: Db, ids: readonly number[]) {
+  return db
+    .select({ ...STORED_LISTING, cityId: feeds.cityId, filteredAt: listings.filteredAt })
+    .from(listings)
+    .innerJoin(feeds, eq(feeds.id, listings.feedId))
+    .where(inJsonList(listings.id, ids));
 }
 
-/** The listings of a queue batch with their feed's city, in one statement. */
-export function loadListingsStatement(d1: D1Database, ids: readonly number[]) {
-  return d1
-    .prepare(`SELECT l.*, f.city_id FROM listings l JOIN feeds f ON f.id = l.feed_id WHERE l.id IN ${JSON_LIST}`)
-    .bind(JSON.stringify(ids));
-}
-
-/** A listing as the filter sees it: what the Notifier gets, plus its city and whether it was filtered before. */
-export type FilterListing = StoredListing & { cityId: number; filteredAt: number | null };
-
-export function toFilterListing(r: ListingRow): FilterListing {
-  return {
-    id: r.id,
-    source: r.source,
-    externalId: r.external_id,
-    url: r.url,
-    title: r.title,
-    price: r.price,
-    currency: r.currency,
-    rent: r.rent,
-    areaM2: r.area_m2,
-    rooms: r.rooms,
-    pricePerM2: r.price_per_m2,
-    city: r.city,
-    district: r.district,
-    lat: r.lat,
-    lon: r.lon,
-    isPrivate: r.is_private === null ? null : r.is_private === 1,
-    photoUrl: r.photo_url,
-    deal: r.deal,
-    property: r.property,
-    publishedAt: r.published_at,
-    firstSeenAt: r.first_seen_at,
-    cityId: r.city_id,
-    filteredAt: r.filtered_at,
-  };
-}
+/** A listing as the filter sees it. */
+export type FilterListing = Awaited<ReturnType<typeof loadListings>>[number];

@@ -1,4 +1,5 @@
 import { JSON_LIST } from "./json-list.ts";
+import type { notifications } from "./schema.ts";
 
 /** One match to record: [userId, listingId, searchId]. */
 export type MatchRow = readonly [userId: number, listingId: number, searchId: number];
@@ -12,13 +13,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export interface PendingNotification {
-  id: number;
-  user_id: number;
-  listing_id: number;
-  search_id: number | null;
-  matched_at: number;
-}
+/** A match not yet handed to its Notifier; the statements below name their columns as the schema does. */
+export type PendingNotification = Pick<typeof notifications.$inferSelect, "id" | "userId" | "listingId" | "searchId" | "matchedAt">;
+
+const PENDING_COLUMNS = "id, user_id AS userId, listing_id AS listingId, search_id AS searchId, matched_at AS matchedAt";
 
 /**
  * Records matches once: (user, listing) is unique, so a redelivered batch or a
@@ -32,7 +30,7 @@ export function insertMatchesStatements(d1: D1Database, matches: readonly MatchR
          SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, ?2, 'pending'
          FROM json_each(?1) j WHERE true
          ON CONFLICT (user_id, listing_id) DO NOTHING
-         RETURNING id, user_id, listing_id, search_id, matched_at`,
+         RETURNING ${PENDING_COLUMNS}`,
       )
       .bind(JSON.stringify(chunk), now),
   );
@@ -42,7 +40,7 @@ export function insertMatchesStatements(d1: D1Database, matches: readonly MatchR
 export function pendingHandoffStatement(d1: D1Database, listingIds: readonly number[]) {
   return d1
     .prepare(
-      `SELECT id, user_id, listing_id, search_id, matched_at FROM notifications
+      `SELECT ${PENDING_COLUMNS} FROM notifications
        WHERE listing_id IN ${JSON_LIST} AND handed_at IS NULL`,
     )
     .bind(JSON.stringify(listingIds));

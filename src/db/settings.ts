@@ -32,17 +32,6 @@ export function searchVersion(db: Db) {
   return db.select({ value: settings.value }).from(settings).where(eq(settings.key, SEARCH_VERSION));
 }
 
-/** The same as a plain D1 statement; read its result with searchVersionOf. */
-export function searchVersionStatement(d1: D1Database): D1PreparedStatement {
-  return asD1Statement(d1, searchVersion(useDb(d1)));
-}
-
-/** The version a searchVersionStatement returned; 0 before the first change. */
-export function searchVersionOf(result: D1Result<unknown> | undefined): number {
-  const row = result?.results[0] as { value?: unknown } | undefined;
-  return typeof row?.value === "number" ? row.value : 0;
-}
-
 /**
  * Claims the right to raise one operator alert, at most once per `everyMs`
  * across every isolate: the first caller in a window gets true, the rest false.

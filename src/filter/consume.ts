@@ -1,5 +1,6 @@
 import { rowsOf } from "../db/json-list.ts";
-import { type ListingRow, loadListingsStatement, toFilterListing } from "../db/listings.ts";
+import { useDb } from "../db/client.ts";
+import { loadListings } from "../db/listings.ts";
 import {
   type MatchRow,
   type PendingNotification,
@@ -9,7 +10,7 @@ import {
   pendingHandoffStatement,
 } from "../db/notifications.ts";
 import type { ActiveSearch } from "../db/saved-searches.ts";
-import { searchVersionOf, searchVersionStatement } from "../db/settings.ts";
+import { searchVersion } from "../db/settings.ts";
 import type { Delivery } from "../model/delivery.ts";
 import { listingTime } from "../model/listing.ts";
 import type { Recipient } from "../model/recipient.ts";
@@ -51,9 +52,9 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   const started = deps.clock();
   const { d1 } = deps;
 
-  const [listingResult, versionResult] = await d1.batch([loadListingsStatement(d1, listingIds), searchVersionStatement(d1)]);
-  const listings = rowsOf<ListingRow>(listingResult as D1Result).map(toFilterListing);
-  const version = searchVersionOf(versionResult);
+  const db = useDb(d1);
+  const [listings, versionRows] = await db.batch([loadListings(db, listingIds), searchVersion(db)]);
+  const version = versionRows[0]?.value ?? 0;
   if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
 
   const cityIds = [...new Set(listings.map((l) => l.cityId))];
@@ -79,23 +80,23 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   ).flatMap((result) => rowsOf<PendingNotification>(result));
 
   const byId = new Map(listings.map((l) => [l.id, l]));
-  const byUser = Map.groupBy(pending, (n) => n.user_id);
+  const byUser = Map.groupBy(pending, (n) => n.userId);
   const handed: number[] = [];
   let failedUsers = 0;
   await mapBounded([...byUser], HANDOFF_CONCURRENCY, async ([userId, notes]) => {
     const deliveries: Delivery[] = [];
     let recipient: Recipient | null = null;
     for (const n of notes) {
-      const listing = byId.get(n.listing_id);
-      const search = n.search_id === null ? undefined : searchById.get(n.search_id);
+      const listing = byId.get(n.listingId);
+      const search = n.searchId === null ? undefined : searchById.get(n.searchId);
       if (!listing) continue;
       recipient ??= search?.recipient ?? null;
       const { cityId: _city, filteredAt: _filtered, ...card } = listing;
       deliveries.push({
         notificationId: n.id,
-        searchId: n.search_id,
+        searchId: n.searchId,
         searchName: search?.name ?? "",
-        matchedAt: n.matched_at,
+        matchedAt: n.matchedAt,
         listing: card,
       });
     }
