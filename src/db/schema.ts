@@ -46,6 +46,8 @@ export const locations = sqliteTable(
     parentId: integer("parent_id").references((): AnySQLiteColumn => locations.id),
     olxCityId: integer("olx_city_id"),
     olxRegionId: integer("olx_region_id"),
+    /** The voivodeship, folded ("dolnoslaskie"): tells apart towns of one name when a site gives only names. */
+    region: text("region"),
     olxDistrictId: integer("olx_district_id"),
     /** Otodom's location path, e.g. "mazowieckie/warszawa/warszawa/warszawa". */
     otodomPath: text("otodom_path"),
@@ -157,6 +159,8 @@ export const listings = sqliteTable(
     /** Another listing row already stands for this ad (same dedupKey). */
     duplicateOf: integer("duplicate_of"),
     feedId: integer("feed_id").references(() => feeds.id),
+    /** The listing's own city (from its location, src/model/location.ts); null: not a city we know (counted, matched to nothing). */
+    cityId: integer("city_id").references(() => locations.id),
     url: text("url").notNull(),
     title: text("title").notNull(),
     price: real("price"),
@@ -195,6 +199,7 @@ export const listings = sqliteTable(
       .on(t.firstSeenAt)
       .where(sql`${t.notify} = 1 AND ${t.enqueuedAt} IS NULL`),
     index("listings_first_seen_idx").on(t.firstSeenAt),
+    index("listings_city_idx").on(t.cityId),
   ],
 );
 
