@@ -4,7 +4,7 @@ import type { Centroids } from "../../src/model/location.ts";
 import type { SearchCriteria } from "../../src/model/search.ts";
 import { fold } from "../../src/lib/fold.ts";
 import type { Point } from "../../src/lib/geo.ts";
-import { grunwaldzkiOffer } from "../helpers/listings.ts";
+import { grunwaldzkiOffer, podgorzeBalkonItem } from "../helpers/listings.ts";
 
 const WROCLAW = 3;
 
@@ -15,28 +15,7 @@ const KRAKOW = 2;
 const WARSZAWA = 1;
 
 /** Items of the 2026 Otodom Kraków search capture, as the parser normalises them: no coordinates. */
-const podgorzeBalkon: CityListing = {
-  cityId: KRAKOW,
-  source: "otodom",
-  externalId: "63496464",
-  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-40m2-balkon-bez-prowizji-ID4iqkv",
-  title: "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
-  price: 768000,
-  currency: "PLN",
-  rent: null,
-  areaM2: 40,
-  rooms: 2,
-  pricePerM2: 19200,
-  city: "Kraków",
-  district: "Podgórze",
-  lat: null,
-  lon: null,
-  isPrivate: false,
-  photoUrl: null,
-  deal: "sale",
-  property: "flat",
-  publishedAt: Date.parse("2026-04-09T17:08:40Z"),
-};
+const podgorzeBalkon: CityListing = { ...podgorzeBalkonItem, cityId: KRAKOW };
 /** "Zapytaj o cenę": the capture gives no price. */
 const prokocimNoPrice: CityListing = {
   ...podgorzeBalkon,

@@ -25,3 +25,30 @@ export const grunwaldzkiOffer: Listing = {
   property: "flat",
   publishedAt: Date.parse("2023-05-20T11:32:37+02:00"), // last_refresh_time
 };
+
+/**
+ * Item 63496464 of the 2026 Otodom Kraków search capture in test/fixtures (an
+ * agency's flat for sale in Podgórze), as parseOtodomNextData reads it but
+ * without its photo. Search items carry no coordinates.
+ */
+export const podgorzeBalkonItem: Listing = {
+  source: "otodom",
+  externalId: "63496464",
+  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-40m2-balkon-bez-prowizji-ID4iqkv",
+  title: "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
+  price: 768000,
+  currency: "PLN",
+  rent: null,
+  areaM2: 40,
+  rooms: 2,
+  pricePerM2: 19200,
+  city: "Kraków",
+  district: "Podgórze",
+  lat: null,
+  lon: null,
+  isPrivate: false,
+  photoUrl: null,
+  deal: "sale",
+  property: "flat",
+  publishedAt: Date.parse("2026-04-09T17:08:40Z"),
+};
