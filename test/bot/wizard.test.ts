@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it, vi } from "vitest";
 import { alice, callbackQuery, chatWith, type PostOptions, postUpdate } from "../helpers/bot.ts";
+import { expectToContainAll } from "../helpers/expect-text.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { cityId, resetDb } from "../helpers/seed.ts";
 
@@ -70,13 +71,15 @@ describe("/new", () => {
     await chat.press("w:private:yes");
 
     const summary = chat.last();
-    expect(summary).toContain("mieszkanie · wynajem · Kraków");
-    expect(summary).toContain("Cena: do 3 500 zł");
-    expect(summary).toContain("Pokoje: 2–3");
-    expect(summary).toContain("Powierzchnia: od 40 m²");
-    expect(summary).toContain("Dzielnice: Stare Miasto, Podgórze");
-    // What the user typed is escaped where it is echoed.
-    expect(summary).toContain("&lt;b&gt;winda&lt;/b&gt;");
+    expectToContainAll(expect, summary, [
+      "mieszkanie · wynajem · Kraków",
+      "Cena: do 3 500 zł",
+      "Pokoje: 2–3",
+      "Powierzchnia: od 40 m²",
+      "Dzielnice: Stare Miasto, Podgórze",
+      // What the user typed is escaped where it is echoed.
+      "&lt;b&gt;winda&lt;/b&gt;",
+    ]);
     expect(chat.buttons()).toEqual(["w:confirm:save", "w:confirm:edit", "w:confirm:cancel"]);
     expect(await searchRows()).toEqual([]);
 
