@@ -88,12 +88,9 @@ describe("a pasted search link", () => {
 
   it("explains what it accepts when the link is not a usable search", async ({ expect }) => {
     const { chat } = await aliceChat();
-    await chat.say("https://www.gumtree.pl/s-mieszkania-i-domy-do-wynajecia/rembertow/v1c9008l3200016p1");
-    expect(chat.last()).toBe("Obsługuję tylko linki do wyników wyszukiwania z olx.pl i otodom.pl.");
-    await chat.say("https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-IDIiUR2.html");
-    expect(chat.last()).toContain("To link do ogłoszenia albo strony, nie do wyników wyszukiwania.");
-    await chat.say("https://www.otodom.pl/pl/wyniki/wynajem/mieszkanie/lodzkie?distanceRadius=0&page=1&limit=36&by=DEFAULT&direction=DESC&viewType=listing");
-    expect(chat.last()).toContain("Nie znam miasta „lodzkie”.");
+    expect(await chat.ask("https://www.gumtree.pl/s-mieszkania-i-domy-do-wynajecia/rembertow/v1c9008l3200016p1")).toBe("Obsługuję tylko linki do wyników wyszukiwania z olx.pl i otodom.pl.");
+    expect(await chat.ask("https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-IDIiUR2.html")).toContain("To link do ogłoszenia albo strony, nie do wyników wyszukiwania.");
+    expect(await chat.ask("https://www.otodom.pl/pl/wyniki/wynajem/mieszkanie/lodzkie?distanceRadius=0&page=1&limit=36&by=DEFAULT&direction=DESC&viewType=listing")).toContain("Nie znam miasta „lodzkie”.");
     expect(chat.last()).toContain("Obsługiwane miasta: ");
     expect(await env.DB.prepare("SELECT count(*) AS n FROM bot_flows").first()).toEqual({ n: 0 });
   });

@@ -24,8 +24,7 @@ describe("/new", () => {
     const { chat } = await startedChat(options);
     const krakow = await cityId("krakow");
 
-    await chat.say("/new");
-    expect(chat.last()).toContain("Wynajem czy sprzedaż?");
+    expect(await chat.ask("/new")).toContain("Wynajem czy sprzedaż?");
     expect(chat.buttons()).toEqual(["w:deal:rent", "w:deal:sale"]);
     await chat.press("w:deal:rent");
     expect(chat.buttons()).toEqual(["w:property:flat", "w:property:house", "w:property:room", "w:property:plot"]);
@@ -35,39 +34,29 @@ describe("/new", () => {
     expect(chat.last()).toContain("W jakim mieście?");
 
     // A typo gets suggestions; a miss gets the list of cities.
-    await chat.say("Krakw");
-    expect(chat.last()).toContain("Nie znam miasta „Krakw”");
+    expect(await chat.ask("Krakw")).toContain("Nie znam miasta „Krakw”");
     expect(chat.buttons()).toContain(`w:city:${krakow}`);
-    await chat.say("Atlantyda");
-    expect(chat.last()).toContain("Obsługiwane miasta:");
+    expect(await chat.ask("Atlantyda")).toContain("Obsługiwane miasta:");
     await chat.press(`w:city:${krakow}`);
     expect(chat.last()).toContain("Cena w zł?");
 
     // Bad values are refused with a reason, and the question stays open.
-    await chat.say("5000-3000");
-    expect(chat.last()).toBe("Cena od: minimum jest większe niż maksimum");
-    await chat.say("-500");
-    expect(chat.last()).toBe("Cena od: musi być większe od zera");
-    await chat.say("tanio");
-    expect(chat.last()).toBe("Cena od: wpisz liczbę, np. 3500");
+    expect(await chat.ask("5000-3000")).toBe("Cena od: minimum jest większe niż maksimum");
+    expect(await chat.ask("-500")).toBe("Cena od: musi być większe od zera");
+    expect(await chat.ask("tanio")).toBe("Cena od: wpisz liczbę, np. 3500");
     expect(await flowRow()).toMatchObject({ kind: "new", step: "price" });
 
     // A fresh copy of the Worker's modules: only what is in D1 carries the flow on.
     vi.resetModules();
     options.worker = (await import("../../src/index.ts")).default;
 
-    await chat.say("do 3 500");
-    expect(chat.last()).toContain("Ile pokoi?");
+    expect(await chat.ask("do 3 500")).toContain("Ile pokoi?");
     await chat.press("w:rooms:2-3");
-    await chat.say("od 40");
-    expect(chat.last()).toContain("Gdzie w mieście?");
+    expect(await chat.ask("od 40")).toContain("Gdzie w mieście?");
     await chat.press("w:place:districts");
-    await chat.say("Stare Miasto, Nowa Wieś");
-    expect(chat.last()).toContain("Nie znam dzielnic: Nowa Wieś. Znane: ");
-    await chat.say("stare miasto, podgorze");
-    expect(chat.last()).toContain("Słowa w tytule?");
-    await chat.say("balkon, <b>winda</b>, -parter");
-    expect(chat.last()).toContain("Tylko od osób prywatnych");
+    expect(await chat.ask("Stare Miasto, Nowa Wieś")).toContain("Nie znam dzielnic: Nowa Wieś. Znane: ");
+    expect(await chat.ask("stare miasto, podgorze")).toContain("Słowa w tytule?");
+    expect(await chat.ask("balkon, <b>winda</b>, -parter")).toContain("Tylko od osób prywatnych");
     await chat.press("w:private:yes");
 
     const summary = chat.last();
