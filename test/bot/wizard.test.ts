@@ -18,6 +18,21 @@ async function startedChat(options: Omit<PostOptions, "secret"> = {}) {
   return { chat, telegram };
 }
 
+/** Walks /new to its summary for an Otodom flat to rent in `city`: no bounds, the whole city, no keywords, any owner. */
+async function newOtodomFlatToRent(chat: ReturnType<typeof chatWith>, city: string) {
+  await chat.say("/new");
+  await chat.press("w:deal:rent");
+  await chat.press("w:property:flat");
+  await chat.press("w:source:otodom");
+  await chat.say(city);
+  await chat.say("-");
+  await chat.press("w:rooms:-");
+  await chat.say("-");
+  await chat.press("w:place:whole");
+  await chat.say("-");
+  await chat.press("w:private:no");
+}
+
 describe("/new", () => {
   it("walks through every question with buttons and typed answers, survives a restart, and saves exactly what was answered", async ({ expect }) => {
     const options: Omit<PostOptions, "secret"> = {};
@@ -140,17 +155,7 @@ describe("/new", () => {
   it("refuses a search past the limit, politely, and stores nothing", async ({ expect }) => {
     const { chat } = await startedChat({ env: { MAX_SEARCHES_PER_USER: "1" } });
     for (const round of [1, 2]) {
-      await chat.say("/new");
-      await chat.press("w:deal:rent");
-      await chat.press("w:property:flat");
-      await chat.press("w:source:otodom");
-      await chat.say("Gdańsk");
-      await chat.say("-");
-      await chat.press("w:rooms:-");
-      await chat.say("-");
-      await chat.press("w:place:whole");
-      await chat.say("-");
-      await chat.press("w:private:no");
+      await newOtodomFlatToRent(chat, "Gdańsk");
       await chat.press("w:confirm:save");
       expect(chat.last()).toContain(round === 1 ? "Zapisane" : "Masz już 1 wyszukiwań, to limit.");
     }
@@ -159,17 +164,7 @@ describe("/new", () => {
 
   it("saves once when Save is tapped twice at the same moment", async ({ expect }) => {
     const { chat } = await startedChat();
-    await chat.say("/new");
-    await chat.press("w:deal:rent");
-    await chat.press("w:property:flat");
-    await chat.press("w:source:otodom");
-    await chat.say("Kraków");
-    await chat.say("-");
-    await chat.press("w:rooms:-");
-    await chat.say("-");
-    await chat.press("w:place:whole");
-    await chat.say("-");
-    await chat.press("w:private:no");
+    await newOtodomFlatToRent(chat, "Kraków");
     // The webhook answers first, so two updates of one user run side by side.
     await Promise.all([postUpdate(callbackQuery("w:confirm:save")), postUpdate(callbackQuery("w:confirm:save"))]);
     expect(await searchRows()).toHaveLength(1);
