@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it, vi } from "vitest";
 import { alice, callbackQuery, chatWith, type PostOptions, postUpdate } from "../helpers/bot.ts";
+import { expectToContainAll } from "../helpers/expect-text.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { cityId, resetDb } from "../helpers/seed.ts";
 
@@ -17,14 +18,28 @@ async function startedChat(options: Omit<PostOptions, "secret"> = {}) {
   return { chat, telegram };
 }
 
+/** Walks /new to its summary for an Otodom flat to rent in `city`: no bounds, the whole city, no keywords, any owner. */
+async function newOtodomFlatToRent(chat: ReturnType<typeof chatWith>, city: string) {
+  await chat.say("/new");
+  await chat.press("w:deal:rent");
+  await chat.press("w:property:flat");
+  await chat.press("w:source:otodom");
+  await chat.say(city);
+  await chat.say("-");
+  await chat.press("w:rooms:-");
+  await chat.say("-");
+  await chat.press("w:place:whole");
+  await chat.say("-");
+  await chat.press("w:private:no");
+}
+
 describe("/new", () => {
   it("walks through every question with buttons and typed answers, survives a restart, and saves exactly what was answered", async ({ expect }) => {
     const options: Omit<PostOptions, "secret"> = {};
     const { chat } = await startedChat(options);
     const krakow = await cityId("krakow");
 
-    await chat.say("/new");
-    expect(chat.last()).toContain("Wynajem czy sprzedaż?");
+    expect(await chat.ask("/new")).toContain("Wynajem czy sprzedaż?");
     expect(chat.buttons()).toEqual(["w:deal:rent", "w:deal:sale"]);
     await chat.press("w:deal:rent");
     expect(chat.buttons()).toEqual(["w:property:flat", "w:property:house", "w:property:room", "w:property:plot"]);
@@ -34,49 +49,41 @@ describe("/new", () => {
     expect(chat.last()).toContain("W jakim mieście?");
 
     // A typo gets suggestions; a miss gets the list of cities.
-    await chat.say("Krakw");
-    expect(chat.last()).toContain("Nie znam miasta „Krakw”");
+    expect(await chat.ask("Krakw")).toContain("Nie znam miasta „Krakw”");
     expect(chat.buttons()).toContain(`w:city:${krakow}`);
-    await chat.say("Atlantyda");
-    expect(chat.last()).toContain("Obsługiwane miasta:");
+    expect(await chat.ask("Atlantyda")).toContain("Obsługiwane miasta:");
     await chat.press(`w:city:${krakow}`);
     expect(chat.last()).toContain("Cena w zł?");
 
     // Bad values are refused with a reason, and the question stays open.
-    await chat.say("5000-3000");
-    expect(chat.last()).toBe("Cena od: minimum jest większe niż maksimum");
-    await chat.say("-500");
-    expect(chat.last()).toBe("Cena od: musi być większe od zera");
-    await chat.say("tanio");
-    expect(chat.last()).toBe("Cena od: wpisz liczbę, np. 3500");
+    expect(await chat.ask("5000-3000")).toBe("Cena od: minimum jest większe niż maksimum");
+    expect(await chat.ask("-500")).toBe("Cena od: musi być większe od zera");
+    expect(await chat.ask("tanio")).toBe("Cena od: wpisz liczbę, np. 3500");
     expect(await flowRow()).toMatchObject({ kind: "new", step: "price" });
 
     // A fresh copy of the Worker's modules: only what is in D1 carries the flow on.
     vi.resetModules();
     options.worker = (await import("../../src/index.ts")).default;
 
-    await chat.say("do 3 500");
-    expect(chat.last()).toContain("Ile pokoi?");
+    expect(await chat.ask("do 3 500")).toContain("Ile pokoi?");
     await chat.press("w:rooms:2-3");
-    await chat.say("od 40");
-    expect(chat.last()).toContain("Gdzie w mieście?");
+    expect(await chat.ask("od 40")).toContain("Gdzie w mieście?");
     await chat.press("w:place:districts");
-    await chat.say("Stare Miasto, Nowa Wieś");
-    expect(chat.last()).toContain("Nie znam dzielnic: Nowa Wieś. Znane: ");
-    await chat.say("stare miasto, podgorze");
-    expect(chat.last()).toContain("Słowa w tytule?");
-    await chat.say("balkon, <b>winda</b>, -parter");
-    expect(chat.last()).toContain("Tylko od osób prywatnych");
+    expect(await chat.ask("Stare Miasto, Nowa Wieś")).toContain("Nie znam dzielnic: Nowa Wieś. Znane: ");
+    expect(await chat.ask("stare miasto, podgorze")).toContain("Słowa w tytule?");
+    expect(await chat.ask("balkon, <b>winda</b>, -parter")).toContain("Tylko od osób prywatnych");
     await chat.press("w:private:yes");
 
     const summary = chat.last();
-    expect(summary).toContain("mieszkanie · wynajem · Kraków");
-    expect(summary).toContain("Cena: do 3 500 zł");
-    expect(summary).toContain("Pokoje: 2–3");
-    expect(summary).toContain("Powierzchnia: od 40 m²");
-    expect(summary).toContain("Dzielnice: Stare Miasto, Podgórze");
-    // What the user typed is escaped where it is echoed.
-    expect(summary).toContain("&lt;b&gt;winda&lt;/b&gt;");
+    expectToContainAll(expect, summary, [
+      "mieszkanie · wynajem · Kraków",
+      "Cena: do 3 500 zł",
+      "Pokoje: 2–3",
+      "Powierzchnia: od 40 m²",
+      "Dzielnice: Stare Miasto, Podgórze",
+      // What the user typed is escaped where it is echoed.
+      "&lt;b&gt;winda&lt;/b&gt;",
+    ]);
     expect(chat.buttons()).toEqual(["w:confirm:save", "w:confirm:edit", "w:confirm:cancel"]);
     expect(await searchRows()).toEqual([]);
 
@@ -148,17 +155,7 @@ describe("/new", () => {
   it("refuses a search past the limit, politely, and stores nothing", async ({ expect }) => {
     const { chat } = await startedChat({ env: { MAX_SEARCHES_PER_USER: "1" } });
     for (const round of [1, 2]) {
-      await chat.say("/new");
-      await chat.press("w:deal:rent");
-      await chat.press("w:property:flat");
-      await chat.press("w:source:otodom");
-      await chat.say("Gdańsk");
-      await chat.say("-");
-      await chat.press("w:rooms:-");
-      await chat.say("-");
-      await chat.press("w:place:whole");
-      await chat.say("-");
-      await chat.press("w:private:no");
+      await newOtodomFlatToRent(chat, "Gdańsk");
       await chat.press("w:confirm:save");
       expect(chat.last()).toContain(round === 1 ? "Zapisane" : "Masz już 1 wyszukiwań, to limit.");
     }
@@ -167,17 +164,7 @@ describe("/new", () => {
 
   it("saves once when Save is tapped twice at the same moment", async ({ expect }) => {
     const { chat } = await startedChat();
-    await chat.say("/new");
-    await chat.press("w:deal:rent");
-    await chat.press("w:property:flat");
-    await chat.press("w:source:otodom");
-    await chat.say("Kraków");
-    await chat.say("-");
-    await chat.press("w:rooms:-");
-    await chat.say("-");
-    await chat.press("w:place:whole");
-    await chat.say("-");
-    await chat.press("w:private:no");
+    await newOtodomFlatToRent(chat, "Kraków");
     // The webhook answers first, so two updates of one user run side by side.
     await Promise.all([postUpdate(callbackQuery("w:confirm:save")), postUpdate(callbackQuery("w:confirm:save"))]);
     expect(await searchRows()).toHaveLength(1);

@@ -4,59 +4,18 @@ import type { Centroids } from "../../src/model/location.ts";
 import type { SearchCriteria } from "../../src/model/search.ts";
 import { fold } from "../../src/lib/fold.ts";
 import type { Point } from "../../src/lib/geo.ts";
+import { grunwaldzkiOffer, podgorzeBalkonItem } from "../helpers/listings.ts";
 
 const WROCLAW = 3;
 
-/** The 2023 olx.pl API offer in test/fixtures (Wrocław, Plac Grunwaldzki), as the parser normalises it. */
-const grunwaldzki: CityListing = {
-  cityId: WROCLAW,
-  source: "olx",
-  externalId: "654667240",
-  url: "https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-IDIiUR2.html",
-  title: "2 pokoje - Plac Grunwaldzki - od zaraz - promocja V-IX 2023!",
-  price: 2900,
-  currency: "PLN",
-  rent: 800,
-  areaM2: 48,
-  rooms: 2,
-  pricePerM2: null,
-  city: "Wrocław",
-  district: "Śródmieście",
-  lat: 51.11464,
-  lon: 17.06436,
-  isPrivate: true,
-  photoUrl: null,
-  deal: "rent",
-  property: "flat",
-  publishedAt: Date.parse("2023-05-20T09:32:37Z"),
-};
+/** The OLX API capture's offer in Wrocław, with neither the price per m² (the matcher computes 2900 / 48) nor the photo. */
+const grunwaldzki: CityListing = { ...grunwaldzkiOffer, cityId: WROCLAW, pricePerM2: null, photoUrl: null };
 
 const KRAKOW = 2;
 const WARSZAWA = 1;
 
 /** Items of the 2026 Otodom Kraków search capture, as the parser normalises them: no coordinates. */
-const podgorzeBalkon: CityListing = {
-  cityId: KRAKOW,
-  source: "otodom",
-  externalId: "63496464",
-  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-40m2-balkon-bez-prowizji-ID4iqkv",
-  title: "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
-  price: 768000,
-  currency: "PLN",
-  rent: null,
-  areaM2: 40,
-  rooms: 2,
-  pricePerM2: 19200,
-  city: "Kraków",
-  district: "Podgórze",
-  lat: null,
-  lon: null,
-  isPrivate: false,
-  photoUrl: null,
-  deal: "sale",
-  property: "flat",
-  publishedAt: Date.parse("2026-04-09T17:08:40Z"),
-};
+const podgorzeBalkon: CityListing = { ...podgorzeBalkonItem, cityId: KRAKOW };
 /** "Zapytaj o cenę": the capture gives no price. */
 const prokocimNoPrice: CityListing = {
   ...podgorzeBalkon,

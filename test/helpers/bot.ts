@@ -105,14 +105,20 @@ export function chatWith(telegram: FakeTelegram, clock: TestClock, from: Telegra
     if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
     return mine().slice(before);
   }
+  /** The text of the bot's last message to this user. */
+  const last = () => mine().at(-1)?.text ?? "";
   return {
     /** Sends text; returns the bot's replies. */
     say: (text: string) => act(textMessage(text, from)),
+    /** Sends text; returns what `last()` reads once the bot is done with it. */
+    ask: async (text: string) => {
+      await act(textMessage(text, from));
+      return last();
+    },
     /** Presses a button; returns the bot's new messages. */
     press: (data: string, messageId?: number) => act(callbackQuery(data, from, messageId)),
     shareLocation: (lat: number, lon: number) => act(locationMessage(lat, lon, from)),
-    /** The text of the bot's last message to this user. */
-    last: () => mine().at(-1)?.text ?? "",
+    last,
     /** The callback data of every button under the bot's last message. */
     buttons: () => buttonData(mine().at(-1)?.reply_markup),
   };

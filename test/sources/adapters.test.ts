@@ -1,14 +1,6 @@
 import { describe, it } from "vitest";
-import type { FeedTarget } from "../../src/model/feed.ts";
 import { adapters, UnsupportedFeedError } from "../../src/sources/index.ts";
-
-const krakow: FeedTarget["city"] = {
-  slug: "krakow",
-  name: "Kraków",
-  olxCityId: 8959,
-  olxRegionId: 4,
-  otodomPath: "malopolskie/krakow/krakow/krakow",
-};
+import { krakow } from "./cities.ts";
 
 describe("searchRequest", () => {
   it("asks OLX's API for the newest flats of a city, 40 a page", ({ expect }) => {

@@ -5,19 +5,13 @@ import { toBase62 } from "../../src/sources/base62.ts";
 import type { FeedTarget } from "../../src/model/feed.ts";
 import { dedupKey, directFetcher, PageError, readSearchPage } from "../../src/sources/index.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
+import { krakow } from "./cities.ts";
 import { json, raw } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const MINUTE = 60_000;
 
 const wroclaw: FeedTarget["city"] = { slug: "wroclaw", name: "Wrocław", olxCityId: 19701, olxRegionId: 3, otodomPath: null };
-const krakow: FeedTarget["city"] = {
-  slug: "krakow",
-  name: "Kraków",
-  olxCityId: 8959,
-  olxRegionId: 4,
-  otodomPath: "malopolskie/krakow/krakow/krakow",
-};
 
 function olxFake(initial: number, clock = () => T0) {
   return createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial, now: T0, clock });

@@ -4,6 +4,7 @@ import { adapters, readSearchPage } from "../../src/sources/index.ts";
 import { assertNotBlocked, directFetcher, fetchPage, type PageFetcher } from "../../src/sources/fetch-page.ts";
 import { PageError } from "../../src/sources/parse-result.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
+import { krakow } from "./cities.ts";
 import { htmlResponse, jsonResponse, raw } from "./fixtures.ts";
 
 /** Synthetic challenge body: no real DataDome page was found in public code (see otodom/PROVENANCE.md). */
@@ -53,7 +54,6 @@ function answering(respond: (request: Request) => Response): PageFetcher & { req
   };
 }
 
-const krakow: FeedTarget["city"] = { slug: "krakow", name: "Kraków", olxCityId: 8959, olxRegionId: 4, otodomPath: "malopolskie/krakow/krakow/krakow" };
 const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", city: krakow };
 const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", city: krakow }, otodomFeed];
 const BASE = { olx: "https://www.olx.pl", otodom: "https://www.otodom.pl" } as const;

@@ -2,35 +2,14 @@ import { describe, it } from "vitest";
 import { olxAdapter } from "../../src/sources/olx/adapter.ts";
 import { parseOlxApiJson } from "../../src/sources/olx/search-response.ts";
 import { PageError } from "../../src/sources/parse-result.ts";
+import { grunwaldzkiOffer } from "../helpers/listings.ts";
 import { json, jsonResponse, raw, record } from "./fixtures.ts";
 
 describe("OLX API v1 offer (olx.pl 2023, Wrocław rent)", () => {
   it("reads every field from its documented place", ({ expect }) => {
     const page = parseOlxApiJson(json(raw.olxApiOffer));
     expect(page).toMatchObject({ errors: [], warnings: [], hasNextPage: false });
-    expect(page.listings).toEqual([
-      {
-        source: "olx",
-        externalId: "654667240",
-        url: "https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-IDIiUR2.html",
-        title: "2 pokoje - Plac Grunwaldzki - od zaraz - promocja V-IX 2023!",
-        price: 2900,
-        currency: "PLN",
-        rent: 800,
-        areaM2: 48,
-        rooms: 2,
-        pricePerM2: 60.42, // no price_per_m param on rentals: 2900 / 48
-        city: "Wrocław",
-        district: "Śródmieście",
-        lat: 51.11464,
-        lon: 17.06436,
-        isPrivate: true,
-        photoUrl: "https://ireland.apollo.olxcdn.com:443/v1/files/ee1d1vfzs25z2-PL/image;s=3468x4624",
-        deal: "rent",
-        property: "flat",
-        publishedAt: Date.parse("2023-05-20T11:32:37+02:00"), // last_refresh_time
-      },
-    ]);
+    expect(page.listings).toEqual([grunwaldzkiOffer]);
   });
 
   it("reads the single-offer response {data: {...}} the same way", ({ expect }) => {

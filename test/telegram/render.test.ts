@@ -3,9 +3,15 @@ import type { Delivery } from "../../src/model/delivery.ts";
 import { escapeHtml, escapeTruncated } from "../../src/telegram/html.ts";
 import { CAPTION_LIMIT, MESSAGE_LIMIT, renderDigest, renderListing } from "../../src/telegram/render.ts";
 import { checkTelegramHtml } from "../../sim/fake-telegram.ts";
+import { podgorzeBalkonItem } from "../helpers/listings.ts";
 
 const NOW = Date.UTC(2030, 5, 1, 12);
 
+/**
+ * Delivery i of search `searchName`: the Otodom capture's Podgórze flat
+ * (Kraków, agency, sale, no coordinates nor photo), renumbered i and set at
+ * 850 000 zł for 52 m² and 3 rooms, first seen 3 h before NOW.
+ */
 function delivery(i: number, fields: Partial<Delivery["listing"]> = {}, searchName = "Mokotów"): Delivery {
   return {
     notificationId: i,
@@ -13,25 +19,15 @@ function delivery(i: number, fields: Partial<Delivery["listing"]> = {}, searchNa
     searchName,
     matchedAt: NOW,
     listing: {
+      ...podgorzeBalkonItem,
       id: i,
-      source: "otodom",
       externalId: String(i),
       url: `https://www.otodom.pl/pl/oferta/mieszkanie-ID${i}?a=1&b=2`,
       title: `Mieszkanie ${i}`,
       price: 850_000,
-      currency: "PLN",
-      rent: null,
       areaM2: 52,
       rooms: 3,
       pricePerM2: null,
-      city: "Kraków",
-      district: "Podgórze",
-      lat: null,
-      lon: null,
-      isPrivate: false,
-      photoUrl: null,
-      deal: "sale",
-      property: "flat",
       publishedAt: null,
       firstSeenAt: NOW - 3 * 3_600_000,
       ...fields,

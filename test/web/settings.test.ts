@@ -4,6 +4,7 @@ import { beforeEach, describe, it } from "vitest";
 import worker from "../../src/index.ts";
 import { LOGIN_LINK_TTL_MS, issueLoginToken } from "../../src/account/login-link.ts";
 import { alice, chatWith } from "../helpers/bot.ts";
+import { expectToContainAll } from "../helpers/expect-text.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { loadActiveSearches } from "../../src/db/saved-searches.ts";
 import { signInitData } from "../helpers/init-data.ts";
@@ -288,14 +289,16 @@ describe("the settings page", () => {
     const response = await post("/app/searches", { csrf, deal: "rent", property: "house", source: "olx", cityId: "", priceMin: "5000", priceMax: "3000", areaMin: "-5", roomsMin: "dwa" }, cookie);
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(html).toContain('<div class="error" id="priceMin-error">Cena od: minimum jest większe niż maksimum</div>');
-    expect(html).toContain('id="areaMin-error">Powierzchnia od: musi być większe od zera</div>');
-    expect(html).toContain('id="roomsMin-error">Pokoje od: wpisz liczbę, np. 3500</div>');
-    expect(html).toContain('id="cityId-error">Miasto: wybierz wartość</div>');
-    expect(html).toContain('id="source-error">Serwis: na OLX szukam na razie tylko mieszkań; wybierz Otodom</div>');
-    expect(html).toContain('aria-describedby="priceMin-error"');
-    // What was typed comes back, escaped.
-    expect(html).toContain('value="dwa"');
+    expectToContainAll(expect, html, [
+      '<div class="error" id="priceMin-error">Cena od: minimum jest większe niż maksimum</div>',
+      'id="areaMin-error">Powierzchnia od: musi być większe od zera</div>',
+      'id="roomsMin-error">Pokoje od: wpisz liczbę, np. 3500</div>',
+      'id="cityId-error">Miasto: wybierz wartość</div>',
+      'id="source-error">Serwis: na OLX szukam na razie tylko mieszkań; wybierz Otodom</div>',
+      'aria-describedby="priceMin-error"',
+      // What was typed comes back, escaped.
+      'value="dwa"',
+    ]);
     expect(await searchRows(aliceId)).toEqual(before);
   });
 

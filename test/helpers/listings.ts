@@ -1,0 +1,54 @@
+import type { Listing } from "../../src/model/listing.ts";
+
+/**
+ * The 2023 olx.pl API offer in test/fixtures (Wrocław, Plac Grunwaldzki),
+ * exactly as parseOlxApiJson reads it.
+ */
+export const grunwaldzkiOffer: Listing = {
+  source: "olx",
+  externalId: "654667240",
+  url: "https://www.olx.pl/d/oferta/2-pokoje-plac-grunwaldzki-od-zaraz-promocja-v-ix-2023-CID3-IDIiUR2.html",
+  title: "2 pokoje - Plac Grunwaldzki - od zaraz - promocja V-IX 2023!",
+  price: 2900,
+  currency: "PLN",
+  rent: 800,
+  areaM2: 48,
+  rooms: 2,
+  pricePerM2: 60.42, // no price_per_m param on rentals: 2900 / 48
+  city: "Wrocław",
+  district: "Śródmieście",
+  lat: 51.11464,
+  lon: 17.06436,
+  isPrivate: true,
+  photoUrl: "https://ireland.apollo.olxcdn.com:443/v1/files/ee1d1vfzs25z2-PL/image;s=3468x4624",
+  deal: "rent",
+  property: "flat",
+  publishedAt: Date.parse("2023-05-20T11:32:37+02:00"), // last_refresh_time
+};
+
+/**
+ * Item 63496464 of the 2026 Otodom Kraków search capture in test/fixtures (an
+ * agency's flat for sale in Podgórze), as parseOtodomNextData reads it but
+ * without its photo. Search items carry no coordinates.
+ */
+export const podgorzeBalkonItem: Listing = {
+  source: "otodom",
+  externalId: "63496464",
+  url: "https://www.otodom.pl/pl/oferta/2-pokojowe-mieszkanie-40m2-balkon-bez-prowizji-ID4iqkv",
+  title: "2-pokojowe mieszkanie 40m2 + balkon Bez Prowizji",
+  price: 768000,
+  currency: "PLN",
+  rent: null,
+  areaM2: 40,
+  rooms: 2,
+  pricePerM2: 19200,
+  city: "Kraków",
+  district: "Podgórze",
+  lat: null,
+  lon: null,
+  isPrivate: false,
+  photoUrl: null,
+  deal: "sale",
+  property: "flat",
+  publishedAt: Date.parse("2026-04-09T17:08:40Z"),
+};
