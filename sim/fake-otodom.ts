@@ -121,7 +121,7 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
     const limit = Math.min(Math.max(int(url.searchParams.get("limit"), DEFAULT_LIMIT), 1), MAX_LIMIT);
     const current = Math.max(int(url.searchParams.get("page"), 1), 1);
     const matching = listings
-      .filter((l) => l.target.deal === deal && l.target.estate === estate && l.target.path === decodeURIComponent(path ?? ""))
+      .filter((l) => l.target.deal === deal && l.target.estate === estate && inScope(l.target.path, decodeURIComponent(path ?? "")))
       .sort((a, b) => b.publishedAt - a.publishedAt || b.id - a.id);
     const items = matching
       .slice((current - 1) * limit, current * limit)
@@ -250,4 +250,10 @@ function dig(root: Json, path: string[]): Json {
 function asObject(value: unknown, what: string): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
   return value as Json;
+}
+
+/** Otodom's location segment: "cala-polska" is the whole country, a voivodeship its cities, else one place. */
+function inScope(listingPath: string, asked: string): boolean {
+  if (asked === "cala-polska") return true;
+  return listingPath === asked || listingPath.startsWith(`${asked}/`);
 }

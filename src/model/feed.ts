@@ -1,9 +1,74 @@
+import { z } from "zod";
 import type { Deal, Property, Source } from "./listing.ts";
 
-/** What the cron asks a source for: one search feed (source + deal + property + city). */
+/**
+ * A region a national feed is split to: the voivodeship, folded as both
+ * sites spell it ("dolnoslaskie"), and OLX's id for it.
+ */
+export interface FeedRegion {
+  slug: string;
+  olxRegionId: number | null;
+}
+
+/**
+ * What one request reads: one site's newest-first search for one deal and
+ * property, over the whole of Poland (region null) or one voivodeship.
+ * Cities are not part of it: the filter reads a listing's city from the
+ * listing itself.
+ */
 export interface FeedTarget {
   source: Source;
   deal: Deal;
   property: Property;
-  city: { slug: string; name: string; olxCityId: number | null; olxRegionId: number | null; otodomPath: string | null };
+  region: FeedRegion | null;
+}
+
+/** The feed's key: one poller per key ("olx:rent:flat:pl", "otodom:sale:flat:mazowieckie"). */
+export function feedKey(feed: Pick<FeedTarget, "source" | "deal" | "property"> & { region: { slug: string } | null }): string {
+  return `${feed.source}:${feed.deal}:${feed.property}:${feed.region?.slug ?? "pl"}`;
+}
+
+const count = z.number().nonnegative();
+const time = z.number().nullable();
+
+/**
+ * What a feed's poller counts (FeedPoller.stats(); copied to feeds.stats
+ * once a minute for /admin and the benchmark). Counters run from `since`.
+ * A schema, since D1 hands the copy back as JSON.
+ */
+export const pollerStatsSchema = z.object({
+  key: z.string(),
+  since: z.number(),
+  /** Polls: first-page requests. */
+  polls: count,
+  /** Polls that found nothing new or changed. */
+  emptyPolls: count,
+  /** Every request, further pages included. */
+  requests: count,
+  /** Polls whose first page was mostly new, so further pages were read. */
+  overflows: count,
+  newListings: count,
+  /** D1 rows the poller wrote, and of those the ones written by empty polls (should stay 0). */
+  d1RowsWritten: count,
+  d1RowsWrittenOnEmptyPolls: count,
+  /** first_seen - published of the listings it found, as a running sum and maximum, ms. */
+  detectionMsSum: z.number(),
+  detectionMsMax: z.number(),
+  /** The pause before the next poll as it stands, and the budget share it comes from. */
+  intervalMs: count,
+  sharePerMin: count,
+  lastPollAt: time,
+  lastSuccessAt: time,
+  consecutiveFailures: count,
+  lastError: z.string().nullable(),
+  blockedUntil: time,
+});
+export type PollerStats = z.infer<typeof pollerStatsSchema>;
+
+/** What the reconciler tells a poller: which feed it polls and how much of its site's budget it may spend. */
+export interface PollerConfig {
+  /** feeds.id in D1: listings remember which feed found them, the queue message names it. */
+  feedId: number;
+  feed: FeedTarget;
+  sharePerMin: number;
 }

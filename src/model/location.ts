@@ -88,3 +88,17 @@ export function suggestCities(cities: readonly City[], typed: string, max = 3): 
     .map(({ c }) => c);
 }
 
+
+/**
+ * A listing's city among ours, from the listing's own location: by the city
+ * name the site gives, folded ("Łódź" = "lodz"); null when we have no such
+ * city or two cities share the name.
+ */
+export function cityResolver(cities: readonly City[]): (listing: { city: string | null }) => number | null {
+  const byName = new Map<string, number | null>();
+  for (const c of cities) {
+    const name = fold(c.name);
+    byName.set(name, byName.has(name) ? null : c.id);
+  }
+  return (listing) => (listing.city ? (byName.get(fold(listing.city)) ?? null) : null);
+}

@@ -4,7 +4,6 @@ import { adapters, readSearchPage } from "../../src/sources/index.ts";
 import { assertNotBlocked, directFetcher, fetchPage, type PageFetcher } from "../../src/sources/fetch-page.ts";
 import { PageError } from "../../src/sources/parse-result.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
-import { krakow } from "./cities.ts";
 import { htmlResponse, jsonResponse, raw } from "./fixtures.ts";
 
 /** Synthetic challenge body: no real DataDome page was found in public code (see otodom/PROVENANCE.md). */
@@ -54,8 +53,8 @@ function answering(respond: (request: Request) => Response): PageFetcher & { req
   };
 }
 
-const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", city: krakow };
-const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", city: krakow }, otodomFeed];
+const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", region: null };
+const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", region: null }, otodomFeed];
 const BASE = { olx: "https://www.olx.pl", otodom: "https://www.otodom.pl" } as const;
 
 describe("directFetcher", () => {
