@@ -52,7 +52,7 @@ import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts
 import { costMarkdown } from "./cost.ts";
 import type { BenchCounts } from "./worker.ts";
 
-/** src/cron/scheduled.ts TICK_WINDOW_MS: how long one cron invocation keeps ticking. */
+/** How often the bench fires the cron (the reconciler): about Cloudflare's once a minute; the pollers poll on their own alarms. */
 const CRON_WINDOW_MS = 50_000;
 const RESULTS = new URL("./results/", import.meta.url);
 
@@ -215,8 +215,10 @@ class Run {
     const { olx, otodom } = sites;
     const dev = await this.startDev(ports, worker);
     this.startCronLoop(worker);
-    await waitForBaselines(worker, world.feeds.length + (world.burst ? 1 : 0), preset.baselineTimeoutMs);
-    this.say("both feeds took their baseline; publishing");
+    // The Worker polls national feeds: one per site, deal and property among the world's targets.
+    const nationalFeeds = new Set([...world.feeds, ...(world.burst ? [world.burst] : [])].map((f) => `${f.source}|${f.deal}|${f.property}`));
+    await waitForBaselines(worker, nationalFeeds.size, preset.baselineTimeoutMs);
+    this.say(`the ${nationalFeeds.size} national feeds took their baseline; publishing`);
 
     const countsBefore = await benchCounts(worker);
     const cpuBefore = groupCpuMs(dev.pid as number);
@@ -449,13 +451,13 @@ class Run {
 async function waitForBaselines(worker: string, feedCount: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let feeds: { source: string; baseline_at: number | null; last_error: string | null }[] = [];
+    let feeds: { source: string; baselined: boolean; last_error: string | null }[] = [];
     try {
       feeds = (await (await fetch(`${worker}/__bench/feeds`, { signal: AbortSignal.timeout(5_000) })).json()) as typeof feeds;
     } catch {
       // the Worker is busy starting its first cron invocation: ask again
     }
-    if (feeds.length >= feedCount && feeds.every((f) => f.baseline_at !== null)) return;
+    if (feeds.length >= feedCount && feeds.every((f) => f.baselined)) return;
     if (Date.now() > deadline) throw new Error(`feeds took no baseline in ${timeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
     await sleep(250);
   }

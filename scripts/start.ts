@@ -18,7 +18,7 @@ import { localSecrets } from "./lib/dev-vars.ts";
 
 const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
 const PUBLISH_PER_MINUTE = 8; // per site
-const CRON_EVERY_MS = 55_000; // each cron invocation keeps ticking for ~50 s (src/cron/scheduled.ts)
+const CRON_EVERY_MS = 60_000; // as Cloudflare fires it: the reconciler; the pollers poll on their own alarms
 
 const wrangler = (args: string[]) => void wranglerSync(args);
 
@@ -73,7 +73,7 @@ dev.on("exit", (code) => process.exit(code ?? 1));
 
 const worker = `http://127.0.0.1:${PORT.worker}`;
 await waitForWorker(worker, { timeoutMs: 60_000 });
-console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first cycle of each feed is its baseline (stored, not sent);`);
+console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first poll of each feed is its baseline (stored, not sent);`);
 console.log(`  after that every new listing matching the demo searches arrives below within seconds. Ctrl-C stops.`);
 
 const fireCron = async () => {
