@@ -1,5 +1,6 @@
 import { useDb } from "../db/client.ts";
-import { type FeedChange, type FeedRow, applyFeedChanges, loadDemand, loadFeeds, saveFeedStats } from "../db/feeds.ts";
+import { type Demand, type FeedChange, type FeedRow, applyFeedChanges, loadDemand, loadFeeds, saveFeedStats } from "../db/feeds.ts";
+import { demandVersions, saveDemandVersion } from "../db/settings.ts";
 import { findUnqueued } from "../db/listings.ts";
 import { config } from "../lib/config.ts";
 import { errorMessage, log } from "../lib/log.ts";
@@ -43,7 +44,10 @@ function budgets(env: Env): Record<Source, number> {
  */
 export async function reconcile(env: Env, now: number): Promise<ReconcileResult> {
   const db = useDb(env.DB);
-  const [demand, existing] = await Promise.all([loadDemand(db), loadFeeds(db)]);
+  const [versions, existing] = await Promise.all([demandVersions(db), loadFeeds(db)]);
+  // Reading the demand reads every saved search: only when one (or a user) changed since the last read.
+  const fresh = versions.demand !== versions.search;
+  const demand: Demand[] = fresh ? await loadDemand(db) : existing.filter((f) => f.active);
   const wanted = demand.filter((d) => d.subscribers > 0 && adapters[d.source].supports(d));
   const budget = budgets(env);
   const shares = new Map<string, number>();
@@ -67,6 +71,7 @@ export async function reconcile(env: Env, now: number): Promise<ReconcileResult>
   for (const f of retired) changes.push({ source: f.source, deal: f.deal, property: f.property, scope: f.scope, active: false, subscribers: 0, sharePerMin: 0 });
 
   const changed = await applyFeedChanges(db, changes, now);
+  if (fresh) await saveDemandVersion(db, versions.search);
   for (const f of changed) byKey.set(feedKey(targetOf(f)), f);
   const active = [...byKey.values()].filter((f) => f.active);
   if (changes.length) log.info("feeds_reconciled", { changed: changes.length, active: active.length, retired: retired.length });

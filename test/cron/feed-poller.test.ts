@@ -4,7 +4,10 @@ import { beforeEach, describe, it, onTestFinished } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeTelegram } from "../../sim/fake-telegram.ts";
 import { listings } from "../../src/db/schema.ts";
+import { countingD1 } from "../helpers/count-d1.ts";
+import { testClock } from "../helpers/fake-telegram.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
+import { reconcile } from "../../src/cron/reconcile.ts";
 import { pollerAlarm, pollerOf, resetPollers, runReconcile, setPollerClock } from "../helpers/pollers.ts";
 import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
 import { json, raw } from "../sources/fixtures.ts";
@@ -22,7 +25,8 @@ const OLX_RENT = { source: "olx", deal: "rent", property: "flat" } as const;
 
 /** Fake OLX (and a fake Bot API for block alerts) at the HTTP boundary, one mock user wanting OLX rentals in Wrocław, and that feed's poller started. */
 async function olxRentals(initial = 5) {
-  const clock = { now: Date.now() };
+  // Far ahead: the pollers' real alarms (armed for clock times) never fire on their own; the test runs each one.
+  const clock = testClock();
   const olx = createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial, now: clock.now - 60_000 });
   const telegram = createFakeTelegram({ token: env.TELEGRAM_BOT_TOKEN });
   const web = fakeWeb({ [new URL(env.OLX_BASE_URL).origin]: olx.handle, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
@@ -131,6 +135,7 @@ describe("FeedPoller", () => {
 
     olx.publish(3, clock.now); // published while nobody watched: no news for anyone
     await env.DB.prepare("UPDATE saved_searches SET active = 1").run();
+    await env.DB.prepare("UPDATE settings SET value = value + 1 WHERE key = 'search_version'").run();
     await runReconcile(clock.now);
     expect(await pollerAlarm(stub)).not.toBeNull();
     await poll();
@@ -160,6 +165,29 @@ describe("the reconciler", () => {
     // OLX's 30 a minute split by the square root of demand: √5 : √1.
     expect(olxShares[0]).toBeCloseTo((30 * Math.sqrt(5)) / (Math.sqrt(5) + 1), 1);
     expect(olxShares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30);
+  });
+
+  it("costs the same D1 round trips for 5 searches or 500 in every city, and reads no search while nothing changed", async ({ expect }) => {
+    const web = fakeWeb({});
+    onTestFinished(() => web.restore());
+    const clock = testClock();
+    for (const feed of [OLX_RENT, { source: "otodom", deal: "rent", property: "flat" } as const]) await setPollerClock(pollerOf(feed), clock);
+    const cities = (await env.DB.prepare("SELECT slug FROM locations WHERE kind = 'city'").all<{ slug: string }>()).results.map((r) => r.slug);
+    const measure = async () => {
+      const { db: counted, counter } = countingD1(env.DB);
+      const result = await reconcile({ ...env, DB: counted }, clock.now);
+      return { ...result, roundTrips: counter.roundTrips };
+    };
+    const user = await seedUser({ isMock: true });
+    for (let i = 0; i < 5; i++) await seedSearch(user.id, { city: cities[i % cities.length] ?? "warszawa", source: null });
+    const few = await measure();
+    const users = await Promise.all(Array.from({ length: 20 }, () => seedUser({ isMock: true })));
+    for (let i = 0; i < 495; i++) await seedSearch(users[i % users.length]?.id ?? user.id, { city: cities[i % cities.length] ?? "warszawa", source: null, priceMax: 1000 + i });
+    const many = await measure();
+    expect(many.feeds).toBe(few.feeds); // two national feeds, whatever the cities
+    expect(many.roundTrips).toBe(few.roundTrips);
+    const again = await measure(); // no search changed: the demand is not read again
+    expect(again.roundTrips).toBe(many.roundTrips - 3);
   });
 
   it("re-queues a listing saved but never queued", async ({ expect }) => {
