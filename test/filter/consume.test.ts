@@ -22,6 +22,7 @@ beforeEach(resetDb);
 
 /** A Wrocław rental as the OLX parser would normalise it. */
 function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey: string } {
+  const place = { olxCityId: 19701, region: "dolnoslaskie" };
   return {
     source: "olx",
     externalId: String(800_000_000 + i),
@@ -43,6 +44,7 @@ function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey:
     property: "flat",
     publishedAt: Date.now() - 120_000,
     dedupKey: `olx:${800_000_000 + i}`,
+    ...place,
     ...fields,
   };
 }

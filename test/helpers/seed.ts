@@ -78,14 +78,17 @@ export async function seedFeed(feed: Pick<typeof feeds.$inferInsert, "source" | 
  *
  * @returns the listings' ids, in order
  */
-export async function storeAsThePoller(items: readonly Listing[], opts: { seenAt: number; city?: string; notify?: boolean }): Promise<number[]> {
+export async function storeAsThePoller(
+  items: readonly (Omit<Listing, "olxCityId" | "region"> & Partial<Listing>)[],
+  opts: { seenAt: number; city?: string; notify?: boolean },
+): Promise<number[]> {
   const first = items[0];
   if (!first) return [];
   const feedId = await seedFeed({ source: first.source, deal: first.deal ?? "rent", property: first.property ?? "flat" });
   const city = await cityId(opts.city ?? "warszawa");
   const { rows } = await upsertListings(
     env.DB,
-    items.map((l) => ({ ...l, dedupKey: dedupKey(l), cityId: city })),
+    items.map((l) => ({ olxCityId: null, region: null, ...l, dedupKey: dedupKey(l), cityId: city })),
     { feedId, now: opts.seenAt, notify: opts.notify ?? true },
   );
   return items.map((l) => {
