@@ -25,6 +25,7 @@ const emptyStats = (key: string, since: number): PollerStats => ({
   requests: 0,
   overflows: 0,
   newListings: 0,
+  unknownCity: 0,
   d1RowsWritten: 0,
   d1RowsWrittenOnEmptyPolls: 0,
   detectionMsSum: 0,
@@ -160,6 +161,7 @@ export class FeedPoller extends DurableObject<Env> {
     }
     if (result.overflow) stats.overflows++;
     stats.newListings += result.fresh;
+    stats.unknownCity += result.unknownCity;
     for (const ms of result.detectionMs) {
       stats.detectionMsSum += ms;
       stats.detectionMsMax = Math.max(stats.detectionMsMax, ms);

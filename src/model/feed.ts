@@ -48,6 +48,8 @@ export const pollerStatsSchema = z.object({
   /** Polls whose first page was mostly new, so further pages were read. */
   overflows: count,
   newListings: count,
+  /** New or changed listings in a town we do not know: stored, matched to nothing. */
+  unknownCity: count.default(0),
   /** D1 rows the poller wrote, and of those the ones written by empty polls (should stay 0). */
   d1RowsWritten: count,
   d1RowsWrittenOnEmptyPolls: count,

@@ -2,6 +2,8 @@
  * The real captures (test/fixtures, see PROVENANCE.md there), imported as
  * text with Vite's `?raw` so the files on disk stay byte-exact.
  */
+import cloudfrontBlocked2025 from "../fixtures/blocked/cloudfront-request-blocked-2025.html?raw";
+import datadomeCaptcha2026 from "../fixtures/blocked/datadome-captcha-2026.html?raw";
 import olxApiOffer from "../fixtures/olx/api-offer-mieszkania-wroclaw-2023.json?raw";
 import olxGdansk2026 from "../fixtures/olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json?raw";
 import olxUzSearch from "../fixtures/olx/api-offers-samochody-uz-tashkent-2026.json?raw";
@@ -14,6 +16,8 @@ import otodomKrakow2026 from "../fixtures/otodom/search-sell-flat-krakow-2026.js
 import otodomWarszawa2021 from "../fixtures/otodom/search-sell-flat-warszawa-2021.html?raw";
 
 export const raw = {
+  cloudfrontBlocked2025,
+  datadomeCaptcha2026,
   olxApiOffer,
   olxGdansk2026,
   otodomGdanskItem2026,

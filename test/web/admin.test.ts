@@ -88,6 +88,7 @@ describe("/admin", () => {
       requests: 612,
       overflows: 1,
       newListings: 14,
+      unknownCity: 2,
       d1RowsWritten: 40,
       d1RowsWrittenOnEmptyPolls: 0,
       detectionMsSum: 14 * 4_000,
@@ -118,7 +119,7 @@ describe("/admin", () => {
     expect(page).toContain("<td>end to end (published → Telegram accepted)</td><td>3</td><td>120.0</td><td>600.0</td><td>600.0</td>");
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(page).toContain("otodom 10.0 of 12 shared out");
-    expect(page).toContain("<td>10.2</td><td>6.0</td><td>600 (590)</td><td>12</td><td>14</td><td>4.0 / 9.0</td><td>0</td>");
+    expect(page).toContain("<td>10.2</td><td>6.0</td><td>600 (590)</td><td>12</td><td>14</td><td>2</td><td>4.0 / 9.0</td><td>0</td>");
     expect(page).toContain('aria-label="End-to-end latency per hour, last 24 h"');
     expect(page).toContain("<polyline");
   });

@@ -107,6 +107,7 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <th>polls (empty)</th>
             <th>pages beyond the first</th>
             <th>new listings</th>
+            <th>in towns we do not know</th>
             <th>detection mean / max (s)</th>
             <th>D1 rows on empty polls</th>
             <th>last success</th>
@@ -129,6 +130,7 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
                 <td>{st ? `${st.polls} (${st.emptyPolls})` : "–"}</td>
                 <td>{st ? st.requests - st.polls : "–"}</td>
                 <td>{st ? st.newListings : "–"}</td>
+                <td>{st ? st.unknownCity : "–"}</td>
                 <td>{st && st.newListings ? `${seconds(st.detectionMsSum / st.newListings)} / ${seconds(st.detectionMsMax)}` : "–"}</td>
                 <td class={st?.d1RowsWrittenOnEmptyPolls ? "bad" : undefined}>{st ? st.d1RowsWrittenOnEmptyPolls : "–"}</td>
                 <td>{when(st?.lastSuccessAt ?? null, h.now)}</td>
