@@ -182,7 +182,10 @@ function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n
   if (targetPath !== templatePath || target.cityName) {
     const location = item.location as Json | undefined;
     const address = location?.address as Json | undefined;
+    // The voivodeship is the path's first segment: a town is in its own, not the template's.
+    const voivodeship = targetPath.split("/")[0] ?? "";
     if (address && target.cityName) address.city = { ...(address.city as Json), name: target.cityName };
+    if (address?.province) address.province = { ...(address.province as Json), name: voivodeship };
     const geo = location?.reverseGeocoding as Json | undefined;
     if (geo && Array.isArray(geo.locations)) {
       // Districts of the template's city do not belong to another city: keep region and city only.
@@ -191,7 +194,7 @@ function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n
         .map((l) =>
           l.locationLevel === "city_or_village"
             ? { ...l, id: targetPath, ...(target.cityName ? { name: target.cityName, fullName: target.cityName } : {}) }
-            : l,
+            : { ...l, id: voivodeship, name: voivodeship, fullName: voivodeship },
         );
     }
   }
