@@ -56,7 +56,8 @@ export interface OlxIds {
 export function matchCity(cities: readonly City[], nameOrSlug: string): City | null {
   const wanted = fold(nameOrSlug);
   if (!wanted) return null;
-  return cities.find((c) => fold(c.slug) === wanted || fold(c.name) === wanted) ?? null;
+  // Slugs first: "bydgoszcz" is the city, "bydgoszcz_131417" the Pomorskie village of that name.
+  return cities.find((c) => fold(c.slug) === wanted) ?? cities.find((c) => fold(c.name) === wanted) ?? null;
 }
 
 /** How many cities a reply names: all of them (about 500) would not fit in Telegram's 4096 characters. */
@@ -65,7 +66,7 @@ export const NAMED_CITIES = 18;
 /**
  * The cities a reply names when it cannot name them all, and how many it
  * leaves out. Lowest ids first: the 0001 seed's cities, Poland's largest,
- * came before OLX's full list (drizzle/0007).
+ * came before OLX's full list (drizzle/0008).
  *
  * @example citiesToName(cities) // { names: ["Warszawa", "Kraków", …], more: 462 }
  */
@@ -111,14 +112,16 @@ export function suggestCities(cities: readonly City[], typed: string, max = 3): 
  * A listing's city among ours, from the listing's own location: by OLX's
  * city id when the site gives one; else by the city's name, folded ("Łódź" =
  * "lodz"), within the listing's voivodeship when the site names it (there are
- * two Bydgoszcz), or anywhere when only one city has that name. null: a town
- * we do not know, or one we cannot tell from another. Built once per city
+ * two Bydgoszcz), or anywhere when only one city has that name; never by name
+ * to a city of ours whose OLX id differs from the listing's. null: a town we
+ * do not know, or one we cannot tell from another. Built once per city
  * list; each call is a map lookup.
  *
  * @example cityResolver(cities)({ city: "Gdańsk", olxCityId: null, region: "pomorskie" }) // Gdańsk's id
  */
 export function cityResolver(cities: readonly City[]): (listing: Pick<Listing, "city" | "olxCityId" | "region">) => number | null {
   const byOlxId = new Map<number, number>();
+  const olxIdOf = new Map<number, number | null>(cities.map((c) => [c.id, c.olxCityId]));
   const inRegion = new Map<string, number | null>();
   const anywhere = new Map<string, number | null>();
   // A name seen twice is ambiguous (null), whichever came first.
@@ -130,11 +133,17 @@ export function cityResolver(cities: readonly City[]): (listing: Pick<Listing, "
     if (c.region) add(inRegion, `${name}|${c.region}`, c.id);
   }
   return (listing) => {
-    const known = listing.olxCityId === null ? undefined : byOlxId.get(listing.olxCityId);
-    if (known !== undefined) return known;
+    if (listing.olxCityId !== null) {
+      const known = byOlxId.get(listing.olxCityId);
+      if (known !== undefined) return known;
+    }
     if (!listing.city) return null;
     const name = fold(listing.city);
-    if (listing.region) return inRegion.get(`${name}|${listing.region}`) ?? null;
-    return anywhere.get(name) ?? null;
+    const found = listing.region ? inRegion.get(`${name}|${listing.region}`) : anywhere.get(name);
+    if (found === undefined || found === null) return null;
+    // OLX gives each place its own id: a listing of an id we do not know is in a namesake
+    // of our town (Józefów near Warszawa is not Józefów near Biłgoraj), not in it.
+    if (listing.olxCityId !== null && byOlxId.size > 0 && olxIdOf.get(found) !== null) return null;
+    return found;
   };
 }

@@ -57,5 +57,7 @@ describe("cityResolver on real captures", () => {
     expect(resolve({ city: "Bydgoszcz", olxCityId: null, region: null })).toBeNull();
     expect(resolve({ city: "Bydgoszcz", olxCityId: null, region: "mazowieckie" })).toBeNull();
     expect(resolve({ city: null, olxCityId: null, region: null })).toBeNull();
+    // An OLX place of that name but another id is a namesake, not our town.
+    expect(resolve({ city: "Bydgoszcz", olxCityId: 999, region: "kujawsko-pomorskie" })).toBeNull();
   });
 });
