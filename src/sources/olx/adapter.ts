@@ -7,9 +7,12 @@ import { parseOlxApiResponse } from "./search-response.ts";
 export const OLX_PAGE_SIZE = 40;
 
 /**
- * OLX through its JSON API, `GET /api/v1/offers/`, newest first. The query is
- * the one OLX's own list page sends (its state's `links.self`): offset, limit,
- * category_id, region_id, city_id, sort_by, filter_refiners.
+ * OLX through its JSON API, `GET /api/v1/offers`, newest first, for the whole
+ * country or one region: the query of the real 2026 answer's `links.self`
+ * (test/fixtures/olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json) without
+ * its city. Pages step by `limit - 1`, as that answer's `links.next` does
+ * (offset=39 for limit=40): the last offer of a page is the first of the next,
+ * which the poller's seen set absorbs.
  */
 export const olxAdapter: SourceAdapter = {
   source: "olx",
@@ -17,15 +20,13 @@ export const olxAdapter: SourceAdapter = {
     assertPage(page);
     const category = olxCategoryId(feed.deal, feed.property);
     if (category === null) throw new UnsupportedFeedError(`OLX category for ${feed.deal} ${feed.property} is not known`);
-    if (feed.city.olxCityId === null) throw new UnsupportedFeedError(`city ${feed.city.slug} has no OLX city id`);
-    const url = new URL("/api/v1/offers/", baseUrl);
-    url.searchParams.set("offset", String((page - 1) * OLX_PAGE_SIZE));
+    if (feed.region && feed.region.olxRegionId === null) throw new UnsupportedFeedError(`region ${feed.region.slug} has no OLX region id`);
+    const url = new URL("/api/v1/offers", baseUrl);
+    url.searchParams.set("offset", String((page - 1) * (OLX_PAGE_SIZE - 1)));
     url.searchParams.set("limit", String(OLX_PAGE_SIZE));
     url.searchParams.set("category_id", String(category));
-    if (feed.city.olxRegionId !== null) url.searchParams.set("region_id", String(feed.city.olxRegionId));
-    url.searchParams.set("city_id", String(feed.city.olxCityId));
+    if (feed.region) url.searchParams.set("region_id", String(feed.region.olxRegionId));
     url.searchParams.set("sort_by", "created_at:desc");
-    url.searchParams.set("filter_refiners", "spell_checker");
     return new Request(url, { headers: { Accept: "application/json" } });
   },
   async parseSearch(response: Response): Promise<SearchPage> {

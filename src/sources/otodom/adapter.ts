@@ -16,10 +16,13 @@ export const OTODOM_PROPERTIES: Readonly<Partial<Record<Property, string>>> = {
 };
 
 /**
- * Otodom through its search page's `__NEXT_DATA__`, newest first:
- * `/pl/wyniki/<deal>/<estate>/<otodomPath>?by=LATEST&direction=DESC&limit=72&page=<n>`
+ * Otodom through its search page's `__NEXT_DATA__`, newest first, for the
+ * whole country or one voivodeship:
+ * `/pl/wyniki/<deal>/<estate>/<cala-polska | voivodeship>?by=LATEST&direction=DESC&limit=72&page=<n>`
  * (the 2026 path form: the Kraków capture's canonicalURL is
- * `/pl/wyniki/sprzedaz/mieszkanie/malopolskie/krakow/krakow/krakow`).
+ * `/pl/wyniki/sprzedaz/mieszkanie/malopolskie/krakow/krakow/krakow`, whose
+ * first segment is the voivodeship; `cala-polska` is the site's own word for
+ * the whole country).
  */
 export const otodomAdapter: SourceAdapter = {
   source: "otodom",
@@ -27,9 +30,7 @@ export const otodomAdapter: SourceAdapter = {
     assertPage(page);
     const estate = OTODOM_PROPERTIES[feed.property];
     if (!estate) throw new UnsupportedFeedError(`Otodom has no search for property ${feed.property}`);
-    const path = feed.city.otodomPath?.replace(/^\/+|\/+$/g, "");
-    if (!path) throw new UnsupportedFeedError(`city ${feed.city.slug} has no Otodom path`);
-    const url = new URL(`/pl/wyniki/${OTODOM_DEALS[feed.deal]}/${estate}/${path}`, baseUrl);
+    const url = new URL(`/pl/wyniki/${OTODOM_DEALS[feed.deal]}/${estate}/${feed.region?.slug ?? "cala-polska"}`, baseUrl);
     url.searchParams.set("by", "LATEST");
     url.searchParams.set("direction", "DESC");
     url.searchParams.set("limit", String(OTODOM_PAGE_SIZE));
