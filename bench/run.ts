@@ -30,6 +30,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type FakeTelegram, createFakeTelegram, telegramFailures } from "../sim/fake-telegram.ts";
+import { prng } from "../sim/random.ts";
 import { serve } from "../sim/serve.ts";
 import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { ADMIN_CHAT_ID, type Analysis, type D1Rows, analyse, deliveredPairs, indexByUrl, missingPairs } from "./analyse.ts";
@@ -43,7 +44,6 @@ import {
   expectedPairs,
   makeLargeWorld,
   makeSmallWorld,
-  prng,
   publishedOlx,
   publishedOtodom,
   seedSql,

@@ -6,6 +6,7 @@
  */
 import type { FakeOlxListing } from "../sim/fake-olx.ts";
 import type { FakeOtodomListing } from "../sim/fake-otodom.ts";
+import { prng } from "../sim/random.ts";
 
 export type Source = "olx" | "otodom";
 export type Deal = "rent" | "sale";
@@ -61,18 +62,6 @@ export interface BenchWorld {
 
 /** Telegram ids (= chat ids) of benchmark users start here; ADMIN_CHAT_ID is outside this range. */
 export const FIRST_TELEGRAM_ID = 500_001;
-
-/** mulberry32: a small seeded PRNG, so a run's world is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const userAt = (i: number): BenchUser => ({ telegramId: FIRST_TELEGRAM_ID + i, chatId: FIRST_TELEGRAM_ID + i });
 
