@@ -1,22 +1,29 @@
 /**
- * The real captures (test/fixtures, see PROVENANCE.md there), imported as
- * text with Vite's `?raw` so the files on disk stay byte-exact.
+ * The real captures (test/fixtures, see PROVENANCE.md there) and OLX's towns
+ * (data/olx-cities.json), imported as text with Vite's `?raw` so the files on
+ * disk stay byte-exact.
  */
+import olxCities from "../../data/olx-cities.json?raw";
 import olxApiOffer from "../fixtures/olx/api-offer-mieszkania-wroclaw-2023.json?raw";
+import olxGdansk2026 from "../fixtures/olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json?raw";
 import olxUzSearch from "../fixtures/olx/api-offers-samochody-uz-tashkent-2026.json?raw";
 import olxPage2023 from "../fixtures/olx/page-mieszkania-all-poland-2023.html?raw";
 import olxPage2016 from "../fixtures/olx/page-mieszkania-sprzedaz-warszawa-2016.html?raw";
 import otodomAd2021 from "../fixtures/otodom/ad-sell-flat-warszawa-2021.json?raw";
+import otodomGdanskItem2026 from "../fixtures/otodom/search-item-sell-gdansk-2026.json?raw";
 import otodomRentItem2026 from "../fixtures/otodom/search-rent-flat-poznan-2026-item.json?raw";
 import otodomKrakow2026 from "../fixtures/otodom/search-sell-flat-krakow-2026.json?raw";
 import otodomWarszawa2021 from "../fixtures/otodom/search-sell-flat-warszawa-2021.html?raw";
 
 export const raw = {
+  olxCities,
   olxApiOffer,
+  olxGdansk2026,
   olxUzSearch,
   olxPage2023,
   olxPage2016,
   otodomAd2021,
+  otodomGdanskItem2026,
   otodomRentItem2026,
   otodomKrakow2026,
   otodomWarszawa2021,
