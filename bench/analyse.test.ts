@@ -285,13 +285,15 @@ test("run times come from the timestamps given: publication, drain, wall, and th
   assert.deepEqual(r.result.feed_fetch_gap_p50_ms, { olx: 3_000, otodom: null });
 });
 
+const durable = () => ({ calls: 0, alarms: 0, ms: 0, rowsRead: 0, rowsWritten: 0, uncounted: 0 });
+
 /** Counts of the Worker with every number zero but those given per D1 stage. */
 function counts(d1: Partial<Record<"cron" | "filter" | "notifier" | "other", number>>, invocations: Partial<BenchCounts["invocations"]> = {}): BenchCounts {
   const tally = (statements: number) => ({ statements, roundTrips: statements, rowsRead: 2 * statements, rowsWritten: statements, unmetered: 0 });
   return {
     d1: { cron: tally(d1.cron ?? 0), filter: tally(d1.filter ?? 0), notifier: tally(d1.notifier ?? 0), other: tally(d1.other ?? 0) },
     invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0, ...invocations },
-    durable: { notifierCalls: 0, notifierAlarms: 0, notifierMs: 0, budgetCalls: 0, rowsRead: 0, rowsWritten: 0, storageUncounted: 0 },
+    durable: { notifier: durable(), poller: durable(), budgetCalls: 0 },
     dataPoints: 0,
     logLines: 0,
   };

@@ -10,7 +10,7 @@ import { estimateMonthlyCost } from "./cost.ts";
 import type { Preset } from "./presets.ts";
 import { type BenchResult, type Distribution, type Point, STAGES, type Stage, busiestWindow, distribution, drift, percentile } from "./report.ts";
 import { type BenchWorld, type Published, pairKey, urlIdOf } from "./seed.ts";
-import { d1Totals, diffCounts, usageOf } from "./usage.ts";
+import { d1Totals, diffCounts, pollerUsage, usageOf } from "./usage.ts";
 import type { BenchCounts } from "./worker.ts";
 
 /** The Worker's ADMIN_CHAT_ID in the bench: its alerts are counted apart, never as users' notifications. */
@@ -371,11 +371,14 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
     workerd_cpu_ms_per_message: cpuMs === null ? null : per(cpuMs, userMessages),
     filter_wall_ms_per_batch: per(delta.invocations.queueMs, delta.invocations.queueBatches),
     filter_batches: delta.invocations.queueBatches,
-    notifier_wall_ms_per_call: per(delta.durable.notifierMs, delta.durable.notifierCalls + delta.durable.notifierAlarms),
-    notifier_calls: delta.durable.notifierCalls,
-    notifier_alarms: delta.durable.notifierAlarms,
+    notifier_wall_ms_per_call: per(delta.durable.notifier.ms, delta.durable.notifier.calls + delta.durable.notifier.alarms),
+    notifier_calls: delta.durable.notifier.calls,
+    notifier_alarms: delta.durable.notifier.alarms,
     budget_calls: delta.durable.budgetCalls,
-    notifiers_uncounted: delta.durable.storageUncounted,
+    notifiers_uncounted: delta.durable.notifier.uncounted,
+    poller_wall_ms_per_call: per(delta.durable.poller.ms, delta.durable.poller.calls + delta.durable.poller.alarms),
+    poller_calls: delta.durable.poller.calls,
+    poller_alarms: delta.durable.poller.alarms,
     d1_rows_read: d1.rowsRead,
     d1_rows_written: d1.rowsWritten,
     d1_unmetered_statements: d1.unmetered,
@@ -384,7 +387,7 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
   if (cpuMs !== null) {
     // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
     const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / input.preset.feedIntervalS);
-    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH);
+    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH, { FeedPollers: pollerUsage(delta) });
     out.cost = { ...estimate, production_hours: Math.round((productionS / 3600) * 100) / 100 };
   }
   return out;

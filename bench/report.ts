@@ -121,6 +121,9 @@ export interface BenchResult {
     budget_calls: number;
     /** Notifiers whose SQLite rows could not be counted: the DO rows are that much too low. */
     notifiers_uncounted: number;
+    poller_wall_ms_per_call: number | null;
+    poller_calls: number;
+    poller_alarms: number;
     d1_rows_read: number;
     d1_rows_written: number;
     d1_unmetered_statements: number;
@@ -180,6 +183,10 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
         ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls` +
           `${r.time_per_stage.notifiers_uncounted ? `; ${r.time_per_stage.notifiers_uncounted} Notifiers' storage rows NOT counted` : ""})`
         : "—",
+    ],
+    [
+      "wall: FeedPoller per call or alarm",
+      r.time_per_stage ? `${fmt(r.time_per_stage.poller_wall_ms_per_call)} ms (${r.time_per_stage.poller_calls} calls, ${r.time_per_stage.poller_alarms} alarms)` : "—",
     ],
     [
       "D1 rows read / written (unmetered statements)",
