@@ -4,10 +4,11 @@
  * Otodom's location path: the same rows the Worker reads), turned into the
  * fake sites' targets.
  */
+import type { NationalCity } from "../sim/cities.ts";
 import type { OlxTarget } from "../sim/fake-olx.ts";
 import type { OtodomTarget } from "../sim/fake-otodom.ts";
 import { createFakeSites } from "../sim/world.ts";
-import { type BenchFeed, feedKeyOf, publishedOlx, publishedOtodom } from "./seed.ts";
+import { type BenchFeed, citySlugIndex, feedKeyOf, publishedOlx, publishedOtodom } from "./seed.ts";
 
 /** A city row of D1's locations table. */
 export interface CityRow {
@@ -53,21 +54,38 @@ export function targetOf(feed: BenchFeed, cities: ReadonlyMap<string, CityRow>):
  * what is expected is computed from what the run's fakes actually publish.
  */
 export function samplePrices(feeds: readonly BenchFeed[], cities: ReadonlyMap<string, CityRow>, n = 220): Map<string, number[]> {
-  const slugByOlxCity = olxCityIndex(cities);
+  // Only the prices are read: where a listing is does not matter here.
+  const noCity = () => null;
   const out = new Map<string, number[]>();
   for (const feed of feeds) {
     const { olx, otodom } = createFakeSites({ initial: 0, now: 0 });
     const where = targetOf(feed, cities);
     const prices =
       where.site === "olx"
-        ? olx.publish(n, 0, where.target).map((_, i) => publishedOlx(olx.listings[i] as (typeof olx.listings)[number], slugByOlxCity).price)
-        : otodom.publish(n, 0, where.target).map((_, i) => publishedOtodom(otodom.listings[i] as (typeof otodom.listings)[number]).price);
+        ? olx.publish(n, 0, where.target).map((_, i) => publishedOlx(olx.listings[i] as (typeof olx.listings)[number], noCity).price)
+        : otodom.publish(n, 0, where.target).map((_, i) => publishedOtodom(otodom.listings[i] as (typeof otodom.listings)[number], noCity).price);
     out.set(feedKeyOf(feed), prices.filter((p): p is number => p !== null).sort((a, b) => a - b));
   }
   return out;
 }
 
-/** OLX city id → slug, for reading back where an OLX listing was published. */
-export function olxCityIndex(cities: ReadonlyMap<string, CityRow>): Map<number, string> {
-  return new Map([...cities.values()].filter((c) => c.olx_city_id !== null).map((c) => [c.olx_city_id as number, c.slug]));
+/**
+ * The cities the national world's users search in: the `count` heaviest
+ * towns the fakes publish in (sim/cities.ts) that D1 has as one city of that
+ * name, so that a listing's own city names one of them; each as its D1 slug
+ * with the town's weight. Fewer when D1 knows fewer.
+ */
+export function searchCities(towns: readonly NationalCity[], cities: ReadonlyMap<string, CityRow>, count: number): { slug: string; name: string; weight: number }[] {
+  const slugOf = citySlugIndex(cities.values());
+  const out: { slug: string; name: string; weight: number }[] = [];
+  const taken = new Set<string>();
+  for (const town of towns) {
+    if (out.length >= count) break;
+    const slug = slugOf(town.name);
+    // Two towns of one name (Bydgoszcz the city and the village) are one city to D1: the bigger one stands for both.
+    if (slug === null || taken.has(slug)) continue;
+    taken.add(slug);
+    out.push({ slug, name: town.name, weight: town.weight });
+  }
+  return out;
 }

@@ -18,9 +18,6 @@
  * The FeedPoller is src/index.ts's if it exports one, looked up rather than
  * imported, so this entry runs before and after it exists.
  *
- * GET /__bench/feeds tells the bench when the feeds took their baseline
- * (127.0.0.1 only: wrangler dev --ip 127.0.0.1).
- *
  * workerd runs this module once per isolate; locally the Worker's handlers and
  * its Durable Objects share one isolate, so one tally sees them all (the
  * benchmark checks that the notifier's column is not zero when messages went).
@@ -296,11 +293,6 @@ export default {
   async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path === "/__bench/counts") return Response.json(counts);
-    // Whether the feeds took their baseline yet; read on the real binding, so not counted.
-    if (path === "/__bench/feeds") {
-      const feeds = await env.DB.prepare("SELECT source, baseline_at, last_error FROM feeds WHERE active = 1").all();
-      return Response.json(feeds.results);
-    }
     counts.invocations.fetch++;
     const handler = worker.fetch as ExportedHandlerFetchHandler<Env> | undefined;
     return handler ? handler.call(worker, request as Parameters<ExportedHandlerFetchHandler<Env>>[0], withCounting(env, "other"), ctx) : new Response("no fetch handler", { status: 404 });
