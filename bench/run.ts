@@ -10,10 +10,11 @@
  *   fake Telegram Bot API    ~1 msg/s per chat, 30 msg/s in total, 429 + retry_after beyond;
  *                            records every accepted message with its arrival time
  *
- * N users with M saved searches are seeded in D1; the cron is fired back to
- * back (each invocation ticks for its 50 s window) with FEED_INTERVAL_S of a
- * few seconds: a compressed clock. Once both feeds took their baseline the
- * fakes publish for the preset's time, then the run waits (bounded) for the
+ * N users with M saved searches are seeded in D1; the cron (the reconciler,
+ * which starts the FeedPollers) is fired about once a minute, and the pollers
+ * poll the national feeds on their own alarms within the sites' budgets. The
+ * compressed presets publish faster than production does. Once the feeds took
+ * their baseline the fakes publish for the preset's time, then the run waits (bounded) for the
  * pipeline to drain, stops everything, reads D1 and the fake Telegram's
  * record, and compares what arrived with what the seeded searches should have
  * got (computed by bench/seed.ts, independently of src/filter). This file runs

@@ -15,17 +15,11 @@
  *   as a row); SendBudget calls.
  * - Analytics Engine data points and log lines written.
  *
- * The FeedPoller is src/index.ts's if it exports one, looked up rather than
- * imported, so this entry runs before and after it exists.
- *
  * workerd runs this module once per isolate; locally the Worker's handlers and
  * its Durable Objects share one isolate, so one tally sees them all (the
  * benchmark checks that the notifier's column is not zero when messages went).
  */
-import { DurableObject } from "cloudflare:workers";
-import worker, { Notifier as RealNotifier, SendBudget as RealSendBudget } from "../src/index.ts";
-// The whole module too: its FeedPoller is looked up by name (below), so this file also runs before it exists.
-import * as entry from "../src/index.ts";
+import worker, { FeedPoller as RealFeedPoller, Notifier as RealNotifier, SendBudget as RealSendBudget } from "../src/index.ts";
 
 type Stage = "cron" | "filter" | "notifier" | "other";
 interface D1Tally {
@@ -228,45 +222,29 @@ export class Notifier extends RealNotifier {
   }
 }
 
-/** What this entry needs of a Durable Object class it extends. */
-type DurableObjectClass = new (ctx: DurableObjectState, env: Env) => DurableObject<Env>;
-
-/** Stands in for the FeedPoller until src/index.ts exports one: never bound, never called. */
-class NoFeedPoller extends DurableObject<Env> {}
-
-const realFeedPoller: unknown = Reflect.get(entry, "FeedPoller");
-const PollerBase = (typeof realFeedPoller === "function" ? realFeedPoller : NoFeedPoller) as DurableObjectClass;
-
-/**
- * The real FeedPoller, seeing the counting DB (its D1 work is the parser
- * stage's: "cron") and storage; its alarms timed here, its RPC methods below.
- */
-export class FeedPoller extends PollerBase {
+/** The real FeedPoller, seeing the counting DB (its D1 work is the parser stage's: "cron") and storage; its calls and alarms timed. */
+export class FeedPoller extends RealFeedPoller {
   constructor(ctx: DurableObjectState, env: Env) {
     const cursors = counted(ctx, counts.durable.poller);
     super(ctx, withCounting(env, "cron"));
     cursorsOf.set(this, cursors);
   }
 
-  override async alarm(alarmInfo?: AlarmInvocationInfo): Promise<void> {
-    const real: unknown = Reflect.get(PollerBase.prototype, "alarm");
-    if (typeof real !== "function") return;
-    await timed(this, counts.durable.poller, true, () => (real as (info?: AlarmInvocationInfo) => unknown).call(this, alarmInfo));
+  override configure(...args: Parameters<RealFeedPoller["configure"]>) {
+    return timed(this, counts.durable.poller, false, () => super.configure(...args));
   }
-}
 
-// Its RPC methods (configure, stop, stats, whatever they are) timed and counted as calls: defined on the
-// prototype, where the runtime looks for RPC methods, each calling the real one.
-for (const name of Object.getOwnPropertyNames(PollerBase.prototype)) {
-  const real: unknown = Object.getOwnPropertyDescriptor(PollerBase.prototype, name)?.value;
-  if (name === "constructor" || name === "alarm" || name === "fetch" || typeof real !== "function") continue;
-  Object.defineProperty(FeedPoller.prototype, name, {
-    configurable: true,
-    writable: true,
-    value(this: FeedPoller, ...args: unknown[]) {
-      return timed(this, counts.durable.poller, false, () => (real as (...a: unknown[]) => unknown).apply(this, args));
-    },
-  });
+  override stop() {
+    return timed(this, counts.durable.poller, false, () => super.stop());
+  }
+
+  override stats() {
+    return timed(this, counts.durable.poller, false, () => super.stats());
+  }
+
+  override alarm() {
+    return timed(this, counts.durable.poller, true, () => super.alarm());
+  }
 }
 
 /** The real SendBudget, its calls counted. */

@@ -7,7 +7,8 @@
  *   the Worker    http://127.0.0.1:8787  (wrangler dev: local D1, Queues, Durable Objects)
  *
  * Local D1 is migrated and a demo user with two saved searches is seeded; the
- * cron is fired like Cloudflare would, with feeds due every FEED_INTERVAL_S=5 s.
+ * cron is fired like Cloudflare would: its reconciler starts a FeedPoller per
+ * national feed, which polls every few seconds within the sites' budgets.
  * Messages the bot sends are printed here as they arrive.
  */
 import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
@@ -17,8 +18,7 @@ import { localSecrets } from "./lib/dev-vars.ts";
 
 const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
 const PUBLISH_PER_MINUTE = 8; // per site
-const FEED_INTERVAL_S = 5;
-const CRON_EVERY_MS = 55_000; // each cron invocation keeps ticking for ~50 s (src/cron/scheduled.ts)
+const CRON_EVERY_MS = 60_000; // as Cloudflare fires it: the reconciler; the pollers poll on their own alarms
 
 const wrangler = (args: string[]) => void wranglerSync(args);
 
@@ -58,7 +58,6 @@ const vars: Record<string, string> = {
   TELEGRAM_API_ROOT: `http://127.0.0.1:${PORT.telegram}`,
   TELEGRAM_MODE: "live",
   TELEGRAM_BOT_TOKEN: "100001:local-fake-token",
-  FEED_INTERVAL_S: String(FEED_INTERVAL_S),
   ADMIN_CHAT_ID: "1",
 };
 const secrets = localSecrets(vars);
@@ -74,7 +73,7 @@ dev.on("exit", (code) => process.exit(code ?? 1));
 
 const worker = `http://127.0.0.1:${PORT.worker}`;
 await waitForWorker(worker, { timeoutMs: 60_000 });
-console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first cycle of each feed is its baseline (stored, not sent);`);
+console.log(`▶ worker up at ${worker}; firing the cron every ${CRON_EVERY_MS / 1000} s. The first poll of each feed is its baseline (stored, not sent);`);
 console.log(`  after that every new listing matching the demo searches arrives below within seconds. Ctrl-C stops.`);
 
 const fireCron = async () => {

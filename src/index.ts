@@ -10,14 +10,15 @@ import { app } from "./web/app.ts";
 // Once per isolate, at start (wrangler dev prints it as it boots): a deployment without a secret says so.
 for (const name of missingSecrets(env)) log.error("config_missing_secret", { secret: name, effect: REQUIRED_SECRETS[name] });
 
+export { FeedPoller } from "./cron/feed-poller.ts";
 export { Notifier } from "./durable/notifier.ts";
 export { SendBudget } from "./durable/send-budget.ts";
 
 export default {
   fetch: app.fetch,
 
-  async scheduled(_controller, env, _ctx) {
-    await handleScheduled(env, { alert: (text) => sendAdminText(env, text) });
+  async scheduled(controller, env, _ctx) {
+    await handleScheduled(env, controller.scheduledTime);
   },
 
   async queue(batch, env, _ctx) {

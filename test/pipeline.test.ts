@@ -5,18 +5,21 @@ import { it, vi } from "vitest";
 import { createFakeOlx } from "../sim/fake-olx.ts";
 import { createFakeOtodom } from "../sim/fake-otodom.ts";
 import { createFakeTelegram } from "../sim/fake-telegram.ts";
-import { feeds, listings, notifications } from "../src/db/schema.ts";
+import { listings, notifications } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
 import { drain, notifierFor } from "./helpers/notifier.ts";
 import { testClock } from "./helpers/fake-telegram.ts";
 import { fakeWeb } from "./helpers/fake-web.ts";
+import { pollActiveFeeds, resetPollers } from "./helpers/pollers.ts";
 import { db, seedSearch, seedUser } from "./helpers/seed.ts";
 import { json, raw } from "./sources/fixtures.ts";
 
+/** The cron (the reconciler starts the feeds' pollers), then one poll of every feed. */
 async function tick() {
   const ctx = createExecutionContext();
   await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
   await waitOnExecutionContext(ctx);
+  await pollActiveFeeds();
 }
 
 /** The listing url of a Telegram message: its "open" button. */
@@ -34,6 +37,7 @@ function olxPrice(offer: Record<string, unknown>): number {
 }
 
 it("takes a listing published on OLX or Otodom to each matching user's chat exactly once", async ({ expect }) => {
+  await resetPollers();
   const clock = testClock(); // the Notifiers' and fake Telegram's clock; the parser runs on real time
   const now = Date.now();
   const olx = createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial: 6, now });
@@ -64,12 +68,11 @@ it("takes a listing published on OLX or Otodom to each matching user's chat exac
     expect(stored?.n).toBe(12);
     expect(await db().select().from(notifications)).toEqual([]);
 
-    // The sites publish; the feeds fall due again.
+    // The sites publish; every feed polls again.
     const newOlx = olx.publish(4, Date.now());
     const newOtodom = otodom.publish(3, Date.now());
     const priceCut = [...olx.listings].filter((l) => newOlx.includes(l.id)).map((l) => olxPrice(l.offer)).sort((a, b) => a - b)[1] ?? 0;
     await seedSearch(carol.id, { city: "wroclaw", source: "olx", deal: "rent", property: "flat", priceMax: priceCut });
-    await db().update(feeds).set({ nextDueAt: 0 });
     await tick();
 
     // Expected, from what the sites published and the searches, not from the pipeline.

@@ -8,7 +8,7 @@ const secs = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixe
 /** The admin page's headline, for admins in the chat (plain text). */
 export function adminHeadline(h: Health): string {
   const e2e = h.stages.hour.e2e;
-  const failing = h.feeds.filter((f) => f.active && f.consecutiveFailures > 0).length;
+  const failing = h.feeds.filter((f) => f.active && (f.stats?.consecutiveFailures ?? 0) > 0).length;
   return [
     `Admin, last hour: ${e2e.n} sent, e2e p50 ${secs(e2e.p50)}, p95 ${secs(e2e.p95)}, p99 ${secs(e2e.p99)}.`,
     `Backlog: ${h.backlog.unfiltered} unfiltered, ${h.backlog.outbox} in outboxes, ${h.backlog.deadLetters} dead letters, ${h.backlog.failedToday} failed today.`,

@@ -6,6 +6,8 @@ import type { NewListingsMessage } from "../model/queue-message.ts";
  * send fails the listings stay unqueued in D1 and the next tick's sweep sends
  * them; if the record fails they may be sent twice, which the filter absorbs
  * (one notification per user and listing).
+ *
+ * @returns the D1 rows the record wrote
  */
 export async function enqueueListings(
   queue: Queue,
@@ -13,9 +15,9 @@ export async function enqueueListings(
   feedId: number,
   ids: readonly number[],
   now: number,
-): Promise<void> {
-  if (ids.length === 0) return;
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const body: NewListingsMessage = { listingIds: [...ids], feedId, enqueuedAt: now };
   await queue.send(body, { contentType: "json" });
-  await markEnqueuedStatement(d1, ids, now).run();
+  return (await markEnqueuedStatement(d1, ids, now).run()).meta.rows_written;
 }

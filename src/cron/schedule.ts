@@ -1,39 +1,75 @@
-/** When a feed is fetched next: pure, so the cron's decisions are testable without a clock. */
-
-const MAX_BACKOFF_S = 30 * 60;
-const BLOCK_BASE_S = 5 * 60;
-const MAX_BLOCK_S = 2 * 60 * 60;
-
 /**
- * A feed many searches share is fetched more often: its listings reach more
- * people, so a minute saved there is worth more. With a base of 60 s
- * (FEED_INTERVAL_S's default): 60 s alone, 30 s from 5 subscribers, 20 s from 25.
+ * When a feed is polled: pure, so the parser stage's decisions are testable
+ * without a clock. A site's politeness budget (requests per minute) is split
+ * among its feeds; a poller spends its share, and backs off on errors and blocks.
  */
-export function feedInterval(subscribers: number, baseS: number): number {
-  if (subscribers >= 25) return Math.max(1, Math.round(baseS / 3));
-  if (subscribers >= 5) return Math.max(1, Math.round(baseS / 2));
-  return baseS;
+
+/** Never poll one feed faster than this, whatever its share: a few seconds is the product, not a second. */
+export const MIN_POLL_INTERVAL_MS = 2_000;
+/** A feed is polled at least this often while anybody wants it. */
+export const MAX_POLL_INTERVAL_MS = 60_000;
+const MAX_BACKOFF_MS = 30 * 60_000;
+const BLOCK_BASE_MS = 5 * 60_000;
+const MAX_BLOCK_MS = 2 * 60 * 60_000;
+
+/** What the reconciler knows of a feed when it shares out the budget. */
+export interface ShareCandidate {
+  key: string;
+  /** Active searches that want what the feed reads. */
+  subscribers: number;
 }
 
-/** After a failed fetch: the interval doubled per consecutive failure, capped at 30 min. */
-export function retryDelayS(intervalS: number, consecutiveFailures: number): number {
-  return Math.min(intervalS * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BACKOFF_S);
+/**
+ * Splits one site's budget among its feeds, by the square root of each feed's
+ * subscribers: a feed ten times as wanted gets about three times the polls,
+ * so a busy feed is fast without starving a quiet one. No feed gets more than
+ * one poll per MIN_POLL_INTERVAL_MS; what it cannot use goes to the others.
+ * The shares never add up to more than the budget.
+ *
+ * @param budgetPerMin the site's requests per minute (OLX_REQUESTS_PER_MIN, OTODOM_REQUESTS_PER_MIN)
+ * @returns requests per minute for each feed key
+ * @example shareBudget(30, [{ key: "a", subscribers: 100 }, { key: "b", subscribers: 1 }]) // a ≈ 27.3, b ≈ 2.7
+ */
+export function shareBudget(budgetPerMin: number, feeds: readonly ShareCandidate[]): Map<string, number> {
+  const cap = 60_000 / MIN_POLL_INTERVAL_MS;
+  const shares = new Map<string, number>();
+  let open = feeds.filter((f) => f.subscribers > 0);
+  let left = budgetPerMin;
+  // Water-filling: feeds that hit the cap give the rest back to the others.
+  while (open.length > 0 && left > 1e-9) {
+    const weight = open.reduce((sum, f) => sum + Math.sqrt(f.subscribers), 0);
+    const capped = open.filter((f) => (left * Math.sqrt(f.subscribers)) / weight >= cap - (shares.get(f.key) ?? 0));
+    if (capped.length === 0) {
+      for (const f of open) shares.set(f.key, (shares.get(f.key) ?? 0) + (left * Math.sqrt(f.subscribers)) / weight);
+      break;
+    }
+    for (const f of capped) {
+      left -= cap - (shares.get(f.key) ?? 0);
+      shares.set(f.key, cap);
+    }
+    open = open.filter((f) => !capped.includes(f));
+  }
+  for (const f of feeds) if (!shares.has(f.key)) shares.set(f.key, 0);
+  return shares;
+}
+
+/**
+ * The pause after a poll that made `requests` requests: the feed's share
+ * spent evenly, so over any minute the poller stays within it. A poll that
+ * read three pages waits three intervals.
+ */
+export function pollIntervalMs(sharePerMin: number, requests: number): number {
+  if (sharePerMin <= 0) return MAX_POLL_INTERVAL_MS;
+  const each = Math.min(Math.max(60_000 / sharePerMin, MIN_POLL_INTERVAL_MS), MAX_POLL_INTERVAL_MS);
+  return each * Math.max(1, requests);
+}
+
+/** After a failed poll: the interval doubled per consecutive failure, capped at 30 min. */
+export function retryDelayMs(intervalMs: number, consecutiveFailures: number): number {
+  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BACKOFF_MS);
 }
 
 /** After the site blocked us: 5 min doubling per block in a row, capped at 2 h. */
-export function blockDelayS(consecutiveFailures: number): number {
-  return Math.min(BLOCK_BASE_S * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BLOCK_S);
-}
-
-export interface DueCandidate {
-  id: number;
-  nextDueAt: number;
-  blockedUntil: number | null;
-}
-
-/** Feeds to fetch now, most overdue first. */
-export function dueFeeds<F extends DueCandidate>(feeds: readonly F[], now: number): F[] {
-  return feeds
-    .filter((f) => f.nextDueAt <= now && (f.blockedUntil === null || f.blockedUntil <= now))
-    .sort((a, b) => a.nextDueAt - b.nextDueAt);
+export function blockDelayMs(consecutiveFailures: number): number {
+  return Math.min(BLOCK_BASE_MS * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BLOCK_MS);
 }

@@ -1,4 +1,8 @@
+import { desc } from "drizzle-orm";
+import { type PollerStats, pollerStatsSchema } from "../model/feed.ts";
+import { useDb } from "./client.ts";
 import { rowsOf } from "./json-list.ts";
+import { feeds } from "./schema.ts";
 
 /**
  * The operator's numbers, read from D1 timestamps in one round trip: latency
@@ -20,20 +24,8 @@ export interface Percentiles {
   p99: number | null;
 }
 
-export interface FeedHealth {
-  id: number;
-  source: string;
-  deal: string;
-  property: string;
-  city: string;
-  active: boolean;
-  lastSuccessAt: number | null;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastDurationMs: number | null;
-  lastNew: number | null;
-  blockedUntil: number | null;
-}
+/** A feed as /admin shows it: the registry row and its poller's figures as last copied (null: none yet, or unreadable). */
+export type FeedHealth = Omit<typeof feeds.$inferSelect, "stats"> & { stats: PollerStats | null };
 
 export interface Health {
   now: number;
@@ -125,12 +117,6 @@ export function healthStatements(d1: D1Database, now: number): D1PreparedStateme
            (SELECT count(*) FROM notifications WHERE status = 'failed' AND matched_at >= ?1) AS failedToday`,
       )
       .bind(dayAgo),
-    d1.prepare(
-      `SELECT f.id, f.source, f.deal, f.property, c.name AS city, f.active, f.last_success_at AS lastSuccessAt,
-              f.consecutive_failures AS consecutiveFailures, f.last_error AS lastError, f.last_duration_ms AS lastDurationMs,
-              f.last_new AS lastNew, f.blocked_until AS blockedUntil
-       FROM feeds f JOIN locations c ON c.id = f.city_id ORDER BY f.active DESC, f.consecutive_failures DESC, f.id`,
-    ),
     d1
       .prepare(
         `SELECT error_code AS code, count(*) AS count FROM notifications
@@ -140,12 +126,21 @@ export function healthStatements(d1: D1Database, now: number): D1PreparedStateme
   ];
 }
 
+/** A feed's row with its poller's figures read back (null: none yet, or not of the shape written). */
+function feedHealth({ stats, ...row }: typeof feeds.$inferSelect): FeedHealth {
+  const parsed = pollerStatsSchema.safeParse(stats);
+  return { ...row, stats: parsed.success ? parsed.data : null };
+}
+
 const emptyStages = (): Record<StageName, Percentiles> =>
   Object.fromEntries(STAGES.map((s) => [s, { n: 0, p50: null, p95: null, p99: null }])) as Record<StageName, Percentiles>;
 
-/** Everything the admin page and the admins' /stats show, in one D1 round trip. */
+/** Everything the admin page and the admins' /stats show: the figures in one D1 round trip, the feeds beside it. */
 export async function loadHealth(d1: D1Database, now: number): Promise<Health> {
-  const [stageRows, hourlyRows, backlogRows, feedRows, errorRows] = await d1.batch(healthStatements(d1, now));
+  const [[stageRows, hourlyRows, backlogRows, errorRows], feedRows] = await Promise.all([
+    d1.batch(healthStatements(d1, now)),
+    useDb(d1).select().from(feeds).orderBy(desc(feeds.active), feeds.source, feeds.deal, feeds.property, feeds.scope),
+  ]);
   const stages = { hour: emptyStages(), day: emptyStages() };
   for (const r of stageRows ? rowsOf<StageRow>(stageRows) : []) stages[r.win][r.stage] = { n: r.n, p50: r.p50, p95: r.p95, p99: r.p99 };
   const backlog = (backlogRows ? rowsOf<Health["backlog"]>(backlogRows)[0] : undefined) ?? { unfiltered: 0, outbox: 0, deadLetters: 0, failedToday: 0 };
@@ -154,7 +149,7 @@ export async function loadHealth(d1: D1Database, now: number): Promise<Health> {
     stages,
     hourly: (hourlyRows ? rowsOf<{ hour: number; n: number; p50: number; p95: number }>(hourlyRows) : []).map((r) => ({ hour: r.hour, n: r.n, p50: r.p50, p95: r.p95 })),
     backlog,
-    feeds: (feedRows ? rowsOf<Omit<FeedHealth, "active"> & { active: number }>(feedRows) : []).map((f) => ({ ...f, active: f.active === 1 })),
+    feeds: feedRows.map(feedHealth),
     telegramErrors: errorRows ? rowsOf<{ code: number | null; count: number }>(errorRows) : [],
   };
 }

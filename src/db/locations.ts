@@ -12,14 +12,15 @@ const cityColumns = {
   name: locations.name,
   olxCityId: locations.olxCityId,
   olxRegionId: locations.olxRegionId,
+  region: locations.region,
   otodomPath: locations.otodomPath,
   lat: locations.lat,
   lon: locations.lon,
 };
 
-/** Every city, by name (a few dozen rows: the seed migration's list). */
+/** Every city, by name (~480 rows: every Polish city OLX knows, drizzle/0008), then by id (two towns share a name). */
 export async function listCities(db: Db): Promise<City[]> {
-  return db.select(cityColumns).from(locations).where(eq(locations.kind, "city")).orderBy(asc(locations.name));
+  return db.select(cityColumns).from(locations).where(eq(locations.kind, "city")).orderBy(asc(locations.name), asc(locations.id));
 }
 
 /** The districts of a city we know, by name. */

@@ -101,8 +101,13 @@ export const savedSearches = sqliteTable(
 );
 
 /**
- * What the parser fetches: source + deal + property + city, derived from the
- * active saved searches, so cost grows with distinct feeds, not with users.
+ * What one request reads: a newest-first search of one site for one deal and
+ * property, as broad as the site serves it (the whole of Poland; a region
+ * only where the national feed publishes more than a page between two polls).
+ * Derived from the active saved searches, so requests grow with the kinds of
+ * search people want, not with cities, searches or users. Each active feed is
+ * polled by its own FeedPoller Durable Object; this row is the registry the
+ * cron's reconciler keeps, and what /admin shows of it.
  */
 export const feeds = sqliteTable(
   "feeds",
@@ -111,37 +116,20 @@ export const feeds = sqliteTable(
     source: text("source").$type<Source>().notNull(),
     deal: text("deal").$type<Deal>().notNull(),
     property: text("property").$type<Property>().notNull(),
-    cityId: integer("city_id")
-      .notNull()
-      .references(() => locations.id),
-    /** false when no active search needs it any more; kept for its health history. */
+    /** "pl": the whole country; else the folded voivodeship the feed is split to. */
+    scope: text("scope").notNull().default("pl"),
+    /** false when no active search needs it any more: its poller is stopped. */
     active: bool("active").notNull().default(true),
-    /** How many active searches share this feed; busy feeds are fetched more often. */
+    /** How many active searches want what this feed reads; busy feeds get more of the site's budget. */
     subscribers: integer("subscribers").notNull().default(0),
-    intervalS: integer("interval_s").notNull().default(60),
-    nextDueAt: integer("next_due_at").notNull().default(0),
-    /** First successful fetch: what was listed then is stored, not sent. */
-    baselineAt: integer("baseline_at"),
-    lastRunAt: integer("last_run_at"),
-    lastSuccessAt: integer("last_success_at"),
-    lastErrorAt: integer("last_error_at"),
-    lastError: text("last_error"),
-    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
-    lastDurationMs: integer("last_duration_ms"),
-    lastSeen: integer("last_seen"),
-    lastNew: integer("last_new"),
-    /** Set when the site blocked us (403, 429, captcha): no fetch before this time. */
-    blockedUntil: integer("blocked_until"),
-    /** When the admin chat was told about the current block; cleared on success. */
-    blockAlertedAt: integer("block_alerted_at"),
-    /** Counts fetch cycles, so listings not seen for several cycles can be retired. */
-    cycle: integer("cycle").notNull().default(0),
+    /** The requests per minute of the site's budget this feed may spend. */
+    sharePerMin: real("share_per_min").notNull().default(0),
+    /** The poller's figures as last reported (JSON, src/model/feed.ts PollerStats), copied once a minute. */
+    stats: text("stats", { mode: "json" }).$type<unknown>(),
+    statsAt: integer("stats_at"),
+    createdAt: integer("created_at").notNull().default(0),
   },
-  (t) => [
-    uniqueIndex("feeds_key_uq").on(t.source, t.deal, t.property, t.cityId),
-    index("feeds_due_idx").on(t.active, t.nextDueAt),
-    index("feeds_city_idx").on(t.cityId),
-  ],
+  (t) => [uniqueIndex("feeds_key_uq").on(t.source, t.deal, t.property, t.scope), index("feeds_active_idx").on(t.active)],
 );
 
 /** Every listing any feed has seen, normalised (src/sources/listing.ts). */
@@ -180,8 +168,6 @@ export const listings = sqliteTable(
     publishedAt: integer("published_at"),
     firstSeenAt: integer("first_seen_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
-    /** The feed's cycle when last seen; listings several cycles behind become inactive. */
-    lastSeenCycle: integer("last_seen_cycle").notNull().default(0),
     /** How many times an upsert touched the row; 1 right after the insert. */
     seenCount: integer("seen_count").notNull().default(1),
     /** false for a feed's baseline and for duplicates: stored, never sent. */
@@ -193,7 +179,7 @@ export const listings = sqliteTable(
   (t) => [
     uniqueIndex("listings_source_external_uq").on(t.source, t.externalId),
     index("listings_dedup_idx").on(t.dedupKey),
-    index("listings_feed_cycle_idx").on(t.feedId, t.lastSeenCycle),
+    index("listings_feed_idx").on(t.feedId),
     // The sweep's query: saved, meant to be sent, never queued.
     index("listings_unqueued_idx")
       .on(t.firstSeenAt)

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { type Db, asD1Statement, useDb } from "./client.ts";
 import { settings } from "./schema.ts";
 
@@ -13,6 +13,8 @@ import { settings } from "./schema.ts";
  */
 
 const SEARCH_VERSION = "search_version";
+/** The search version the feeds' demand was last read at (src/cron/reconcile.ts). */
+const DEMAND_VERSION = "demand_version";
 
 /** Bumps the search version: a query for the batch of the change itself. */
 export function bumpSearchVersion(db: Db) {
@@ -45,4 +47,20 @@ export async function claimAlert(db: Db, key: string, now: number, everyMs: numb
     .onConflictDoUpdate({ target: settings.key, set: { value: now }, setWhere: sql`${settings.value} <= ${now - everyMs}` })
     .returning({ key: settings.key });
   return claimed.length > 0;
+}
+
+/**
+ * The search version now and the one the feeds' demand was last read at, in
+ * one query: equal means no search or user changed since, and the feeds'
+ * stored subscribers still hold (reading the demand reads every search).
+ */
+export async function demandVersions(db: Db): Promise<{ search: number; demand: number | null }> {
+  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, [SEARCH_VERSION, DEMAND_VERSION]));
+  const value = (key: string) => rows.find((r) => r.key === key)?.value;
+  return { search: value(SEARCH_VERSION) ?? 0, demand: value(DEMAND_VERSION) ?? null };
+}
+
+/** Records that the feeds' demand was read at this search version. */
+export async function saveDemandVersion(db: Db, version: number): Promise<void> {
+  await db.insert(settings).values({ key: DEMAND_VERSION, value: version }).onConflictDoUpdate({ target: settings.key, set: { value: version } });
 }

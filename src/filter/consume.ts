@@ -17,6 +17,7 @@ import type { Recipient } from "../model/recipient.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { mapBounded } from "../lib/pool.ts";
+import { NO_CENTROIDS } from "../model/location.ts";
 import { matchBatch } from "./match.ts";
 import type { SearchCache } from "./search-cache.ts";
 
@@ -57,10 +58,17 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   const version = versionRows[0]?.value ?? 0;
   if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
 
-  const cityIds = [...new Set(listings.map((l) => l.cityId))];
-  const { searches, centroids } = await deps.cache.get(d1, cityIds, version, started);
+  // A listing from a town we do not know is kept and counted, and matches nothing.
+  const located = listings.flatMap((l) => (l.cityId === null ? [] : [{ ...l, cityId: l.cityId }]));
+  if (located.length < listings.length) {
+    recordMetric(deps.metrics, { stage: "filter", outcome: "unknown_city", count: listings.length - located.length });
+  }
+  const cityIds = [...new Set(located.map((l) => l.cityId))];
+  const { searches, centroids } = cityIds.length
+    ? await deps.cache.get(d1, cityIds, version, started)
+    : { searches: [], centroids: NO_CENTROIDS };
 
-  const matched = matchBatch(listings, searches, centroids);
+  const matched = matchBatch(located, searches, centroids);
   const rows: MatchRow[] = [];
   const searchById = new Map(searches.map((s) => [s.id, s]));
   for (const [listing, found] of matched) {

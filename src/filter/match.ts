@@ -5,11 +5,11 @@ import type { Centroids } from "../model/location.ts";
 import type { SearchCriteria } from "../model/search.ts";
 
 /**
- * A listing and the city of the feed it came from. The feed's query fixed the
- * city, so the matcher compares this id and never the listing's city name
- * (sites spell it differently, and OLX shows nearby towns in a city's feed).
+ * A listing and our city it is in, resolved once from its own location
+ * (src/model/location.ts cityResolver): the matcher compares this id and
+ * never the city name the site wrote (the sites spell names differently).
  */
-export interface CityListing extends Listing {
+export interface CityListing extends Omit<Listing, "olxCityId" | "region"> {
   cityId: number;
 }
 

@@ -12,8 +12,14 @@ const positiveInt = (fallback: number) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().int().positive()).catch(fallback);
 
 const configSchema = z.object({
-  /** A feed's fetch interval when one search needs it; shared feeds go faster (src/cron/schedule.ts). */
-  feedIntervalS: positiveInt(60),
+  /**
+   * Requests per minute each site gets from us in all, shared among its feeds
+   * (src/cron/schedule.ts): OLX's JSON answer is ~50 KB, 30 a minute is one
+   * request every 2 s for the whole bot; Otodom's page is ~1 MB and judged by
+   * DataDome, so 12.
+   */
+  olxRequestsPerMin: positiveInt(30),
+  otodomRequestsPerMin: positiveInt(12),
   /** The most saved searches one user may keep. */
   maxSearchesPerUser: positiveInt(20),
   /** Updates one user may send in 10 s before the bot asks them to slow down. */
@@ -35,7 +41,7 @@ export type Config = z.infer<typeof configSchema>;
 /** The vars the schema reads, by their wrangler names. */
 type ConfigVars = Pick<
   Env,
-  "FEED_INTERVAL_S" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL"
+  "OLX_REQUESTS_PER_MIN" | "OTODOM_REQUESTS_PER_MIN" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL"
 >;
 
 /**
@@ -46,7 +52,8 @@ type ConfigVars = Pick<
  */
 export function config(env: Partial<ConfigVars>): Config {
   return configSchema.parse({
-    feedIntervalS: env.FEED_INTERVAL_S,
+    olxRequestsPerMin: env.OLX_REQUESTS_PER_MIN,
+    otodomRequestsPerMin: env.OTODOM_REQUESTS_PER_MIN,
     maxSearchesPerUser: env.MAX_SEARCHES_PER_USER,
     botRateLimit: env.BOT_RATE_LIMIT,
     initDataMaxAgeS: env.INIT_DATA_MAX_AGE_S,

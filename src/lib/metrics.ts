@@ -7,7 +7,7 @@
  */
 export type Stage =
   | "fetch" // one page of one feed fetched and parsed
-  | "feed" // one feed cycle (all its pages)
+  | "poll" // one poll of one feed (all its pages); outcome "empty", "new", "error", "blocked"
   | "parse_issue" // an item dropped or a field nulled by a parser
   | "enqueue" // new listings sent to the queue
   | "filter" // one queue batch matched

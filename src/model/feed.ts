@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Deal, Property, Source } from "./listing.ts";
 
 /**
@@ -27,34 +28,49 @@ export function feedKey(feed: Pick<FeedTarget, "source" | "deal" | "property"> &
   return `${feed.source}:${feed.deal}:${feed.property}:${feed.region?.slug ?? "pl"}`;
 }
 
+const count = z.number().nonnegative();
+const time = z.number().nullable();
+
 /**
  * What a feed's poller counts (FeedPoller.stats(); copied to feeds.stats
  * once a minute for /admin and the benchmark). Counters run from `since`.
+ * A schema, since D1 hands the copy back as JSON.
  */
-export interface PollerStats {
-  key: string;
-  since: number;
+export const pollerStatsSchema = z.object({
+  key: z.string(),
+  since: z.number(),
   /** Polls: first-page requests. */
-  polls: number;
+  polls: count,
   /** Polls that found nothing new or changed. */
-  emptyPolls: number;
+  emptyPolls: count,
   /** Every request, further pages included. */
-  requests: number;
-  /** Polls whose first page was all new, so further pages were read. */
-  overflows: number;
-  newListings: number;
+  requests: count,
+  /** Polls whose first page was mostly new, so further pages were read. */
+  overflows: count,
+  newListings: count,
+  /** New or changed listings in a town we do not know: stored, matched to nothing. */
+  unknownCity: count.default(0),
   /** D1 rows the poller wrote, and of those the ones written by empty polls (should stay 0). */
-  d1RowsWritten: number;
-  d1RowsWrittenOnEmptyPolls: number;
+  d1RowsWritten: count,
+  d1RowsWrittenOnEmptyPolls: count,
   /** first_seen - published of the listings it found, as a running sum and maximum, ms. */
-  detectionMsSum: number;
-  detectionMsMax: number;
+  detectionMsSum: z.number(),
+  detectionMsMax: z.number(),
   /** The pause before the next poll as it stands, and the budget share it comes from. */
-  intervalMs: number;
+  intervalMs: count,
+  sharePerMin: count,
+  lastPollAt: time,
+  lastSuccessAt: time,
+  consecutiveFailures: count,
+  lastError: z.string().nullable(),
+  blockedUntil: time,
+});
+export type PollerStats = z.infer<typeof pollerStatsSchema>;
+
+/** What the reconciler tells a poller: which feed it polls and how much of its site's budget it may spend. */
+export interface PollerConfig {
+  /** feeds.id in D1: listings remember which feed found them, the queue message names it. */
+  feedId: number;
+  feed: FeedTarget;
   sharePerMin: number;
-  lastPollAt: number | null;
-  lastSuccessAt: number | null;
-  consecutiveFailures: number;
-  lastError: string | null;
-  blockedUntil: number | null;
 }

@@ -29,6 +29,10 @@ export interface Listing {
   pricePerM2: number | null;
   city: string | null;
   district: string | null;
+  /** The site's own id of the city (OLX `location.city.id`); null where the site gives none (Otodom). */
+  olxCityId: number | null;
+  /** The voivodeship, folded as both sites spell it ("malopolskie"); null when the page does not say. */
+  region: string | null;
   lat: number | null;
   lon: number | null;
   /** true: private owner; false: agency or developer; null: the page does not say. */
@@ -44,8 +48,12 @@ export interface Listing {
   publishedAt: number | null;
 }
 
-/** A listing as stored in D1 and carried to the notifier. */
-export interface StoredListing extends Listing {
+/**
+ * A listing as stored in D1 and carried to the notifier. The site's own
+ * references to its place (OLX's city id, the voivodeship) are resolved to
+ * our city once, by the poller, and not kept.
+ */
+export interface StoredListing extends Omit<Listing, "olxCityId" | "region"> {
   id: number;
   /** When the parser first saw it (ms since epoch). */
   firstSeenAt: number;

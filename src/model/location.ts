@@ -1,5 +1,6 @@
 import { fold } from "../lib/fold.ts";
 import type { Point } from "../lib/geo.ts";
+import type { Listing } from "./listing.ts";
 
 /**
  * Where a place without coordinates is taken to be: the centroid of a city
@@ -19,10 +20,12 @@ export interface City {
   id: number;
   slug: string;
   name: string;
-  /** null: not known yet, the city cannot be fetched from OLX. */
+  /** OLX's id for the city (what its offers carry); null: not known. */
   olxCityId: number | null;
   olxRegionId: number | null;
-  /** null: the city cannot be fetched from Otodom. */
+  /** The voivodeship, folded ("malopolskie"). */
+  region: string | null;
+  /** Otodom's location path, where a capture or the older seed gives it (link parsing reads it). */
   otodomPath: string | null;
   lat: number | null;
   lon: number | null;
@@ -88,3 +91,35 @@ export function suggestCities(cities: readonly City[], typed: string, max = 3): 
     .map(({ c }) => c);
 }
 
+
+/**
+ * A listing's city among ours, from the listing's own location: by OLX's
+ * city id when the site gives one; else by the city's name, folded ("Łódź" =
+ * "lodz"), within the listing's voivodeship when the site names it (there are
+ * two Bydgoszcz), or anywhere when only one city has that name. null: a town
+ * we do not know, or one we cannot tell from another. Built once per city
+ * list; each call is a map lookup.
+ *
+ * @example cityResolver(cities)({ city: "Gdańsk", olxCityId: null, region: "pomorskie" }) // Gdańsk's id
+ */
+export function cityResolver(cities: readonly City[]): (listing: Pick<Listing, "city" | "olxCityId" | "region">) => number | null {
+  const byOlxId = new Map<number, number>();
+  const inRegion = new Map<string, number | null>();
+  const anywhere = new Map<string, number | null>();
+  // A name seen twice is ambiguous (null), whichever came first.
+  const add = (map: Map<string, number | null>, key: string, id: number) => map.set(key, map.has(key) ? null : id);
+  for (const c of cities) {
+    if (c.olxCityId !== null) byOlxId.set(c.olxCityId, c.id);
+    const name = fold(c.name);
+    add(anywhere, name, c.id);
+    if (c.region) add(inRegion, `${name}|${c.region}`, c.id);
+  }
+  return (listing) => {
+    const known = listing.olxCityId === null ? undefined : byOlxId.get(listing.olxCityId);
+    if (known !== undefined) return known;
+    if (!listing.city) return null;
+    const name = fold(listing.city);
+    if (listing.region) return inRegion.get(`${name}|${listing.region}`) ?? null;
+    return anywhere.get(name) ?? null;
+  };
+}

@@ -10,8 +10,10 @@ export interface SearchPage extends ParseResult {
 /** One site behind one shape: how to ask for a feed's newest page, and how to read the answer. */
 export interface SourceAdapter {
   readonly source: Source;
-  /** Request for page `page` (1-based) of the feed's newest listings, on baseUrl (scheme+host, e.g. env.OLX_BASE_URL). Throws if the feed can't be expressed (e.g. city without OLX ids). */
+  /** Request for page `page` (1-based) of the feed's newest listings, on baseUrl (scheme+host, e.g. env.OLX_BASE_URL). Throws UnsupportedFeedError if the feed cannot be expressed (a region without its OLX id). */
   searchRequest(feed: FeedTarget, baseUrl: string, page: number): Request;
+  /** Whether the site has a search for this feed at all (OLX: flats only). */
+  supports(feed: Pick<FeedTarget, "deal" | "property">): boolean;
   /** Reads one page that fetchPage passed (2xx, not a block). Throws PageError("format") when the page itself can't be read. */
   parseSearch(response: Response): Promise<SearchPage>;
 }

@@ -66,15 +66,23 @@ const BLOCK_MARKERS = [
   "cf-chl-",
   "challenge-platform",
 ] as const;
+/** The anti-bot layer whose headers a failed answer carries, or null (a 2xx from behind DataDome carries its header too). */
+function antiBotHeader(headers: Headers): string | null {
+  if (headers.has("x-datadome") || headers.has("x-datadome-cid")) return "DataDome";
+  if (/error from cloudfront/i.test(headers.get("x-cache") ?? "")) return "CloudFront";
+  return null;
+}
+
 /** What only a real page carries: the sites' embedded data scripts (lower-cased). */
 const DATA_MARKERS = ['id="__next_data__"', "__prerendered_state__"] as const;
 /** A challenge page is a few KB; a real listing page is hundreds. Only this much is looked at. */
 const SNIFF_BYTES = 32 * 1024;
 
 /**
- * Throws PageError("blocked") for a block: status 403 or 429, or an HTML page
- * (any status, 503 included) whose body is small and carries an anti-bot
- * marker. A good page is not consumed: at most its first 32 KB are peeked at
+ * Throws PageError("blocked") for a block: status 403 or 429; a failed answer
+ * an anti-bot layer signed in its headers (DataDome's `X-DataDome`,
+ * CloudFront's `X-Cache: Error from cloudfront`); or an HTML page (any status,
+ * 503 included) whose body is small and carries an anti-bot marker. A good page is not consumed: at most its first 32 KB are peeked at
  * and put back, and a JSON or non-HTML answer is not looked at all.
  *
  * @param site who answered, for the message (default: the response's own host)
@@ -88,6 +96,11 @@ export async function assertNotBlocked(response: Response, site = hostOf(respons
       "blocked",
       `HTTP ${response.status} from ${site}${retryAfter ? ` (retry-after ${retryAfter})` : ""}`,
     );
+  }
+  const signedBy = response.ok ? null : antiBotHeader(response.headers);
+  if (signedBy) {
+    await response.body?.cancel();
+    throw new PageError("blocked", `HTTP ${response.status} from ${site}, answered by ${signedBy}`);
   }
   const type = response.headers.get("content-type") ?? "";
   if (!/html/i.test(type) || !response.body) return response;

@@ -3,7 +3,7 @@ import { beforeEach, describe, it } from "vitest";
 import { alice, bob, chatWith } from "../helpers/bot.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { sampleListing } from "../durable/seed.ts";
-import { resetDb, seedSearch, seedUser, storeAsTheCron } from "../helpers/seed.ts";
+import { resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
 
 beforeEach(resetDb);
 
@@ -123,8 +123,8 @@ describe("/stats", () => {
       [now - 5 * minute, now - 5 * minute, null, "failed"],
     ];
     for (const [i, [published, firstSeen, sent, status]] of rows.entries()) {
-      // Stored as the cron stores listings: published_at in ms, as the parser gives it.
-      const listingId = await storeAsTheCron(sampleListing(firstSeen, { externalId: `s${i}`, url: `https://www.olx.pl/d/oferta/s-${i}.html`, publishedAt: published }), firstSeen);
+      // Stored as a poller stores listings: published_at in ms, as the parser gives it.
+      const [listingId] = await storeAsThePoller([sampleListing(firstSeen, { externalId: `s${i}`, url: `https://www.olx.pl/d/oferta/s-${i}.html`, publishedAt: published })], { seenAt: firstSeen });
       await env.DB.prepare(`INSERT INTO notifications (user_id, listing_id, matched_at, sent_at, status) VALUES (?, ?, ?, ?, ?)`)
         .bind(user?.id, listingId, firstSeen, sent, status)
         .run();

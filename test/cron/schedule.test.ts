@@ -1,31 +1,41 @@
 import { describe, it } from "vitest";
-import { blockDelayS, dueFeeds, feedInterval, retryDelayS } from "../../src/cron/schedule.ts";
+import { MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS, blockDelayMs, pollIntervalMs, retryDelayMs, shareBudget } from "../../src/cron/schedule.ts";
 
-describe("feed schedule", () => {
-  it("fetches shared feeds more often", ({ expect }) => {
-    expect(feedInterval(1, 60)).toBe(60);
-    expect(feedInterval(4, 60)).toBe(60);
-    expect(feedInterval(5, 60)).toBe(30);
-    expect(feedInterval(25, 60)).toBe(20);
-    expect(feedInterval(25, 6)).toBe(2);
+describe("the politeness budget", () => {
+  it("splits a site's requests by the square root of demand and never gives more than the budget", ({ expect }) => {
+    const shares = shareBudget(12, [
+      { key: "rent", subscribers: 400 },
+      { key: "sale", subscribers: 100 },
+      { key: "house", subscribers: 0 },
+    ]);
+    expect(shares.get("rent")).toBeCloseTo(8, 5); // √400 : √100 = 2 : 1
+    expect(shares.get("sale")).toBeCloseTo(4, 5);
+    expect(shares.get("house")).toBe(0); // nobody wants it: its poller is stopped
+  });
+
+  it("caps a feed at one poll per MIN_POLL_INTERVAL_MS and gives what it cannot use to the others", ({ expect }) => {
+    const cap = 60_000 / MIN_POLL_INTERVAL_MS;
+    const shares = shareBudget(100, [
+      { key: "a", subscribers: 10_000 },
+      { key: "b", subscribers: 1 },
+    ]);
+    expect(shares.get("a")).toBe(cap);
+    expect(shares.get("b")).toBe(cap);
+    const many = shareBudget(30, Array.from({ length: 40 }, (_, i) => ({ key: String(i), subscribers: i + 1 })));
+    expect([...many.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(30, 5);
+  });
+
+  it("spends a share evenly: the pause after a poll grows with the requests it made", ({ expect }) => {
+    expect(pollIntervalMs(15, 1)).toBe(4_000);
+    expect(pollIntervalMs(15, 3)).toBe(12_000);
+    expect(pollIntervalMs(1000, 1)).toBe(MIN_POLL_INTERVAL_MS);
+    expect(pollIntervalMs(0, 1)).toBe(MAX_POLL_INTERVAL_MS);
   });
 
   it("backs off on errors and blocks, with caps", ({ expect }) => {
-    expect([1, 2, 3, 4].map((n) => retryDelayS(60, n))).toEqual([60, 120, 240, 480]);
-    expect(retryDelayS(60, 20)).toBe(1800);
-    expect([1, 2, 3].map(blockDelayS)).toEqual([300, 600, 1200]);
-    expect(blockDelayS(30)).toBe(7200);
-  });
-
-  it("picks due, unblocked feeds, most overdue first", ({ expect }) => {
-    const now = 1_000_000;
-    const feeds = [
-      { id: 1, nextDueAt: now - 10, blockedUntil: null },
-      { id: 2, nextDueAt: now + 1, blockedUntil: null },
-      { id: 3, nextDueAt: now - 500, blockedUntil: null },
-      { id: 4, nextDueAt: 0, blockedUntil: now + 60_000 },
-      { id: 5, nextDueAt: 0, blockedUntil: now - 1 },
-    ];
-    expect(dueFeeds(feeds, now).map((f) => f.id)).toEqual([5, 3, 1]);
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(4_000, n))).toEqual([4_000, 8_000, 16_000, 32_000]);
+    expect(retryDelayMs(60_000, 20)).toBe(30 * 60_000);
+    expect([1, 2, 3].map(blockDelayMs)).toEqual([300_000, 600_000, 1_200_000]);
+    expect(blockDelayMs(30)).toBe(2 * 60 * 60_000);
   });
 });

@@ -33,21 +33,25 @@ describe("seed migration", () => {
     expect(districts.find((d) => d.name === "Wola")?.olxDistrictId).toBe(359);
   });
 
-  it("has the MVP cities, each with an Otodom path and a centroid; OLX ids only where captured", async ({ expect }) => {
+  it("has every Polish city OLX knows, with its ids, voivodeship and centre; the older seed's cities keep their Otodom paths", async ({ expect }) => {
     const cities = await listCities(db());
-    const slugs = cities.map((c) => c.slug);
-    const mvp = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk", "lodz", "lublin", "katowice", "szczecin"];
-    mvp.push("bydgoszcz", "bialystok", "gdynia", "rzeszow", "kielce", "torun", "olsztyn", "opole", "sopot");
-    for (const slug of mvp) expect(slugs).toContain(slug);
+    expect(cities).toHaveLength(480);
     for (const c of cities) {
-      expect(c.otodomPath).toMatch(new RegExp(`^[a-z-]+/${c.slug}/${c.slug}/${c.slug}$`));
+      expect(c.olxCityId).not.toBeNull();
+      expect(c.olxRegionId).not.toBeNull();
+      expect(c.region).toMatch(/^[a-z-]+$/);
       expect(c.lat).toBeGreaterThan(49);
       expect(c.lat).toBeLessThan(55);
       expect(c.lon).toBeGreaterThan(14);
       expect(c.lon).toBeLessThan(24.2);
-      expect(c.olxRegionId).not.toBeNull();
     }
-    // cityId/regionId pairs read from ads[].location of the 2023 all-Poland page and the Wrocław API offer.
+    // Small towns are served like Warszawa.
+    expect(matchCity(cities, "Bielawa")).toMatchObject({ olxCityId: 3197, olxRegionId: 3, region: "dolnoslaskie" });
+    expect(matchCity(cities, "zakopane")).toMatchObject({ name: "Zakopane", olxCityId: 59535, olxRegionId: 4, region: "malopolskie" });
+    // The older seed's 18: their Otodom paths stay, and the ids our captures gave agree with OLX's list.
+    const mvp = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk", "lodz", "lublin", "katowice", "szczecin"];
+    mvp.push("bydgoszcz", "bialystok", "gdynia", "rzeszow", "kielce", "torun", "olsztyn", "opole", "sopot");
+    for (const slug of mvp) expect(cities.find((c) => c.slug === slug)?.otodomPath).toMatch(new RegExp(`^[a-z-]+/${slug}/${slug}/${slug}$`));
     const captured: Record<string, [number, number]> = {
       warszawa: [17871, 2],
       krakow: [8959, 4],
@@ -57,16 +61,18 @@ describe("seed migration", () => {
       bydgoszcz: [4019, 15],
       rzeszow: [15241, 17],
       kielce: [7971, 13],
-      // From public code and saved pages (drizzle/0005).
       gdansk: [5659, 5],
       lodz: [10609, 7],
       katowice: [7691, 6],
     };
-    for (const c of cities) {
-      const ids = captured[c.slug];
-      if (ids) expect([c.olxCityId, c.olxRegionId]).toEqual(ids);
-      else expect(c.olxCityId).toBeNull();
+    for (const [slug, ids] of Object.entries(captured)) {
+      const c = cities.find((x) => x.slug === slug);
+      expect([c?.olxCityId, c?.olxRegionId], slug).toEqual(ids);
     }
+    // Two towns named Bydgoszcz, told apart by their voivodeship; no other name repeats within one.
+    expect(cities.filter((c) => c.name === "Bydgoszcz").map((c) => c.region).sort()).toEqual(["kujawsko-pomorskie", "pomorskie"]);
+    const keys = cities.map((c) => `${c.name}|${c.region}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it("gives districts the OLX ids the captures show, under the right name", async ({ expect }) => {
@@ -133,7 +139,7 @@ describe("matchCity", () => {
   it("finds no district, no unknown city and nothing for an empty query", async ({ expect }) => {
     expect(matchCity(await listCities(db()), "Mokotów")).toBeNull();
     expect(matchCity(await listCities(db()), "warszawa/mokotow")).toBeNull();
-    expect(matchCity(await listCities(db()), "Zakopane")).toBeNull();
+    expect(matchCity(await listCities(db()), "Pcim")).toBeNull(); // a village OLX does not list as a city
     expect(matchCity(await listCities(db()), " - ")).toBeNull();
   });
 });

@@ -3,8 +3,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, it } from "vitest";
-import { feeds, notifications } from "../../src/db/schema.ts";
-import { upsertListings } from "../../src/db/listings.ts";
+import { notifications } from "../../src/db/schema.ts";
 import type { Notifier } from "../../src/durable/notifier.ts";
 import { filterListings } from "../../src/filter/consume.ts";
 import type { NewListingsMessage } from "../../src/model/queue-message.ts";
@@ -14,7 +13,7 @@ import worker from "../../src/index.ts";
 import type { Listing } from "../../src/model/listing.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
+import { db, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
 import { drain, notifierFor } from "../helpers/notifier.ts";
 
 const QUEUE = "getmeone-new-listings";
@@ -23,6 +22,7 @@ beforeEach(resetDb);
 
 /** A Wrocław rental as the OLX parser would normalise it. */
 function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey: string } {
+  const place = { olxCityId: 19701, region: "dolnoslaskie" };
   return {
     source: "olx",
     externalId: String(800_000_000 + i),
@@ -44,25 +44,18 @@ function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey:
     property: "flat",
     publishedAt: Date.now() - 120_000,
     dedupKey: `olx:${800_000_000 + i}`,
+    ...place,
     ...fields,
   };
 }
 
-/** Stores `n` new listings on the Wrocław OLX rentals feed; returns their ids. */
+/** Stores `n` new listings in Wrocław as the OLX rentals feed's poller would; returns their ids. */
 async function storeListings(n: number, fields: (i: number) => Partial<Listing> = () => ({})): Promise<number[]> {
-  const [feed] = await db()
-    .insert(feeds)
-    .values({ source: "olx", deal: "rent", property: "flat", cityId: await cityId("wroclaw") })
-    .onConflictDoUpdate({ target: [feeds.source, feeds.deal, feeds.property, feeds.cityId], set: { active: true } })
-    .returning();
-  if (!feed) throw new Error("no feed");
   const base = Math.floor(Math.random() * 1e6);
-  const rows = await upsertListings(
-    env.DB,
+  return storeAsThePoller(
     Array.from({ length: n }, (_, i) => rental(base + i, fields(i))),
-    { feedId: feed.id, cycle: 1, now: Date.now(), notify: true, refreshCycles: 10 },
+    { seenAt: Date.now(), city: "wroclaw" },
   );
-  return rows.map((r) => r.id);
 }
 
 function message(listingIds: number[]): { id: string; timestamp: Date; attempts: number; body: NewListingsMessage } {

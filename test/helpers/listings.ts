@@ -17,6 +17,8 @@ export const grunwaldzkiOffer: Listing = {
   pricePerM2: 60.42, // no price_per_m param on rentals: 2900 / 48
   city: "Wrocław",
   district: "Śródmieście",
+  olxCityId: 19701,
+  region: "dolnoslaskie",
   lat: 51.11464,
   lon: 17.06436,
   isPrivate: true,
@@ -43,6 +45,8 @@ export const podgorzeBalkonItem: Listing = {
   rooms: 2,
   pricePerM2: 19200,
   city: "Kraków",
+  olxCityId: null,
+  region: "malopolskie",
   district: "Podgórze",
   lat: null,
   lon: null,

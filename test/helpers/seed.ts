@@ -59,23 +59,41 @@ export async function resetDb(): Promise<void> {
   );
 }
 
-/**
- * Stores a listing the way the cron does (its upsert statement, on a feed of
- * the listing's site), first seen at `seenAt`: what production writes, so a
- * reader's assumptions about the columns are tested against the real thing.
- *
- * @returns the listing's id
- */
-export async function storeAsTheCron(listing: Listing, seenAt: number): Promise<number> {
-  const city = await cityId("warszawa");
-  const [feed] = await db()
+/** The national feed of a site, deal and property, as the reconciler makes it; @returns its id */
+export async function seedFeed(feed: Pick<typeof feeds.$inferInsert, "source" | "deal" | "property">): Promise<number> {
+  const [row] = await db()
     .insert(feeds)
-    .values({ source: listing.source, deal: listing.deal ?? "rent", property: listing.property ?? "flat", cityId: city })
-    .onConflictDoUpdate({ target: [feeds.source, feeds.deal, feeds.property, feeds.cityId], set: { active: true } })
+    .values({ ...feed, scope: "pl", subscribers: 1, sharePerMin: 1 })
+    .onConflictDoUpdate({ target: [feeds.source, feeds.deal, feeds.property, feeds.scope], set: { active: true } })
     .returning({ id: feeds.id });
-  if (!feed) throw new Error("feed not stored");
-  const [stored] = await upsertListings(env.DB, [{ ...listing, dedupKey: dedupKey(listing) }], { feedId: feed.id, cycle: 1, now: seenAt, notify: true, refreshCycles: 10 });
-  if (!stored) throw new Error("listing not stored");
-  return stored.id;
+  if (!row) throw new Error("feed not stored");
+  return row.id;
 }
 
+/**
+ * Stores listings the way a poller does (its upsert statement, on the national
+ * feed of the first one's site), in `city`, first seen at `seenAt`: what
+ * production writes, so a reader's assumptions about the columns are tested
+ * against the real thing.
+ *
+ * @returns the listings' ids, in order
+ */
+export async function storeAsThePoller(
+  items: readonly (Omit<Listing, "olxCityId" | "region"> & Partial<Listing>)[],
+  opts: { seenAt: number; city?: string; notify?: boolean },
+): Promise<number[]> {
+  const first = items[0];
+  if (!first) return [];
+  const feedId = await seedFeed({ source: first.source, deal: first.deal ?? "rent", property: first.property ?? "flat" });
+  const city = await cityId(opts.city ?? "warszawa");
+  const { rows } = await upsertListings(
+    env.DB,
+    items.map((l) => ({ olxCityId: null, region: null, ...l, dedupKey: dedupKey(l), cityId: city })),
+    { feedId, now: opts.seenAt, notify: opts.notify ?? true },
+  );
+  return items.map((l) => {
+    const row = rows.find((r) => r.externalId === l.externalId);
+    if (!row) throw new Error(`listing ${l.externalId} not stored`);
+    return row.id;
+  });
+}

@@ -1,10 +1,4 @@
-import type { FeedTarget } from "../../src/model/feed.ts";
+import type { FeedRegion } from "../../src/model/feed.ts";
 
-/** Kraków as the seed migration (drizzle/0001_seed_locations.sql) lists it, shaped as a feed's city. */
-export const krakow: FeedTarget["city"] = {
-  slug: "krakow",
-  name: "Kraków",
-  olxCityId: 8959,
-  olxRegionId: 4,
-  otodomPath: "malopolskie/krakow/krakow/krakow",
-};
+/** Małopolska as both sites name it, with OLX's id for it (Kraków's region in the seed migration). */
+export const malopolskie: FeedRegion = { slug: "malopolskie", olxRegionId: 4 };

@@ -4,11 +4,11 @@ import { adapters, readSearchPage } from "../../src/sources/index.ts";
 import { assertNotBlocked, directFetcher, fetchPage, type PageFetcher } from "../../src/sources/fetch-page.ts";
 import { PageError } from "../../src/sources/parse-result.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
-import { krakow } from "./cities.ts";
 import { htmlResponse, jsonResponse, raw } from "./fixtures.ts";
 
-/** Synthetic challenge body: no real DataDome page was found in public code (see otodom/PROVENANCE.md). */
-const CAPTCHA = '<html><body><script src="https://ct.captcha-delivery.com/c.js"></script></body></html>';
+/** The real block pages (test/fixtures/blocked/PROVENANCE.md): DataDome's captcha and CloudFront's "Request blocked". */
+const CAPTCHA = raw.datadomeCaptcha2026;
+const CLOUDFRONT = raw.cloudfrontBlocked2025;
 
 describe("assertNotBlocked", () => {
   it("throws blocked on 403 and 429", async ({ expect }) => {
@@ -25,6 +25,28 @@ describe("assertNotBlocked", () => {
       const error = await assertNotBlocked(htmlResponse(CAPTCHA, status)).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: "PageError", kind: "blocked" });
     }
+  });
+
+  it("recognises the real DataDome and CloudFront pages as blocks, with their statuses and headers, and without them", async ({ expect }) => {
+    const served = [
+      // As the provenance says they were served.
+      new Response(CAPTCHA, { status: 403, headers: { "content-type": "text/html;charset=utf-8", "x-datadome": "protected", "set-cookie": "datadome=x" } }),
+      new Response(CLOUDFRONT, { status: 403, headers: { "content-type": "text/html", server: "CloudFront", "x-cache": "Error from cloudfront" } }),
+      // Other statuses a block comes with, and no telling headers: the page itself says it.
+      htmlResponse(CAPTCHA, 200),
+      htmlResponse(CLOUDFRONT, 503),
+      // A failed answer the anti-bot layer signed, whatever its body.
+      new Response("", { status: 502, headers: { "x-cache": "Error from cloudfront" } }),
+      new Response("{}", { status: 400, headers: { "content-type": "application/json", "x-datadome": "protected" } }),
+    ];
+    for (const [i, response] of served.entries()) {
+      const error = await assertNotBlocked(response, "www.otodom.pl").catch((e: unknown) => e);
+      expect(error, `answer ${i}`).toMatchObject({ name: "PageError", kind: "blocked" });
+    }
+    // A good answer from behind DataDome carries its header too: not a block.
+    const ok = jsonResponse(raw.olxGdansk2026);
+    ok.headers.set("x-datadome", "protected");
+    expect((await assertNotBlocked(ok)).status).toBe(200);
   });
 
   it("hands a real page on unconsumed and byte-identical", async ({ expect }) => {
@@ -54,8 +76,8 @@ function answering(respond: (request: Request) => Response): PageFetcher & { req
   };
 }
 
-const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", city: krakow };
-const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", city: krakow }, otodomFeed];
+const otodomFeed: FeedTarget = { source: "otodom", deal: "sale", property: "flat", region: null };
+const feeds: FeedTarget[] = [{ source: "olx", deal: "rent", property: "flat", region: null }, otodomFeed];
 const BASE = { olx: "https://www.olx.pl", otodom: "https://www.otodom.pl" } as const;
 
 describe("directFetcher", () => {

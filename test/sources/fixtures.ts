@@ -4,6 +4,8 @@
  * disk stay byte-exact.
  */
 import olxCities from "../../data/olx-cities.json?raw";
+import cloudfrontBlocked2025 from "../fixtures/blocked/cloudfront-request-blocked-2025.html?raw";
+import datadomeCaptcha2026 from "../fixtures/blocked/datadome-captcha-2026.html?raw";
 import olxApiOffer from "../fixtures/olx/api-offer-mieszkania-wroclaw-2023.json?raw";
 import olxGdansk2026 from "../fixtures/olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json?raw";
 import olxUzSearch from "../fixtures/olx/api-offers-samochody-uz-tashkent-2026.json?raw";
@@ -17,6 +19,8 @@ import otodomWarszawa2021 from "../fixtures/otodom/search-sell-flat-warszawa-202
 
 export const raw = {
   olxCities,
+  cloudfrontBlocked2025,
+  datadomeCaptcha2026,
   olxApiOffer,
   olxGdansk2026,
   olxUzSearch,

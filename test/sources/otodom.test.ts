@@ -36,6 +36,8 @@ describe("Otodom search __NEXT_DATA__ (2026, Kraków sale)", () => {
       pricePerM2: 19060,
       city: "Kraków",
       district: "Krowodrza",
+      olxCityId: null,
+      region: "malopolskie",
       lat: null, // search items carry no coordinates
       lon: null,
       isPrivate: false,
@@ -133,6 +135,8 @@ describe("Otodom ad page __NEXT_DATA__ (2021)", () => {
         pricePerM2: 20833,
         city: "Warszawa",
         district: "Śródmieście",
+        olxCityId: null,
+        region: "mazowieckie",
         lat: 52.20966,
         lon: 21.0288,
         isPrivate: false, // advertiserType "business"

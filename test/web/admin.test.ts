@@ -6,7 +6,9 @@ import { loadHealth } from "../../src/db/health.ts";
 import { markEnqueuedStatement } from "../../src/db/listings.ts";
 import { markFilteredStatement } from "../../src/db/notifications.ts";
 import { sampleListing } from "../durable/seed.ts";
-import { cityId, resetDb, seedUser, storeAsTheCron } from "../helpers/seed.ts";
+import { db, resetDb, seedUser, storeAsThePoller } from "../helpers/seed.ts";
+import { feeds } from "../../src/db/schema.ts";
+import type { PollerStats } from "../../src/model/feed.ts";
 
 beforeEach(resetDb);
 
@@ -29,9 +31,9 @@ let nextId = 1;
 async function seedJourney(userId: number, now: number, t: { published: number; seen: number; queued: number; matched: number; sent: number | null; error?: [number, string] }) {
   const at = (m: number) => now - m * MIN;
   const id = nextId++;
-  const listingId = await storeAsTheCron(
-    { ...sampleListing(at(t.seen), { externalId: `a${id}`, url: `https://www.olx.pl/d/oferta/x-${id}.html`, publishedAt: at(t.published) }) },
-    at(t.seen),
+  const [listingId = 0] = await storeAsThePoller(
+    [sampleListing(at(t.seen), { externalId: `a${id}`, url: `https://www.olx.pl/d/oferta/x-${id}.html`, publishedAt: at(t.published) })],
+    { seenAt: at(t.seen) },
   );
   await env.DB.batch([markEnqueuedStatement(env.DB, [listingId], at(t.queued)), markFilteredStatement(env.DB, [listingId], at(t.matched))]);
   await env.DB.prepare(
@@ -77,11 +79,29 @@ describe("/admin", () => {
       .bind(now, now)
       .run();
     await env.DB.prepare(`INSERT INTO dead_letters (queue, body, attempts, received_at) VALUES ('getmeone-new-listings', '{}', 6, ?)`).bind(now).run();
-    await env.DB.prepare(
-      `INSERT INTO feeds (source, deal, property, city_id, consecutive_failures, last_error, last_success_at, last_duration_ms, last_new) VALUES ('olx', 'rent', 'flat', ?, 3, 'blocked: 403', ?, 850, 0)`,
-    )
-      .bind(await cityId("krakow"), now - 10 * MIN)
-      .run();
+    // A blocked feed as its poller reported it to the reconciler.
+    const stats: PollerStats = {
+      key: "otodom:sale:flat:pl",
+      since: now - 60 * MIN,
+      polls: 600,
+      emptyPolls: 590,
+      requests: 612,
+      overflows: 1,
+      newListings: 14,
+      unknownCity: 2,
+      d1RowsWritten: 40,
+      d1RowsWrittenOnEmptyPolls: 0,
+      detectionMsSum: 14 * 4_000,
+      detectionMsMax: 9_000,
+      intervalMs: 6_000,
+      sharePerMin: 10,
+      lastPollAt: now - MIN,
+      lastSuccessAt: now - 10 * MIN,
+      consecutiveFailures: 3,
+      lastError: "PageError: HTTP 403 from www.otodom.pl",
+      blockedUntil: now + 20 * MIN,
+    };
+    await db().insert(feeds).values({ source: "otodom", deal: "sale", property: "flat", subscribers: 4, sharePerMin: 10, stats, statsAt: now });
 
     const h = await loadHealth(env.DB, now);
     // e2e last hour: 60 s, 120 s, 600 s (nearest rank).
@@ -91,13 +111,15 @@ describe("/admin", () => {
     expect(h.stages.hour.detection).toMatchObject({ n: 5, p50: 60_000, p95: 300_000 });
     expect(h.stages.hour.send).toEqual({ n: 3, p50: 54_000, p95: 120_000, p99: 120_000 });
     expect(h.backlog).toEqual({ unfiltered: 1, outbox: 1, deadLetters: 1, failedToday: 1 });
-    expect(h.feeds).toContainEqual(expect.objectContaining({ city: "Kraków", consecutiveFailures: 3, lastError: "blocked: 403", lastNew: 0 }));
+    expect(h.feeds).toContainEqual(expect.objectContaining({ source: "otodom", scope: "pl", subscribers: 4, stats }));
     expect(h.telegramErrors).toEqual([{ code: 403, count: 1 }]);
     expect(h.hourly.reduce((n, r) => n + r.n, 0)).toBe(4);
 
     const page = await (await request("/admin", { headers: { Authorization: "Bearer test-admin-token" } })).text();
     expect(page).toContain("<td>end to end (published → Telegram accepted)</td><td>3</td><td>120.0</td><td>600.0</td><td>600.0</td>");
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(page).toContain("otodom 10.0 of 12 shared out");
+    expect(page).toContain("<td>10.2</td><td>6.0</td><td>600 (590)</td><td>12</td><td>14</td><td>2</td><td>4.0 / 9.0</td><td>0</td>");
     expect(page).toContain('aria-label="End-to-end latency per hour, last 24 h"');
     expect(page).toContain("<polyline");
   });

@@ -1,3 +1,4 @@
+import { fold } from "../../lib/fold.ts";
 import { otodomPublicId } from "../dedup-key.ts";
 import type { Listing } from "../../model/listing.ts";
 import { lookup } from "../lookup.ts";
@@ -22,6 +23,9 @@ export interface OlxAd {
   params: ReadonlyMap<string, string | null>;
   city: string | null | undefined;
   district: string | null | undefined;
+  cityId: number | null | undefined;
+  /** The voivodeship's normalized name ("slaskie"). */
+  region: string | null | undefined;
   lat: number | null | undefined;
   lon: number | null | undefined;
   business: boolean | null | undefined;
@@ -57,6 +61,9 @@ export function olxAdToListing(ad: OlxAd, warn: (message: string) => void): List
     pricePerM2: parseDecimal(ad.params.get("price_per_m")) ?? perSquareMetre(ad.price, areaM2),
     city: ad.city || null,
     district: ad.district || null,
+    // 0 is what OLX writes for "no district"; a city id of 0 would be no city either.
+    olxCityId: ad.cityId || null,
+    region: ad.region ? fold(ad.region) : null,
     lat: ad.lat ?? null,
     lon: ad.lon ?? null,
     isPrivate: ad.business == null ? null : !ad.business,

@@ -29,6 +29,9 @@ export const olxAdapter: SourceAdapter = {
     url.searchParams.set("sort_by", "created_at:desc");
     return new Request(url, { headers: { Accept: "application/json" } });
   },
+  supports(feed) {
+    return olxCategoryId(feed.deal, feed.property) !== null;
+  },
   async parseSearch(response: Response): Promise<SearchPage> {
     return parseOlxApiResponse(response);
   },

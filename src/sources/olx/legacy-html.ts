@@ -91,6 +91,8 @@ function cardToListing(card: RawCard, warn: (message: string) => void): Listing 
     pricePerM2: null,
     city: city || null,
     district: district || null,
+    olxCityId: null,
+    region: null,
     lat: null,
     lon: null,
     isPrivate: null,

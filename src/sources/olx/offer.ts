@@ -24,8 +24,9 @@ export const OlxApiOffer = z.object({
   map: z.object({ lat: z.number().nullish(), lon: z.number().nullish() }).nullish(),
   location: z
     .object({
-      city: z.object({ name: z.string() }).nullish(),
+      city: z.object({ id: z.number().nullish(), name: z.string() }).nullish(),
       district: z.object({ name: z.string() }).nullish(),
+      region: z.object({ normalized_name: nullishString }).nullish(),
     })
     .nullish(),
   photos: z.array(z.object({ link: z.string(), width: z.number().nullish(), height: z.number().nullish() })).nullish(),
@@ -61,6 +62,8 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
       params: new Map([...params].map(([key, value]) => [key, paramKey(value)])),
       city: offer.location?.city?.name,
       district: offer.location?.district?.name,
+      cityId: offer.location?.city?.id,
+      region: offer.location?.region?.normalized_name,
       lat: offer.map?.lat,
       lon: offer.map?.lon,
       business: offer.business,

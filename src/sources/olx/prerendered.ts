@@ -19,7 +19,9 @@ const PrerenderedAd = z.object({
   lastRefreshTime: nullishString,
   isBusiness: z.boolean().nullish(),
   map: z.object({ lat: z.number().nullish(), lon: z.number().nullish() }).nullish(),
-  location: z.object({ cityName: nullishString, districtName: nullishString }).nullish(),
+  location: z
+    .object({ cityName: nullishString, cityId: z.number().nullish(), districtName: nullishString, regionNormalizedName: nullishString })
+    .nullish(),
   params: z.array(z.object({ key: z.string(), normalizedValue: z.union([z.string(), z.number()]).nullish() })).nullish(),
   price: z
     .object({ regularPrice: z.object({ value: z.number().nullish(), currencyCode: nullishString }).nullish() })
@@ -104,6 +106,8 @@ export function prerenderedAdToListing(raw: unknown, warn: (message: string) => 
       params: new Map((ad.params ?? []).map((p) => [p.key, p.normalizedValue == null ? null : String(p.normalizedValue)])),
       city: ad.location?.cityName,
       district: ad.location?.districtName,
+      cityId: ad.location?.cityId,
+      region: ad.location?.regionNormalizedName,
       lat: ad.map?.lat,
       lon: ad.map?.lon,
       business: ad.isBusiness,

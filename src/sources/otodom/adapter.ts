@@ -37,6 +37,9 @@ export const otodomAdapter: SourceAdapter = {
     url.searchParams.set("page", String(page));
     return new Request(url, { headers: { Accept: "text/html,application/xhtml+xml" } });
   },
+  supports(feed) {
+    return OTODOM_PROPERTIES[feed.property] !== undefined;
+  },
   async parseSearch(response: Response): Promise<SearchPage> {
     return parseOtodomNextData(await extractNextData(response));
   },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fold } from "../../lib/fold.ts";
 import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { lookup } from "../lookup.ts";
 import { parseDecimal, perSquareMetre } from "../parse-number.ts";
@@ -28,9 +29,9 @@ const SearchItem = z.object({
   locationLabel: z.object({ value: z.string() }).nullish(),
   location: z
     .object({
-      address: z.object({ city: z.object({ name: z.string() }).nullish() }).nullish(),
+      address: z.object({ city: z.object({ name: z.string() }).nullish(), province: z.object({ name: z.string() }).nullish() }).nullish(),
       reverseGeocoding: z
-        .object({ locations: z.array(z.object({ name: nullishString, locationLevel: nullishString })).nullish() })
+        .object({ locations: z.array(z.object({ id: nullishString, name: nullishString, locationLevel: nullishString })).nullish() })
         .nullish(),
     })
     .nullish(),
@@ -142,9 +143,13 @@ interface OtodomAd extends Omit<Listing, "source" | "externalId" | "url" | "curr
   estate: string | null | undefined;
 }
 
+/** A voivodeship as both sites fold it ("małopolskie" → "malopolskie"); null when not given. */
+const folded = (name: string | null | undefined) => (name ? fold(name) : null);
+
 /**
  * One search item → Listing.
  * - city/district: `location.address.city` and the `district` level of `reverseGeocoding` (2026);
+ *   region: `address.province`, else the `voivodeship` level's id;
  *   2021 items only have `locationLabel` "Warszawa, Praga-Południe, Gocław" (city, district, …).
  * - lat/lon: search items carry none (null).
  * - price null when `hidePrice` ("Zapytaj o cenę") or absent: not a warning, the ad says so.
@@ -177,6 +182,8 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
       label[0] ||
       null,
     district: levels.find((l) => l.locationLevel === "district")?.name || labelDistrict,
+    olxCityId: null,
+    region: folded(item.location?.address?.province?.name || levels.find((l) => l.locationLevel === "voivodeship")?.id),
     lat: null,
     lon: null,
     isPrivate: item.isPrivateOwner ?? null,
@@ -215,6 +222,8 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     pricePerM2: number("price_per_m"),
     city: level("city"),
     district: level("district"),
+    olxCityId: null,
+    region: folded(level("region")),
     lat: ad.location?.coordinates?.latitude ?? null,
     lon: ad.location?.coordinates?.longitude ?? null,
     isPrivate: advertiser === "private" ? true : advertiser === "business" ? false : null,

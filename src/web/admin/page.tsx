@@ -30,7 +30,7 @@ const Row: FC<{ label: string; p: Percentiles }> = ({ label, p }) => (
 );
 
 /** The operator's page: latency by stage, the e2e trend, backlogs, feeds, Telegram errors. */
-export const AdminPage: FC<{ health: Health }> = ({ health: h }) => {
+export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> = ({ health: h, budgets }) => {
   const hourNow = Math.floor(h.now / 3_600_000);
   const chart = lineChart(
     [
@@ -90,28 +90,58 @@ export const AdminPage: FC<{ health: Health }> = ({ health: h }) => {
           </tr>
         </table>
         <h2>Feeds</h2>
+        <p>
+          Politeness budget (requests a minute, the whole bot):{" "}
+          {Object.entries(budgets).map(([site, budget]) => {
+            const shared = h.feeds.filter((f) => f.active && f.source === site).reduce((sum, f) => sum + f.sharePerMin, 0);
+            return `${site} ${shared.toFixed(1)} of ${budget} shared out`;
+          }).join(" · ")}
+        </p>
         <table>
           <tr>
             <th>feed</th>
+            <th>searches</th>
+            <th>share (req/min)</th>
+            <th>req/min measured</th>
+            <th>interval (s)</th>
+            <th>polls (empty)</th>
+            <th>pages beyond the first</th>
+            <th>new listings</th>
+            <th>in towns we do not know</th>
+            <th>detection mean / max (s)</th>
+            <th>D1 rows on empty polls</th>
             <th>last success</th>
             <th>error streak</th>
-            <th>last run (ms)</th>
-            <th>new last cycle</th>
             <th>last error</th>
           </tr>
-          {h.feeds.map((f) => (
-            <tr>
-              <td>
-                {f.source} {f.deal} {f.property} {f.city}
-                {f.active ? "" : " (inactive)"}
-              </td>
-              <td>{when(f.lastSuccessAt, h.now)}</td>
-              <td class={f.consecutiveFailures ? "bad" : undefined}>{f.consecutiveFailures}</td>
-              <td>{f.lastDurationMs ?? "–"}</td>
-              <td>{f.lastNew ?? "–"}</td>
-              <td>{f.blockedUntil && f.blockedUntil > h.now ? `blocked until ${new Date(f.blockedUntil).toISOString()}; ` : ""}{f.lastError ?? ""}</td>
-            </tr>
-          ))}
+          {h.feeds.map((f) => {
+            const st = f.stats;
+            const minutes = st ? Math.max(1, (h.now - st.since) / 60_000) : 1;
+            return (
+              <tr>
+                <td>
+                  {f.source} {f.deal} {f.property} {f.scope}
+                  {f.active ? "" : " (stopped)"}
+                </td>
+                <td>{f.subscribers}</td>
+                <td>{f.sharePerMin.toFixed(1)}</td>
+                <td>{st ? (st.requests / minutes).toFixed(1) : "–"}</td>
+                <td>{st ? seconds(st.intervalMs) : "–"}</td>
+                <td>{st ? `${st.polls} (${st.emptyPolls})` : "–"}</td>
+                <td>{st ? st.requests - st.polls : "–"}</td>
+                <td>{st ? st.newListings : "–"}</td>
+                <td>{st ? st.unknownCity : "–"}</td>
+                <td>{st && st.newListings ? `${seconds(st.detectionMsSum / st.newListings)} / ${seconds(st.detectionMsMax)}` : "–"}</td>
+                <td class={st?.d1RowsWrittenOnEmptyPolls ? "bad" : undefined}>{st ? st.d1RowsWrittenOnEmptyPolls : "–"}</td>
+                <td>{when(st?.lastSuccessAt ?? null, h.now)}</td>
+                <td class={st?.consecutiveFailures ? "bad" : undefined}>{st ? st.consecutiveFailures : "–"}</td>
+                <td>
+                  {st?.blockedUntil && st.blockedUntil > h.now ? `blocked until ${new Date(st.blockedUntil).toISOString()}; ` : ""}
+                  {st?.lastError ?? ""}
+                </td>
+              </tr>
+            );
+          })}
         </table>
         <h2>Telegram errors, last day</h2>
         <table>

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { config } from "../../lib/config.ts";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import { loadHealth } from "../../db/health.ts";
 import { log } from "../../lib/log.ts";
@@ -44,5 +45,6 @@ admin.post("/login", async (c) => {
 admin.get("/", async (c) => {
   const now = Date.now();
   if (!(await isAdmin(c, now))) return c.html(<AdminLogin />, 401);
-  return c.html(<AdminPage health={await loadHealth(c.env.DB, now)} />);
+  const { olxRequestsPerMin, otodomRequestsPerMin } = config(c.env);
+  return c.html(<AdminPage health={await loadHealth(c.env.DB, now)} budgets={{ olx: olxRequestsPerMin, otodom: otodomRequestsPerMin }} />);
 });

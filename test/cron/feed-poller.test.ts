@@ -1,0 +1,218 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, it, onTestFinished } from "vitest";
+import { createFakeOlx } from "../../sim/fake-olx.ts";
+import { createFakeTelegram } from "../../sim/fake-telegram.ts";
+import { listings } from "../../src/db/schema.ts";
+import { countingD1 } from "../helpers/count-d1.ts";
+import { testClock } from "../helpers/fake-telegram.ts";
+import { fakeWeb } from "../helpers/fake-web.ts";
+import { reconcile } from "../../src/cron/reconcile.ts";
+import { pollerAlarm, pollerOf, resetPollers, runReconcile, setPollerClock } from "../helpers/pollers.ts";
+import { cityId, db, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
+import { json, raw } from "../sources/fixtures.ts";
+import { runDurableObjectAlarm } from "cloudflare:test";
+
+// Pollers send real messages to NEW_LISTINGS, whose consumer runs in the
+// background: the users here are mock users, and the assertions read D1.
+
+beforeEach(async () => {
+  await resetDb();
+  await resetPollers();
+});
+
+const OLX_RENT = { source: "olx", deal: "rent", property: "flat" } as const;
+
+/** Fake OLX (and a fake Bot API for block alerts) at the HTTP boundary, one mock user wanting OLX rentals in Wrocław, and that feed's poller started. */
+async function olxRentals(initial = 5) {
+  // Far ahead: the pollers' real alarms (armed for clock times) never fire on their own; the test runs each one.
+  const clock = testClock();
+  const olx = createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial, now: clock.now - 60_000 });
+  const telegram = createFakeTelegram({ token: env.TELEGRAM_BOT_TOKEN });
+  const web = fakeWeb({ [new URL(env.OLX_BASE_URL).origin]: olx.handle, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
+  onTestFinished(() => web.restore());
+  const user = await seedUser({ isMock: true });
+  await seedSearch(user.id, { city: "wroclaw", source: "olx", deal: "rent", property: "flat" });
+  const stub = pollerOf(OLX_RENT);
+  await setPollerClock(stub, clock);
+  await runReconcile(clock.now);
+  /** One poll, `seconds` after the last. */
+  const poll = async (seconds = 5) => {
+    clock.now += seconds * 1000;
+    await setPollerClock(stub, clock);
+    await runDurableObjectAlarm(stub);
+  };
+  return { clock, olx, telegram, web, stub, poll };
+}
+
+const stored = () => db().select().from(listings).orderBy(listings.id);
+
+describe("FeedPoller", () => {
+  it("takes a baseline first, then stores and queues only what is new, with the listing's own city", async ({ expect }) => {
+    const { clock, olx, stub, poll } = await olxRentals();
+    expect(await pollerAlarm(stub)).not.toBeNull(); // the reconciler started it
+    await poll(0);
+    const baseline = await stored();
+    expect(baseline).toHaveLength(5);
+    expect(baseline.every((l) => !l.notify && l.enqueuedAt === null)).toBe(true);
+
+    const fresh = olx.publish(2, clock.now);
+    await poll();
+    const after = await stored();
+    expect(after).toHaveLength(7);
+    const added = after.filter((l) => !baseline.some((b) => b.id === l.id));
+    expect(added.map((l) => l.externalId).sort()).toEqual(fresh.map(String).sort());
+    expect(added.every((l) => l.notify && l.enqueuedAt !== null)).toBe(true);
+    const wroclaw = await cityId("wroclaw");
+    expect(added.every((l) => l.cityId === wroclaw)).toBe(true);
+    expect((await stub.stats())?.newListings).toBe(2);
+  });
+
+  it("writes nothing to D1 when a poll finds nothing new, and waits its share of the site's budget", async ({ expect }) => {
+    const { clock, stub, poll } = await olxRentals();
+    await poll(0);
+    const before = await stored();
+    for (let i = 0; i < 3; i++) await poll();
+    expect(await stored()).toEqual(before);
+    const stats = await stub.stats();
+    expect(stats).toMatchObject({ polls: 4, emptyPolls: 3, d1RowsWrittenOnEmptyPolls: 0 });
+    // One feed of OLX's 30 a minute: it may poll every 2 s; the alarm says so.
+    expect(stats?.sharePerMin).toBe(30);
+    expect(await pollerAlarm(stub)).toBe(clock.now + 2_000);
+  });
+
+  it("rewrites a listing whose price changed, without queueing it again", async ({ expect }) => {
+    const { olx, poll } = await olxRentals(3);
+    await poll(0);
+    const [first] = olx.listings;
+    const params = (first?.offer as { params: { key: string; value: { value?: number } }[] }).params;
+    const price = params.find((p) => p.key === "price");
+    if (!price) throw new Error("template without a price");
+    price.value.value = 1234;
+    await poll();
+    const row = (await stored()).find((l) => l.externalId === String(first?.id));
+    expect(row).toMatchObject({ price: 1234, notify: false, enqueuedAt: null });
+  });
+
+  it("counts an alarm that runs twice once: nothing is stored or queued twice", async ({ expect }) => {
+    const { clock, olx, stub, poll } = await olxRentals(2);
+    await poll(0);
+    olx.publish(1, clock.now);
+    await poll();
+    await runDurableObjectAlarm(stub); // the same instant again
+    const queued = (await stored()).filter((l) => l.enqueuedAt !== null);
+    expect(queued).toHaveLength(1);
+    expect((await stub.stats())?.newListings).toBe(1);
+  });
+
+  it("backs off when the site blocks, tells the admin chat once, and comes back", async ({ expect }) => {
+    const { clock, olx, telegram, stub, poll } = await olxRentals(2);
+    await poll(0);
+    olx.setMode("blocked");
+    await poll();
+    const firstRetry = await pollerAlarm(stub);
+    expect(firstRetry).toBe(clock.now + 5 * 60_000);
+    clock.now = (firstRetry ?? 0) - 5_000;
+    await poll(5); // due again: still blocked
+    expect(await pollerAlarm(stub)).toBe(clock.now + 10 * 60_000);
+    const alerts = telegram.messages.filter((m) => m.chat_id === Number(env.ADMIN_CHAT_ID));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.text).toContain("is blocked");
+    olx.setMode("ok");
+    olx.publish(1, clock.now);
+    await poll(10 * 60);
+    expect(await stub.stats()).toMatchObject({ consecutiveFailures: 0, blockedUntil: null, newListings: 1 });
+  });
+
+  it("stops when nobody wants the feed, and starts over with a baseline when someone does again", async ({ expect }) => {
+    const { clock, olx, stub, poll } = await olxRentals(2);
+    await poll(0);
+    await env.DB.prepare("UPDATE saved_searches SET active = 0").run();
+    await env.DB.prepare("UPDATE settings SET value = value + 1 WHERE key = 'search_version'").run();
+    const result = await runReconcile(clock.now);
+    expect(result).toMatchObject({ stopped: 1 });
+    expect(await pollerAlarm(stub)).toBeNull();
+
+    olx.publish(3, clock.now); // published while nobody watched: no news for anyone
+    await env.DB.prepare("UPDATE saved_searches SET active = 1").run();
+    await env.DB.prepare("UPDATE settings SET value = value + 1 WHERE key = 'search_version'").run();
+    await runReconcile(clock.now);
+    expect(await pollerAlarm(stub)).not.toBeNull();
+    await poll();
+    expect((await stored()).filter((l) => l.notify)).toHaveLength(0);
+  });
+});
+
+describe("the reconciler", () => {
+  it("makes one national feed per site, deal and property anybody wants, whatever the number of cities and searches", async ({ expect }) => {
+    const user = await seedUser({ isMock: true });
+    for (const city of ["wroclaw", "krakow", "warszawa", "gdansk", "poznan"]) {
+      await seedSearch(user.id, { city, source: null, deal: "rent", property: "flat" });
+      await seedSearch(user.id, { city, source: "otodom", deal: "sale", property: "house" });
+    }
+    await seedSearch(user.id, { city: "lodz", source: "olx", deal: "sale", property: "flat" });
+    const web = fakeWeb({});
+    onTestFinished(() => web.restore());
+    await runReconcile();
+    const rows = await env.DB.prepare("SELECT source, deal, property, scope, subscribers, share_per_min AS share FROM feeds WHERE active = 1 ORDER BY source, deal, property").all();
+    expect(rows.results).toEqual([
+      { source: "olx", deal: "rent", property: "flat", scope: "pl", subscribers: 5, share: expect.any(Number) },
+      { source: "olx", deal: "sale", property: "flat", scope: "pl", subscribers: 1, share: expect.any(Number) },
+      { source: "otodom", deal: "rent", property: "flat", scope: "pl", subscribers: 5, share: 6 },
+      { source: "otodom", deal: "sale", property: "house", scope: "pl", subscribers: 5, share: 6 },
+    ]);
+    const olxShares = rows.results.filter((r) => r.source === "olx").map((r) => Number(r.share));
+    // OLX's 30 a minute split by the square root of demand: √5 : √1.
+    expect(olxShares[0]).toBeCloseTo((30 * Math.sqrt(5)) / (Math.sqrt(5) + 1), 1);
+    expect(olxShares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30);
+  });
+
+  it("costs the same D1 round trips for 5 searches or 500 in every city, and reads no search while nothing changed", async ({ expect }) => {
+    const web = fakeWeb({});
+    onTestFinished(() => web.restore());
+    const clock = testClock();
+    for (const feed of [OLX_RENT, { source: "otodom", deal: "rent", property: "flat" } as const]) await setPollerClock(pollerOf(feed), clock);
+    const cities = (await env.DB.prepare("SELECT slug FROM locations WHERE kind = 'city'").all<{ slug: string }>()).results.map((r) => r.slug);
+    const measure = async () => {
+      const { db: counted, counter } = countingD1(env.DB);
+      const result = await reconcile({ ...env, DB: counted }, clock.now);
+      return { ...result, roundTrips: counter.roundTrips };
+    };
+    const user = await seedUser({ isMock: true });
+    for (let i = 0; i < 5; i++) await seedSearch(user.id, { city: cities[i % cities.length] ?? "warszawa", source: null });
+    const few = await measure();
+    const users = await Promise.all(Array.from({ length: 20 }, () => seedUser({ isMock: true })));
+    for (let i = 0; i < 495; i++) await seedSearch(users[i % users.length]?.id ?? user.id, { city: cities[i % cities.length] ?? "warszawa", source: null, priceMax: 1000 + i });
+    const many = await measure();
+    expect(many.feeds).toBe(few.feeds); // two national feeds, whatever the cities
+    expect(many.roundTrips).toBe(few.roundTrips);
+    const again = await measure(); // no search changed: the demand is not read again
+    expect(again.roundTrips).toBe(many.roundTrips - 3);
+  });
+
+  it("re-queues a listing saved but never queued", async ({ expect }) => {
+    const { clock, olx, poll } = await olxRentals(1);
+    await poll(0);
+    // The queue refuses once: the listing is stored (saved before queued) and waits for the sweep.
+    const send = env.NEW_LISTINGS.send.bind(env.NEW_LISTINGS);
+    let refuse = true;
+    env.NEW_LISTINGS.send = async (...args) => {
+      if (refuse) {
+        refuse = false;
+        throw new Error("queue unavailable");
+      }
+      return send(...args);
+    };
+    onTestFinished(() => {
+      env.NEW_LISTINGS.send = send;
+    });
+    const [id] = olx.publish(1, clock.now);
+    await poll();
+    const lost = (await stored()).find((l) => l.externalId === String(id));
+    expect(lost).toMatchObject({ notify: true, enqueuedAt: null });
+    const result = await runReconcile(clock.now + 60_000);
+    expect(result.swept).toBe(1);
+    const [row] = await db().select().from(listings).where(eq(listings.id, lost?.id ?? 0));
+    expect(row?.enqueuedAt).not.toBeNull();
+  });
+});
