@@ -49,7 +49,7 @@ import {
   type BenchWorld,
   FIRST_TELEGRAM_ID,
   type Published,
-  citySlugIndex,
+  cityLookup,
   expectedPairs,
   makeLargeWorld,
   makeNationalWorld,
@@ -260,8 +260,8 @@ class Run {
     const publishFrom = Date.now();
     await this.publish({ sites, telegram, dev, world, cities, publishFrom, olxFirst, otodomFirst });
 
-    // Where each listing is, by its own city's name, as D1's locations name the cities.
-    const cityOf = citySlugIndex(cities.values());
+    // Where each listing is: the D1 city of the town the fake published it in.
+    const cityOf = cityLookup(cities.values(), this.towns);
     const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, cityOf);
     const readOtodom = (l: (typeof otodom.listings)[number]) => publishedOtodom(l, cityOf);
     const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(readOtodom)];

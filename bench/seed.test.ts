@@ -1,35 +1,55 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createNationalWorld, loadNationalCities } from "../sim/world.ts";
-import { type BenchSearch, type BenchUser, type Published, citySlugIndex, expectedPairs, makeNationalWorld, nationalFeedsOf, pairKey, publishedOlx, publishedOtodom } from "./seed.ts";
+import { type BenchSearch, type BenchUser, type Published, cityLookup, expectedPairs, makeNationalWorld, nationalFeedsOf, pairKey, publishedOlx, publishedOtodom } from "./seed.ts";
 import { type CityRow, searchCities } from "./targets.ts";
 
 const T = Date.parse("2026-11-20T10:00:00Z");
 
-/** D1's city rows as the bench reads them: slug and name are what matter here. */
-const row = (slug: string, name: string): [string, CityRow] => [slug, { slug, name, olx_city_id: null, olx_region_id: null, otodom_path: null, lat: 0, lon: 0 }];
-const D1 = new Map([row("warszawa", "Warszawa"), row("krakow", "Kraków"), row("lodz", "Łódź"), row("bydgoszcz", "Bydgoszcz"), row("nowa-wies-a", "Nowa Wieś"), row("nowa-wies-b", "Nowa Wieś")]);
+/** D1's city rows as the bench reads them. */
+const row = (slug: string, name: string, olxId: number | null = null, path: string | null = null): [string, CityRow] => [
+  slug,
+  { slug, name, olx_city_id: olxId, olx_region_id: null, otodom_path: path, lat: 0, lon: 0 },
+];
+// Warszawa, Kraków, Łódź and both Bydgoszcz by their real OLX ids; two towns of one name without.
+const D1 = new Map([
+  row("warszawa", "Warszawa", 17871, "mazowieckie/warszawa/warszawa/warszawa"),
+  row("krakow", "Kraków", 8959),
+  row("lodz", "Łódź"),
+  row("bydgoszcz", "Bydgoszcz", 4019),
+  row("bydgoszcz-pomorskie", "Bydgoszcz", 131417),
+  row("nowa-wies-a", "Nowa Wieś"),
+  row("nowa-wies-b", "Nowa Wieś"),
+]);
 
-test("a city is known by its name folded, as D1 lists it; a name two cities share is none of them", () => {
-  const slugOf = citySlugIndex(D1.values());
-  assert.equal(slugOf("ŁÓDŹ"), "lodz");
-  assert.equal(slugOf("Krakow"), "krakow");
-  assert.equal(slugOf("Nowa Wieś"), null);
-  assert.equal(slugOf("Pcim"), null);
+test("a listing's city is the D1 city of the town the fake put it in: by OLX id, by Otodom path, else by a name no other city has", () => {
+  const towns = [{ otodomPath: "malopolskie/krakow/krakow/krakow", olxId: 8959 }];
+  const lookup = cityLookup(D1.values(), towns);
+  assert.equal(lookup.olx(131417, "Bydgoszcz"), "bydgoszcz-pomorskie");
+  assert.equal(lookup.olx(4019, "Bydgoszcz"), "bydgoszcz");
+  assert.equal(lookup.olx(1, "ŁÓDŹ"), "lodz");
+  assert.equal(lookup.olx(1, "Bydgoszcz"), null);
+  assert.equal(lookup.olx(1, "Nowa Wieś"), null);
+  assert.equal(lookup.otodom("malopolskie/krakow/krakow/krakow", "Kraków"), "krakow");
+  assert.equal(lookup.otodom("mazowieckie/warszawa/warszawa/warszawa", "Warszawa"), "warszawa");
+  assert.equal(lookup.otodom("lodzkie/lodz/lodz/lodz", "Łódź"), "lodz");
+  assert.equal(lookup.otodom("x/y/pcim/pcim", "Pcim"), null);
 });
 
-test("what the national fakes published is read by the listing's own city, and an OLX cross-post by its Otodom url", () => {
-  const sites = createNationalWorld({ now: T, historyHours: 3, seed: 1 });
-  const slugOf = citySlugIndex(D1.values());
-  const olx = sites.olx.listings.map((l) => publishedOlx(l, slugOf));
-  const otodom = sites.otodom.listings.map((l) => publishedOtodom(l, slugOf));
+test("what the national fakes published is read where they put it, and an OLX cross-post by its Otodom url", () => {
+  const towns = loadNationalCities();
+  const sites = createNationalWorld({ cities: towns, now: T, historyHours: 3, seed: 1 });
+  const lookup = cityLookup(D1.values(), towns);
+  const olx = sites.olx.listings.map((l) => publishedOlx(l, lookup));
+  const otodom = sites.otodom.listings.map((l) => publishedOtodom(l, lookup));
   for (const [i, p] of olx.entries()) {
-    const offer = sites.olx.listings[i]?.offer as { location: { city: { name: string } }; external_url?: string; url: string };
-    assert.equal(p.city, slugOf(offer.location.city.name) ?? `?${offer.location.city.name}`);
+    const listing = sites.olx.listings[i];
+    const offer = listing?.offer as { location: { city: { id: number } }; external_url?: string; url: string };
+    assert.equal(p.city, lookup.olx(offer.location.city.id, listing?.target.cityName ?? "") ?? `?${listing?.target.cityName}`);
     assert.equal(p.urlSource, offer.external_url ? "otodom" : "olx");
     assert.ok((offer.external_url ?? offer.url).includes(`-ID${p.urlId}`));
   }
-  assert.ok(olx.some((p) => p.city === "warszawa") && otodom.some((p) => p.city === "warszawa"));
+  assert.ok(olx.some((p) => p.city === "warszawa") && otodom.some((p) => p.city === "warszawa") && otodom.some((p) => p.city === "krakow"));
   assert.ok(olx.some((p) => p.urlSource === "otodom") && olx.some((p) => p.urlSource === "olx"));
   assert.ok(otodom.every((p) => p.urlSource === "otodom" && (p.city.startsWith("?") || D1.has(p.city))));
 });
@@ -59,8 +79,8 @@ test("the national world's users live in cities skewed like the listings, each s
   assert.deepEqual(nationalFeedsOf(world), ["olx:rent:flat:pl", "olx:sale:flat:pl", "otodom:rent:flat:pl", "otodom:sale:flat:pl"]);
 });
 
-test("users search in the heaviest towns D1 knows by a name of its own; a name two towns share stands once", () => {
+test("users search in the heaviest towns D1 knows, by OLX id or by a name of its own", () => {
   const picked = searchCities(loadNationalCities(), D1, 10);
-  assert.deepEqual(picked.map((c) => c.slug), ["warszawa", "krakow", "lodz", "bydgoszcz"]);
+  assert.deepEqual(picked.map((c) => c.slug), ["warszawa", "krakow", "lodz", "bydgoszcz", "bydgoszcz-pomorskie"]);
   assert.ok((picked[0]?.weight ?? 0) > (picked[1]?.weight ?? 0));
 });

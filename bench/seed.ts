@@ -273,7 +273,7 @@ export interface Published {
   urlSource: Source;
   deal: "rent" | "sale";
   property: "flat";
-  /** locations.slug of the listing's own city, by the name the ad gives; `?<name>` when D1 has no single city of that name. */
+  /** locations.slug of the listing's own city (where the fake published it); `?<name>` when D1 has none, or no telling which. */
   city: string;
   /** The price the ad shows; null: none shown. */
   price: number | null;
@@ -283,8 +283,25 @@ export interface Published {
 
 type Json = Record<string, unknown>;
 
-/** A city's slug by the name a listing gives for it (folded), as D1's locations list them; null when none or more than one. */
-export type CitySlugOf = (name: string) => string | null;
+/** A city row of D1's locations, as far as finding a listing's city goes. */
+export interface CityRef {
+  slug: string;
+  name: string;
+  olx_city_id: number | null;
+  otodom_path: string | null;
+}
+
+/**
+ * Which of D1's cities a listing is in, from where the fake published it
+ * (its target): the bench's own ground truth, not the Worker's reading of the
+ * page. null: none of D1's cities, or no telling which.
+ */
+export interface CityLookup {
+  /** An OLX listing: by OLX's city id, else by its city's name. */
+  olx(cityId: number, name: string): string | null;
+  /** An Otodom listing: by its location path (a national town's, or D1's otodom_path), else by its city's name. */
+  otodom(path: string, name: string): string | null;
+}
 
 /**
  * Names folded for comparison: lower case, no diacritics, "ł" as "l",
@@ -294,28 +311,41 @@ export type CitySlugOf = (name: string) => string | null;
 const foldName = (name: string) =>
   name.replace(/[łŁ]/g, "l").normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
-/** CitySlugOf over D1's cities: a name two cities share resolves to none (the Worker cannot tell them apart either). */
-export function citySlugIndex(cities: Iterable<{ slug: string; name: string }>): CitySlugOf {
-  const bySlug = new Map<string, string | null>();
+/**
+ * A CityLookup over D1's cities, and the national fakes' towns (their Otodom
+ * paths are the fakes' own; each town names its OLX city id). A name two
+ * cities share resolves to neither.
+ */
+export function cityLookup(cities: Iterable<CityRef>, towns: readonly { otodomPath: string; olxId: number }[] = []): CityLookup {
+  const byOlxId = new Map<number, string>();
+  const byPath = new Map<string, string>();
+  const byName = new Map<string, string | null>();
   for (const c of cities) {
+    if (c.olx_city_id !== null) byOlxId.set(c.olx_city_id, c.slug);
+    if (c.otodom_path !== null) byPath.set(c.otodom_path, c.slug);
     const name = foldName(c.name);
-    bySlug.set(name, bySlug.has(name) ? null : c.slug);
+    byName.set(name, byName.has(name) ? null : c.slug);
   }
-  return (name) => bySlug.get(foldName(name)) ?? null;
+  const townOlxId = new Map(towns.map((t) => [t.otodomPath, t.olxId]));
+  const named = (name: string) => byName.get(foldName(name)) ?? null;
+  return {
+    olx: (cityId, name) => byOlxId.get(cityId) ?? named(name),
+    otodom(path, name) {
+      const olxId = townOlxId.get(path);
+      return (olxId === undefined ? undefined : byOlxId.get(olxId)) ?? byPath.get(path) ?? named(name);
+    },
+  };
 }
 
-const cityOrName = (name: string, cityOf: CitySlugOf) => cityOf(name) ?? `?${name}`;
-
 /**
- * OLX: category 15 = flats for rent, 14 = for sale; city by the offer's own
- * location.city.name; price from the `price` param; a cross-post traced by
- * its Otodom url (external_url), as the parser keeps it.
+ * OLX: category 15 = flats for rent, 14 = for sale; city where the fake put
+ * it; price from the `price` param; a cross-post traced by its Otodom url
+ * (external_url), as the parser keeps it.
  */
-export function publishedOlx(l: FakeOlxListing, cityOf: CitySlugOf): Published {
+export function publishedOlx(l: FakeOlxListing, cities: CityLookup): Published {
   const params = Array.isArray(l.offer.params) ? (l.offer.params as Json[]) : [];
   const price = (params.find((p) => p.key === "price")?.value as Json | undefined)?.value;
   const crossPost = typeof l.offer.external_url === "string" && (l.offer.partner as Json | null)?.code === "otodom_pl" ? l.offer.external_url : null;
-  const city = ((l.offer.location as Json | undefined)?.city as Json | undefined)?.name;
   return {
     key: `olx:${l.id}`,
     source: "olx",
@@ -324,14 +354,14 @@ export function publishedOlx(l: FakeOlxListing, cityOf: CitySlugOf): Published {
     urlSource: crossPost ? "otodom" : "olx",
     deal: l.target.categoryId === 14 ? "sale" : "rent",
     property: "flat",
-    city: cityOrName(String(city ?? ""), cityOf),
+    city: cities.olx(l.target.cityId, l.target.cityName) ?? `?${l.target.cityName}`,
     price: typeof price === "number" ? price : null,
     publishedAt: l.publishedAt,
   };
 }
 
-/** Otodom: deal from the search path it was published under; city by the item's own address; no price when hidePrice. */
-export function publishedOtodom(l: FakeOtodomListing, cityOf: CitySlugOf): Published {
+/** Otodom: deal and city from the search path it was published under (the city's name from the item's address); no price when hidePrice. */
+export function publishedOtodom(l: FakeOtodomListing, cities: CityLookup): Published {
   const total = (l.item.totalPrice as Json | null | undefined)?.value;
   const address = (l.item.location as Json | undefined)?.address as Json | undefined;
   const city = (address?.city as Json | undefined)?.name;
@@ -343,7 +373,7 @@ export function publishedOtodom(l: FakeOtodomListing, cityOf: CitySlugOf): Publi
     urlSource: "otodom",
     deal: l.target.deal === "wynajem" ? "rent" : "sale",
     property: "flat",
-    city: cityOrName(String(city ?? ""), cityOf),
+    city: cities.otodom(l.target.path, String(city ?? "")) ?? `?${String(city ?? l.target.path)}`,
     price: l.item.hidePrice === true || typeof total !== "number" ? null : total,
     publishedAt: l.publishedAt,
   };

@@ -8,7 +8,7 @@ import type { NationalCity } from "../sim/cities.ts";
 import type { OlxTarget } from "../sim/fake-olx.ts";
 import type { OtodomTarget } from "../sim/fake-otodom.ts";
 import { createFakeSites } from "../sim/world.ts";
-import { type BenchFeed, citySlugIndex, feedKeyOf, publishedOlx, publishedOtodom } from "./seed.ts";
+import { type BenchFeed, cityLookup, feedKeyOf, publishedOlx, publishedOtodom } from "./seed.ts";
 
 /** A city row of D1's locations table. */
 export interface CityRow {
@@ -55,7 +55,7 @@ export function targetOf(feed: BenchFeed, cities: ReadonlyMap<string, CityRow>):
  */
 export function samplePrices(feeds: readonly BenchFeed[], cities: ReadonlyMap<string, CityRow>, n = 220): Map<string, number[]> {
   // Only the prices are read: where a listing is does not matter here.
-  const noCity = () => null;
+  const noCity = cityLookup([]);
   const out = new Map<string, number[]>();
   for (const feed of feeds) {
     const { olx, otodom } = createFakeSites({ initial: 0, now: 0 });
@@ -71,18 +71,17 @@ export function samplePrices(feeds: readonly BenchFeed[], cities: ReadonlyMap<st
 
 /**
  * The cities the national world's users search in: the `count` heaviest
- * towns the fakes publish in (sim/cities.ts) that D1 has as one city of that
- * name, so that a listing's own city names one of them; each as its D1 slug
- * with the town's weight. Fewer when D1 knows fewer.
+ * towns the fakes publish in (sim/cities.ts) that D1 has (by OLX's city id,
+ * else by a name no other D1 city has), as D1 slugs with the towns' weights.
+ * Fewer when D1 knows fewer.
  */
 export function searchCities(towns: readonly NationalCity[], cities: ReadonlyMap<string, CityRow>, count: number): { slug: string; name: string; weight: number }[] {
-  const slugOf = citySlugIndex(cities.values());
+  const lookup = cityLookup(cities.values());
   const out: { slug: string; name: string; weight: number }[] = [];
   const taken = new Set<string>();
   for (const town of towns) {
     if (out.length >= count) break;
-    const slug = slugOf(town.name);
-    // Two towns of one name (Bydgoszcz the city and the village) are one city to D1: the bigger one stands for both.
+    const slug = lookup.olx(town.olxId, town.name);
     if (slug === null || taken.has(slug)) continue;
     taken.add(slug);
     out.push({ slug, name: town.name, weight: town.weight });
