@@ -322,16 +322,15 @@ class Run {
     wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
     const cities = readCities(state);
     const world = makeBenchWorld(preset, this.options.seed, cities, this.towns);
-    const load =
-      preset.world === "national"
-        ? `${NATIONAL_RATES.olx.perDay} OLX and ${NATIONAL_RATES.otodom.perDay} Otodom flats a day across Poland for ${preset.publishMs / 60_000} min, ` +
-          `searches in ${new Set(world.searches.map((s) => s.feed.city)).size} cities, production's clock`
-        : `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}`;
-    this.say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${world.feeds.length} feeds` +
-      `${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}, ${load}; state in ${state}`);
-    if (preset.world === "national" && new Set(world.searches.map((s) => s.feed.city)).size < preset.searchCities) {
-      this.say(`note: D1 knows only ${searchCities(this.towns, cities, preset.searchCities).length} of the towns the fakes publish in by a name of its own; users search in those`);
-    }
+    const national = preset.world === "national";
+    const load = national
+      ? `${NATIONAL_RATES.olx.perDay} OLX and ${NATIONAL_RATES.otodom.perDay} Otodom flats a day across Poland for ${preset.publishMs / 60_000} min, ` +
+        `users in ${new Set(world.searches.map((s) => s.feed.city)).size} cities, production's clock`
+      : `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}`;
+    const feeds = national ? `${nationalFeedsOf(world).length} national feeds` : `${world.feeds.length} feeds${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}`;
+    this.say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${feeds}, ${load}; state in ${state}`);
+    const known = national ? searchCities(this.towns, cities, preset.searchCities).length : preset.searchCities;
+    if (known < preset.searchCities) this.say(`note: D1 knows only ${known} of the towns the fakes publish in; users search in those`);
     writeFileSync(join(state, "seed.sql"), seedSql(world));
     wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
     this.say("D1 migrated and seeded");
