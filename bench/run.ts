@@ -554,7 +554,7 @@ function readBudgets(): Record<Site, number | null> {
 function readCities(state: string): Map<string, CityRow> {
   const out = wranglerSync(
     ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
-      "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, lat, lon FROM locations WHERE kind = 'city'"],
+      "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, region, lat, lon FROM locations WHERE kind = 'city'"],
     { quiet: true },
   );
   const rows = ((JSON.parse(out.slice(out.indexOf("["))) as { results: CityRow[] }[])[0]?.results ?? []);

@@ -9,7 +9,7 @@ const T = Date.parse("2026-11-20T10:00:00Z");
 /** D1's city rows as the bench reads them. */
 const row = (slug: string, name: string, olxId: number | null = null, path: string | null = null): [string, CityRow] => [
   slug,
-  { slug, name, olx_city_id: olxId, olx_region_id: null, otodom_path: path, lat: 0, lon: 0 },
+  { slug, name, olx_city_id: olxId, olx_region_id: null, otodom_path: path, region: null, lat: 0, lon: 0 },
 ];
 // Warszawa, Kraków, Łódź and both Bydgoszcz by their real OLX ids; two towns of one name without.
 const D1 = new Map([

@@ -4,7 +4,7 @@
  * Otodom's location path: the same rows the Worker reads), turned into the
  * fake sites' targets.
  */
-import type { NationalCity } from "../sim/cities.ts";
+import { type NationalCity, voivodeshipName } from "../sim/cities.ts";
 import type { OlxTarget } from "../sim/fake-olx.ts";
 import type { OtodomTarget } from "../sim/fake-otodom.ts";
 import { createFakeSites } from "../sim/world.ts";
@@ -17,6 +17,8 @@ export interface CityRow {
   olx_city_id: number | null;
   olx_region_id: number | null;
   otodom_path: string | null;
+  /** The voivodeship, folded ("malopolskie"); null where D1 does not say. */
+  region: string | null;
   lat: number;
   lon: number;
 }
@@ -36,6 +38,8 @@ export function targetOf(feed: BenchFeed, cities: ReadonlyMap<string, CityRow>):
         cityId: city.olx_city_id,
         cityName: city.name,
         regionId: city.olx_region_id,
+        regionSlug: city.region,
+        regionName: city.region ? capitalised(voivodeshipName(city.region) ?? city.region) : null,
         // The template's district belongs to its own city only.
         districtName: null,
         lat: city.lat,
@@ -46,6 +50,9 @@ export function targetOf(feed: BenchFeed, cities: ReadonlyMap<string, CityRow>):
   if (city.otodom_path === null) throw new Error(`${city.slug} has no Otodom path`);
   return { site: "otodom", target: { deal: feed.deal === "sale" ? "sprzedaz" : "wynajem", estate: "mieszkanie", path: city.otodom_path, cityName: city.name } };
 }
+
+/** OLX names a voivodeship with a capital: "Małopolskie". */
+const capitalised = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
  * The prices each feed's listings come out at, ascending, with repeats as

@@ -65,6 +65,14 @@ const VOIVODESHIPS: Readonly<Record<string, string>> = {
   zachodniopomorskie: "zachodniopomorskie",
 };
 
+/**
+ * A voivodeship as Otodom writes it ("małopolskie"), from its slug as either
+ * site writes it in a path ("malopolskie", "kujawsko--pomorskie"); null: not one.
+ */
+export function voivodeshipName(slug: string): string | null {
+  return VOIVODESHIPS[slug.replace(/--/g, "-")] ?? null;
+}
+
 /** The 40 biggest cities by population (OLX slugs), biggest first: the head of the ranking. */
 export const BIGGEST = [
   "warszawa", "krakow", "wroclaw", "lodz", "poznan", "gdansk", "szczecin", "bydgoszcz", "lublin", "bialystok",

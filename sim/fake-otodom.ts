@@ -27,6 +27,7 @@
 import { feedKey } from "../src/model/feed.ts";
 import type { Deal, Property } from "../src/model/listing.ts";
 import { toBase62 } from "../src/sources/base62.ts";
+import { voivodeshipName } from "./cities.ts";
 import { formatWarsawLocal } from "../src/model/warsaw-time.ts";
 import { blockedAnswer, createPublisher } from "./publisher.ts";
 import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
@@ -41,7 +42,7 @@ export interface OtodomTarget {
   path: string;
   /** City name for the listing's address (default: the template's). */
   cityName?: string;
-  /** The voivodeship as Otodom writes it ("pomorskie", "śląskie") when the path is in another one than the template's. */
+  /** The voivodeship as Otodom writes it ("pomorskie", "śląskie"); default: the one the path starts with. */
   regionName?: string;
 }
 
@@ -199,20 +200,22 @@ function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n
   }
 
   const templatePlace = targetOf(template).path;
-  if (target.path !== templatePlace || target.cityName || target.regionName) {
+  const voivodeship = target.path.split("/")[0] ?? target.path;
+  // A place in another voivodeship than the template's is in that one, whether or not the caller named it.
+  const regionName = target.regionName ?? (voivodeship !== templatePlace.split("/")[0] ? (voivodeshipName(voivodeship) ?? undefined) : undefined);
+  if (target.path !== templatePlace || target.cityName || regionName) {
     const location = item.location as Json | undefined;
     const address = location?.address as Json | undefined;
     if (address && target.cityName) address.city = { ...(address.city as Json), name: target.cityName };
-    if (address && target.regionName) address.province = { ...(address.province as Json), name: target.regionName };
+    if (address && regionName) address.province = { ...(address.province as Json), name: regionName };
     const geo = location?.reverseGeocoding as Json | undefined;
     if (geo && Array.isArray(geo.locations)) {
-      const voivodeship = target.path.split("/")[0] ?? target.path;
-      const province = String(target.regionName ?? (address?.province as Json | undefined)?.name ?? voivodeship);
+      const province = String(regionName ?? (address?.province as Json | undefined)?.name ?? voivodeship);
       // Districts of the template's city do not belong to another city: keep region and city only.
       geo.locations = (geo.locations as Json[])
         .filter((l) => l.locationLevel === "voivodeship" || l.locationLevel === "city_or_village")
         .map((l) => {
-          if (l.locationLevel === "voivodeship") return target.regionName ? { ...l, id: voivodeship, name: province, fullName: province } : l;
+          if (l.locationLevel === "voivodeship") return regionName ? { ...l, id: voivodeship, name: province, fullName: province } : l;
           const name = String(target.cityName ?? l.name);
           return { ...l, id: target.path, name, fullName: `${name}, ${province}` };
         });

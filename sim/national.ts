@@ -129,6 +129,7 @@ export function createNationalSites(o: NationalSitesOptions): NationalSites {
       cityName: city.name,
       citySlug: city.olxSlug,
       regionId: city.regionId,
+      // OLX capitalises it: "Dolnośląskie".
       regionName: city.regionName.charAt(0).toUpperCase() + city.regionName.slice(1),
       regionSlug: city.regionSlug,
       districtName: null,

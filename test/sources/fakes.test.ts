@@ -335,6 +335,25 @@ describe("fake OLX and Otodom, published on request", () => {
     }
   });
 
+  it("Otodom: a listing placed in another voivodeship than its template's is in that one (the template's own left behind)", async ({ expect }) => {
+    const otodom = otodomFake(0);
+    const web = fakeWeb({ [OTODOM]: otodom.handle });
+    try {
+      // Kraków sales cycle through the Kraków items and the Gdańsk one (pomorskie); a rental comes from Poznań's (wielkopolskie).
+      otodom.publish(30, T0, { deal: "sprzedaz", estate: "mieszkanie", path: "malopolskie/krakow/krakow/krakow", cityName: "Kraków" });
+      otodom.publish(1, T0, { deal: "wynajem", estate: "mieszkanie", path: "kujawsko--pomorskie/bydgoszcz/bydgoszcz/bydgoszcz", cityName: "Bydgoszcz" });
+      const sales = await readPage(feedOf("otodom", "sale"), OTODOM);
+      expect(sales.listings).toHaveLength(30);
+      expect(new Set(sales.listings.map((l) => `${l.city} ${l.region}`))).toEqual(new Set(["Kraków malopolskie"]));
+      const [rental] = otodom.listings.filter((l) => l.target.deal === "wynajem");
+      const location = rental?.item.location as { address: { city: { name: string }; province: { name: string } }; reverseGeocoding: { locations: Json[] } };
+      expect(location.address).toMatchObject({ city: { name: "Bydgoszcz" }, province: { name: "kujawsko-pomorskie" } });
+      expect(location.reverseGeocoding.locations[0]).toMatchObject({ locationLevel: "voivodeship", id: "kujawsko--pomorskie", name: "kujawsko-pomorskie" });
+    } finally {
+      web.restore();
+    }
+  });
+
   it("Otodom: can answer as blocked or without __NEXT_DATA__", async ({ expect }) => {
     const otodom = otodomFake(1);
     const web = fakeWeb({ [OTODOM]: otodom.handle });
