@@ -10,7 +10,8 @@
  *   telegram Bot API client, message building, errors     model, lib
  *   searches search input: links, typed answers, forms    model, lib, db, sources
  *   account  user state with one owner (D1 + Notifier)    model, lib, db
- *   cron     the parser stage                             model, lib, db, sources, telegram
+ *   cron     the parser stage: FeedPoller objects and the  model, lib, db, sources, telegram
+ *            once-a-minute reconciler
  *   filter   the queue consumer                           model, lib, db
  *   durable  Notifier and SendBudget objects              model, lib, db, telegram
  *   bot      Telegram commands                            model, lib, db, searches, account, telegram

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import { useDb } from "../db/client.ts";
 import { listCities, listDistricts, saveOlxIds } from "../db/locations.ts";
+import { citiesToName } from "../model/location.ts";
 import { looksLikeLink, parseSearchLink } from "../searches/link/index.ts";
 import { olxFriendlyLinks } from "../searches/olx-friendly-links.ts";
 import { resolveLink } from "../searches/resolve.ts";
@@ -32,8 +33,9 @@ pastedLink.on("message:text", async (ctx, next) => {
     saveOlxIds: (cityId, ids) => saveOlxIds(db, cityId, ids),
   });
   if (!result.ok) {
-    const known = cities.map((c) => c.name).join(", ");
-    return ctx.reply(`${escapeHtml(ctx.texts.unknownCity(result.place.slice(0, 80)))}\n${escapeHtml(ctx.texts.citiesWeKnow(known))}`, { parse_mode: "HTML" });
+    const known = citiesToName(cities);
+    const list = ctx.texts.citiesWeKnow(known.names.join(", "), known.more);
+    return ctx.reply(`${escapeHtml(ctx.texts.unknownCity(result.place.slice(0, 80)))}\n${escapeHtml(list)}`, { parse_mode: "HTML" });
   }
   const { draft, cityName, unused, olxIdsMissing } = result.resolved;
   await goTo(ctx, { kind: "link", step: "confirm", draft, searchId: null, reviewing: true, cityName, unused, olxIdsMissing }, "confirm");

@@ -59,6 +59,21 @@ export function matchCity(cities: readonly City[], nameOrSlug: string): City | n
   return cities.find((c) => fold(c.slug) === wanted || fold(c.name) === wanted) ?? null;
 }
 
+/** How many cities a reply names: all of them (about 500) would not fit in Telegram's 4096 characters. */
+export const NAMED_CITIES = 18;
+
+/**
+ * The cities a reply names when it cannot name them all, and how many it
+ * leaves out. Lowest ids first: the 0001 seed's cities, Poland's largest,
+ * came before OLX's full list (drizzle/0007).
+ *
+ * @example citiesToName(cities) // { names: ["Warszawa", "Kraków", …], more: 462 }
+ */
+export function citiesToName(cities: readonly City[], max = NAMED_CITIES): { names: string[]; more: number } {
+  const named = [...cities].sort((a, b) => a.id - b.id).slice(0, max);
+  return { names: named.map((c) => c.name), more: cities.length - named.length };
+}
+
 /** Edits (insert, delete, substitute) between two short strings. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

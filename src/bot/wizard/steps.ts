@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { City, District } from "../../model/location.ts";
-import { matchCity, suggestCities } from "../../model/location.ts";
+import { citiesToName, matchCity, suggestCities } from "../../model/location.ts";
 import { fold } from "../../lib/fold.ts";
 import { DEALS, type Deal, SOURCES } from "../../model/listing.ts";
 import { type DraftField, type DraftProblem, SEARCH_PROPERTIES, type SearchDraft, type SearchProperty } from "../../model/search.ts";
@@ -129,7 +129,8 @@ export const STEP_DEFINITIONS: Record<StepId, Step> = {
       if (near.length) {
         return { reply: `${unknown} ${escapeHtml(texts.didYouMean)}`, keyboard: buttons("city", near.map((c) => [c.name, String(c.id)] as const)) };
       }
-      return { reply: `${unknown}\n${escapeHtml(texts.citiesWeKnow(cities.map((c) => c.name).join(", ")))}` };
+      const known = citiesToName(cities);
+      return { reply: `${unknown}\n${escapeHtml(texts.citiesWeKnow(known.names.join(", "), known.more))}` };
     },
   },
   price: rangeStep("price", "priceMin", "priceMax", (t) => t.ask.price),

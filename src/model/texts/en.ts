@@ -55,7 +55,7 @@ export const en: Texts = {
     },
     unknownCity: (typed) => `I do not know the city “${typed}”.`,
     didYouMean: "Did you mean:",
-    citiesWeKnow: (names) => `Cities I know: ${names}.`,
+    citiesWeKnow: (names, more) => (more > 0 ? `Cities I know: ${names} and ${more} more.` : `Cities I know: ${names}.`),
     unknownDistricts: (names, known) => `I do not know these districts: ${names}. Known: ${known}.`,
     linkUnderstood: "From the link I understood:",
     linkUnused: "These link parameters I cannot use (left out):",

@@ -56,7 +56,8 @@ export const pl: Texts = {
     },
     unknownCity: (typed) => `Nie znam miasta „${typed}”.`,
     didYouMean: "Chodziło o:",
-    citiesWeKnow: (names) => `Obsługiwane miasta: ${names}.`,
+    citiesWeKnow: (names, more) =>
+      more > 0 ? `Obsługiwane miasta: ${names} i ${more} ${plPlural(more, "inne", "inne", "innych")}.` : `Obsługiwane miasta: ${names}.`,
     unknownDistricts: (names, known) => `Nie znam dzielnic: ${names}. Znane: ${known}.`,
     linkUnderstood: "Z linku zrozumiałem:",
     linkUnused: "Tych parametrów linku nie umiem użyć (pominięte):",

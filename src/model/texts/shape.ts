@@ -61,7 +61,8 @@ export interface BotTexts {
   link: Record<LinkProblem, string>;
   unknownCity: (typed: string) => string;
   didYouMean: string;
-  citiesWeKnow: (names: string) => string;
+  /** @param more how many known cities `names` leaves out */
+  citiesWeKnow: (names: string, more: number) => string;
   unknownDistricts: (names: string, known: string) => string;
   linkUnderstood: string;
   linkUnused: string;
