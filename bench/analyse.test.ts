@@ -15,6 +15,7 @@ const listing = (source: "olx" | "otodom", id: number, publishedAt: number): Pub
   source,
   externalId: String(id),
   urlId: `X${id}`,
+  urlSource: source,
   deal: source === "olx" ? "rent" : "sale",
   property: "flat",
   city: source === "olx" ? "wroclaw" : "krakow",
@@ -62,12 +63,14 @@ function input(over: Partial<AnalysisInput> = {}): AnalysisInput {
     baseline: [OLD],
     expected: new Set(),
     telegram: { messages: [], calls: [] },
-    rows: { listings: [], notifications: [] },
+    rows: { listings: [], notifications: [], feeds: [] },
     countsBefore: null,
     countsAfter: null,
     cpuMs: null,
     feedFetches: 0,
     fetchTimes: { olx: [], otodom: [] },
+    siteFeeds: { olx: {}, otodom: {} },
+    budgets: { olx: null, otodom: null },
     publishFrom: T,
     drainFrom: T + 60_000,
     drainedAt: T + 65_000,
@@ -106,6 +109,18 @@ test("a second copy of a delivered pair is a duplicate: delivered once, duplicat
   assert.equal(r.samples[1], `${A},olx,1,${T + 1_000},,,,,${T + 5_000},2`);
 });
 
+test("an OLX cross-post arrives with its Otodom url: it is traced to the OLX listing, whose url that is", () => {
+  const crossPost: Published = { ...L1, urlId: "Q7", urlSource: "otodom" };
+  const r = analyse(input({
+    published: [crossPost, L2, L3],
+    expected: new Set([key(A, crossPost)]),
+    telegram: telegram([message(A, T + 5_000, ["https://www.otodom.pl/pl/oferta/mieszkanie-z-otodom-IDQ7.html"])]),
+  }));
+  assert.equal(r.result.delivered, 1);
+  assert.equal(r.result.unexpected, 0);
+  assert.deepEqual(r.result.published_e2e_by_source.olx, { n: 1, p50: 4_000, p95: 4_000, max: 4_000 });
+});
+
 test("a button and a text link to the same listing in one message are one delivery, not a duplicate", () => {
   const m = message(A, T + 5_000, [urlOf(L1)], `<a href="${urlOf(L1)}">flat</a>`);
   const r = analyse(input({ expected: new Set([key(A, L1)]), telegram: telegram([m]) }));
@@ -132,7 +147,7 @@ test("expected pairs that never arrived are lost, each said where D1 saw it stop
   const r = analyse(input({
     expected: new Set([key(A, L1), key(A, L2), key(B, L2), key(A, L3)]),
     telegram: telegram([message(A, T + 5_000, [urlOf(L1)])]),
-    rows: { listings, notifications },
+    rows: { listings, notifications, feeds: [] },
   }));
   assert.equal(r.result.delivered, 1);
   assert.equal(r.result.lost, 3);
@@ -196,7 +211,7 @@ test("latency: published → accepted, first seen → accepted and each stage, a
     published: ls,
     expected: new Set(ls.map((l) => key(A, l))),
     telegram: telegram(ls.map((l, i) => message(A, accepted[i] as number, [urlOf(l)]))),
-    rows: { listings, notifications },
+    rows: { listings, notifications, feeds: [] },
   }));
   // published → accepted: (1 000 + 10 + 100 + 20 + 500) × i.
   assert.equal(r.result.published_e2e_p50_ms, 3_260);
@@ -217,7 +232,7 @@ test("a delivery D1 has no row for counts from publication only, and a stage wit
   const r = analyse(input({
     expected: new Set([key(A, L1), key(A, L2)]),
     telegram: telegram([message(A, T + 4_000, [urlOf(L1)]), message(A, T + 6_000, [urlOf(L2)])]),
-    rows: { listings, notifications: [] },
+    rows: { listings, notifications: [], feeds: [] },
   }));
   assert.equal(r.dists.published.n, 2);
   assert.equal(r.dists.e2e.n, 1);
@@ -285,13 +300,15 @@ test("run times come from the timestamps given: publication, drain, wall, and th
   assert.deepEqual(r.result.feed_fetch_gap_p50_ms, { olx: 3_000, otodom: null });
 });
 
+const durable = () => ({ calls: 0, alarms: 0, ms: 0, rowsRead: 0, rowsWritten: 0, uncounted: 0 });
+
 /** Counts of the Worker with every number zero but those given per D1 stage. */
 function counts(d1: Partial<Record<"cron" | "filter" | "notifier" | "other", number>>, invocations: Partial<BenchCounts["invocations"]> = {}): BenchCounts {
   const tally = (statements: number) => ({ statements, roundTrips: statements, rowsRead: 2 * statements, rowsWritten: statements, unmetered: 0 });
   return {
     d1: { cron: tally(d1.cron ?? 0), filter: tally(d1.filter ?? 0), notifier: tally(d1.notifier ?? 0), other: tally(d1.other ?? 0) },
     invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0, ...invocations },
-    durable: { notifierCalls: 0, notifierAlarms: 0, notifierMs: 0, budgetCalls: 0, rowsRead: 0, rowsWritten: 0, storageUncounted: 0 },
+    durable: { notifier: durable(), poller: durable(), budgetCalls: 0 },
     dataPoints: 0,
     logLines: 0,
   };

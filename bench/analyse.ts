@@ -6,11 +6,13 @@
  * every time it uses is passed in, so it can be tested on hand-built inputs.
  */
 import type { FakeTelegramCall, FakeTelegramMessage } from "../sim/fake-telegram.ts";
+import type { FeedRequests } from "../sim/request-log.ts";
 import { estimateMonthlyCost } from "./cost.ts";
+import { detection, pollerFiguresOf } from "./detection.ts";
 import type { Preset } from "./presets.ts";
 import { type BenchResult, type Distribution, type Point, STAGES, type Stage, busiestWindow, distribution, drift, percentile } from "./report.ts";
-import { type BenchWorld, type Published, pairKey, urlIdOf } from "./seed.ts";
-import { d1Totals, diffCounts, usageOf } from "./usage.ts";
+import { type BenchWorld, type Published, type Source, nationalFeedsOf, pairKey, urlIdOf } from "./seed.ts";
+import { d1Totals, diffCounts, pollerUsage, usageOf } from "./usage.ts";
 import type { BenchCounts } from "./worker.ts";
 
 /** The Worker's ADMIN_CHAT_ID in the bench: its alerts are counted apart, never as users' notifications. */
@@ -41,10 +43,16 @@ export interface NotificationRow {
   digest: number;
 }
 
+/** A `feeds` row of the local D1 at the end: its pollers' figures (PollerStats JSON), once there are pollers. */
+export interface FeedRow {
+  stats?: string | null;
+}
+
 /** What the analysis reads of D1. */
 export interface D1Rows {
   listings: ListingRow[];
   notifications: NotificationRow[];
+  feeds: FeedRow[];
 }
 
 /** A listing the fakes published, and whether it was there before the feeds' baseline. */
@@ -59,11 +67,11 @@ export interface Delivery {
   digest: boolean;
 }
 
-/** `<source>:<url id>` of every listing the fakes published (new and baseline) → that listing. */
+/** `<site of its url>:<url id>` of every listing the fakes published (new and baseline) → that listing. */
 export function indexByUrl(published: readonly Published[], baseline: readonly Published[]): Map<string, IndexedListing> {
   const map = new Map<string, IndexedListing>();
-  for (const l of baseline) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: true });
-  for (const l of published) map.set(`${l.source}:${l.urlId}`, { ...l, isBaseline: false });
+  for (const l of baseline) map.set(`${l.urlSource}:${l.urlId}`, { ...l, isBaseline: true });
+  for (const l of published) map.set(`${l.urlSource}:${l.urlId}`, { ...l, isBaseline: false });
   return map;
 }
 
@@ -139,6 +147,10 @@ export interface AnalysisInput {
   feedFetches: number;
   /** When each fake site was asked for a page. */
   fetchTimes: Readonly<Record<"olx" | "otodom", readonly number[]>>;
+  /** What each fake site counted of its feeds' requests (sim/request-log.ts). */
+  siteFeeds: Readonly<Record<Source, Readonly<Record<string, FeedRequests>>>>;
+  /** OLX_REQUESTS_PER_MIN and OTODOM_REQUESTS_PER_MIN as wrangler.toml sets them; null: not set. */
+  budgets: Readonly<Record<Source, number | null>>;
   publishFrom: number;
   drainFrom: number;
   drainedAt: number;
@@ -182,6 +194,18 @@ export function analyse(input: AnalysisInput): Analysis {
 
   const t = telegramTally(telegram);
   const usage = usageFigures(input, t.userMessages);
+  const detected = detection({
+    published,
+    listings: rows.listings,
+    publishedToAccepted: d.fromPublishedBySource,
+    siteFeeds: input.siteFeeds,
+    pollers: pollerFiguresOf(rows.feeds.map((f) => f.stats)),
+    from: input.publishFrom,
+    to: input.drainedAt,
+    budgets: input.budgets,
+    lost,
+    duplicates: d.duplicates,
+  });
 
   const byStatus: Record<string, number> = {};
   for (const n of rows.notifications) byStatus[n.status] = (byStatus[n.status] ?? 0) + 1;
@@ -204,7 +228,8 @@ export function analyse(input: AnalysisInput): Analysis {
     seed: input.seed,
     users: world.users.length,
     searches: world.searches.length,
-    feeds: world.feeds.length + (world.burst ? 1 : 0),
+    // The national feeds the Worker polls for these searches (site x deal x property).
+    feeds: nationalFeedsOf(world).length,
     listings: published.length,
     expected: expected.size,
     delivered: d.delivered,
@@ -224,6 +249,7 @@ export function analyse(input: AnalysisInput): Analysis {
     published_e2e_p50_ms: dists.published.p50,
     published_e2e_p95_ms: dists.published.p95,
     published_e2e_p99_ms: dists.published.p99,
+    ...detected,
     stage_p95_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p95])) as Record<Stage, number | null>,
     stage_p50_ms: Object.fromEntries(STAGES.map(([s]) => [s, dists.stages[s].p50])) as Record<Stage, number | null>,
     backlog_msgs_per_s: Math.round((t.busiest5 / 5) * 10) / 10,
@@ -266,6 +292,7 @@ function deliveries(
   let unexpected = 0;
   const e2e: number[] = [];
   const fromPublished: number[] = [];
+  const fromPublishedBySource: Record<Source, number[]> = { olx: [], otodom: [] };
   const stages: Record<Stage, number[]> = { detect: [], enqueue: [], filter: [], handoff: [], send: [] };
   const points: Point[] = [];
   const samples: string[] = ["chat_id,source,external_id,published_at,first_seen_at,enqueued_at,matched_at,handed_at,accepted_at,copies"];
@@ -281,6 +308,7 @@ function deliveries(
     const row = listingRow.get(l.key);
     const n = notificationRow.get(pair);
     fromPublished.push(first.at - l.publishedAt);
+    fromPublishedBySource[l.source].push(first.at - l.publishedAt);
     points.push({ t: first.at - publishFrom, ms: first.at - l.publishedAt, series: l.source });
     samples.push(
       [first.chatId, l.source, l.externalId, l.publishedAt, row?.first_seen_at, row?.enqueued_at, n?.matched_at, n?.handed_at, first.at, copies.length]
@@ -297,7 +325,7 @@ function deliveries(
       stages.send.push(first.at - n.handed_at);
     }
   }
-  return { delivered, duplicates, unexpected, e2e, fromPublished, stages, points, samples };
+  return { delivered, duplicates, unexpected, e2e, fromPublished, fromPublishedBySource, stages, points, samples };
 }
 
 /** The burst: how fast its messages went out (against the 30 msg/s ceiling), timed from its publication. */
@@ -371,11 +399,14 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
     workerd_cpu_ms_per_message: cpuMs === null ? null : per(cpuMs, userMessages),
     filter_wall_ms_per_batch: per(delta.invocations.queueMs, delta.invocations.queueBatches),
     filter_batches: delta.invocations.queueBatches,
-    notifier_wall_ms_per_call: per(delta.durable.notifierMs, delta.durable.notifierCalls + delta.durable.notifierAlarms),
-    notifier_calls: delta.durable.notifierCalls,
-    notifier_alarms: delta.durable.notifierAlarms,
+    notifier_wall_ms_per_call: per(delta.durable.notifier.ms, delta.durable.notifier.calls + delta.durable.notifier.alarms),
+    notifier_calls: delta.durable.notifier.calls,
+    notifier_alarms: delta.durable.notifier.alarms,
     budget_calls: delta.durable.budgetCalls,
-    notifiers_uncounted: delta.durable.storageUncounted,
+    notifiers_uncounted: delta.durable.notifier.uncounted,
+    poller_wall_ms_per_call: per(delta.durable.poller.ms, delta.durable.poller.calls + delta.durable.poller.alarms),
+    poller_calls: delta.durable.poller.calls,
+    poller_alarms: delta.durable.poller.alarms,
     d1_rows_read: d1.rowsRead,
     d1_rows_written: d1.rowsWritten,
     d1_unmetered_statements: d1.unmetered,
@@ -384,7 +415,7 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
   if (cpuMs !== null) {
     // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
     const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / input.preset.feedIntervalS);
-    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH);
+    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH, { FeedPollers: pollerUsage(delta) });
     out.cost = { ...estimate, production_hours: Math.round((productionS / 3600) * 100) / 100 };
   }
   return out;

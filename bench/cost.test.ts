@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MONTH_S, PRICES, type RunUsage, estimateMonthlyCost } from "./cost.ts";
+import { MONTH_S, PRICES, type RunUsage, costMarkdown, estimateMonthlyCost } from "./cost.ts";
 
 const none: RunUsage = {
   requests: 0, cpu: 0, d1Read: 0, d1Written: 0, queueOps: 0, doRequests: 0,
@@ -26,4 +26,14 @@ test("usage is scaled from the run's production time to a month, and only what e
 test("Durable Object duration is priced per million GB-s beyond 400 000", () => {
   const c = estimateMonthlyCost({ ...none, doDuration: 1_400_000 }, MONTH_S, 0);
   assert.equal(c.lines.find((l) => l.item === "doDuration")?.usd, 12.5);
+});
+
+test("a part of the usage (the FeedPollers' Durable Object use) is shown under its line, scaled, and not priced again", () => {
+  const c = estimateMonthlyCost({ ...none, doRequests: 2_000_000 }, MONTH_S / 2, 0, { FeedPollers: { doRequests: 1_500_000 } });
+  const line = c.lines.find((l) => l.item === "doRequests");
+  assert.deepEqual(line?.parts, [{ label: "FeedPollers", measured: 1_500_000, monthly: 3_000_000 }]);
+  // 4 M a month, 3 M beyond the included 1 M, all of it in the line.
+  assert.equal(line?.usd, 0.45);
+  assert.equal(c.total_usd, 5.45);
+  assert.match(costMarkdown(c, ""), /\| ↳ of which FeedPollers \| requests \(RPC calls, alarms\) \| 1\.5 M \| 3 M \| \| \| \(in the line above\) \|/);
 });

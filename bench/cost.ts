@@ -43,6 +43,13 @@ export type Metered = Exclude<keyof typeof PRICES, "base">;
 /** What the run measured, in its own window. */
 export type RunUsage = Record<Metered, number>;
 
+/** A share of a line, shown under it (the FeedPollers' part of the Durable Object lines): counted in the line, not priced again. */
+export interface CostPart {
+  label: string;
+  measured: number;
+  monthly: number;
+}
+
 export interface CostLine {
   item: Metered | "base";
   product: string;
@@ -54,6 +61,8 @@ export interface CostLine {
   included: number;
   usd: number;
   source: string;
+  /** Shares of it worth naming; none when empty. */
+  parts: CostPart[];
 }
 
 export interface CostEstimate {
@@ -70,12 +79,13 @@ export const MONTH_S = 2_629_800;
  * The run's usage scaled to a month and priced. `productionSeconds`: how much
  * production time the run's window stands for (its wall time times the clock
  * compression). Cron requests are not scaled: production fires the cron once
- * a minute whatever the load (`cronPerMonth`).
+ * a minute whatever the load (`cronPerMonth`). `parts`, by label: shares of
+ * the usage to show under their lines (e.g. the FeedPollers' Durable Object use).
  */
-export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, cronPerMonth: number): CostEstimate {
+export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, cronPerMonth: number, parts: Readonly<Record<string, Partial<RunUsage>>> = {}): CostEstimate {
   const scale = MONTH_S / productionSeconds;
   const lines: CostLine[] = [
-    { item: "base", product: PRICES.base.product, unit: PRICES.base.unit, measured: 1, monthly: 1, included: 0, usd: PRICES.base.usd, source: PRICES.base.source },
+    { item: "base", product: PRICES.base.product, unit: PRICES.base.unit, measured: 1, monthly: 1, included: 0, usd: PRICES.base.usd, source: PRICES.base.source, parts: [] },
   ];
   for (const item of Object.keys(usage) as Metered[]) {
     const price: Price = PRICES[item];
@@ -90,6 +100,10 @@ export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, 
       included: price.included,
       usd: Math.round(((beyond / price.per) * price.usd) * 100) / 100,
       source: price.source,
+      parts: Object.entries(parts).flatMap(([label, part]) => {
+        const measured = part[item];
+        return measured === undefined ? [] : [{ label, measured, monthly: Math.round(measured * scale) }];
+      }),
     });
   }
   return { scale: Math.round(scale * 10) / 10, lines, total_usd: Math.round(lines.reduce((s, l) => s + l.usd, 0) * 100) / 100 };
@@ -99,11 +113,11 @@ const n = (v: number) => (v >= 1e6 ? `${(v / 1e6).toLocaleString("en-US", { maxi
 
 /** The estimate as a markdown table, the price table beside each figure. */
 export function costMarkdown(c: CostEstimate, note: string): string {
-  const rows = c.lines.map(
-    (l) =>
-      `| ${l.product} | ${l.unit} | ${l.item === "base" ? "—" : n(l.measured)} | ${l.item === "base" ? "—" : n(l.monthly)} | ${l.item === "base" ? "—" : n(l.included)} | ` +
+  const rows = c.lines.flatMap((l) => [
+    `| ${l.product} | ${l.unit} | ${l.item === "base" ? "—" : n(l.measured)} | ${l.item === "base" ? "—" : n(l.monthly)} | ${l.item === "base" ? "—" : n(l.included)} | ` +
       `${l.item === "base" ? "$5 / month" : `$${PRICES[l.item].usd} / ${n(PRICES[l.item].per)}`} | $${l.usd.toFixed(2)} |`,
-  );
+    ...l.parts.map((p) => `| ↳ of which ${p.label} | ${l.unit} | ${n(p.measured)} | ${n(p.monthly)} | | | (in the line above) |`),
+  ]);
   return (
     `| product | unit | in the run | a month (×${c.scale}) | included | price beyond | USD / month |\n| --- | --- | --- | --- | --- | --- | --- |\n` +
     `${rows.join("\n")}\n| **total** | | | | | | **$${c.total_usd.toFixed(2)}** |\n\n${note}\n`

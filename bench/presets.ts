@@ -1,6 +1,7 @@
 /**
  * Benchmark presets: the size of the simulated world and how long it runs.
- * `--small` (CI), `--large` and `--soak MINUTES`.
+ * `--small` (CI), `--large` and `--soak MINUTES` on a compressed clock;
+ * `--detect [--minutes N]` on production's.
  */
 
 /** The large world's cities (OLX ids and Otodom paths in D1), each with both deals on both sites. */
@@ -8,8 +9,12 @@ export const LARGE_CITIES = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk"
 
 export interface Preset {
   name: string;
-  /** small: two feeds (Wrocław rent on OLX, Kraków sale on Otodom); large: LARGE_CITIES × both deals × both sites, plus a burst feed. */
-  world: "small" | "large";
+  /**
+   * small: two feeds (Wrocław rent on OLX, Kraków sale on Otodom); large: LARGE_CITIES × both deals × both
+   * sites, plus a burst feed; national: all of Poland at the real daily rates (sim/national.ts), searches in
+   * `searchCities` cities.
+   */
+  world: "small" | "large" | "national";
   /** Telegram users seeded in D1. */
   users: number;
   /** Saved searches per user (each on one of the two feeds the fakes serve). */
@@ -34,6 +39,12 @@ export interface Preset {
   startupTimeoutMs: number;
   /** Longest wait for both feeds' first (baseline) fetch (ms). */
   baselineTimeoutMs: number;
+  /** How often the bench fires the cron (ms). */
+  cronEveryMs: number;
+  /** National world: the cities users search in (the heaviest ones D1 knows). */
+  searchCities: number;
+  /** National world: hours of listings the sites have before the run. */
+  historyHours: number;
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -52,6 +63,9 @@ export const PRESETS: Record<string, Preset> = {
     quietMs: 3_000,
     startupTimeoutMs: 45_000,
     baselineTimeoutMs: 20_000,
+    cronEveryMs: 50_000,
+    searchCities: 0,
+    historyHours: 0,
   },
   /**
    * The issue's large world: 10 000 users, 50 000 searches, 2 000 new listings
@@ -75,6 +89,9 @@ export const PRESETS: Record<string, Preset> = {
     quietMs: 5_000,
     startupTimeoutMs: 60_000,
     baselineTimeoutMs: 60_000,
+    cronEveryMs: 50_000,
+    searchCities: 0,
+    historyHours: 0,
   },
 };
 
@@ -85,4 +102,36 @@ export const PRESETS: Record<string, Preset> = {
 export function soakPreset(minutes: number): Preset {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) throw new Error(`--soak takes whole minutes from 1 to 240, got ${minutes}`);
   return { ...(PRESETS.small as Preset), name: "soak", publishMs: minutes * 60_000, drainTimeoutMs: 60_000 };
+}
+
+/**
+ * `--detect [--minutes N]`: detection at the limit, on production's clock.
+ * The national fakes publish at the real daily rates (3 000 OLX and 2 000
+ * Otodom flats a day across Poland, sim/national.ts) for N minutes (default
+ * 10) over a six-hour stock; 1 000 users have two searches each in the 100
+ * heaviest cities; the cron fires once a minute, as Cloudflare fires it.
+ * FEED_INTERVAL_S 60 is production's: the run's window is production time
+ * (the cost estimate scales it by 1).
+ */
+export function detectPreset(minutes = 10): Preset {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) throw new Error(`--minutes takes whole minutes from 1 to 240, got ${minutes}`);
+  return {
+    name: "detect",
+    world: "national",
+    users: 1_000,
+    searchesPerUser: 2,
+    perMinutePerSite: 0,
+    liveSearchesPerFeed: 0,
+    burstUsers: 0,
+    publishMs: minutes * 60_000,
+    initialPerSite: 0,
+    feedIntervalS: 60,
+    drainTimeoutMs: 60_000,
+    quietMs: 3_000,
+    startupTimeoutMs: 60_000,
+    baselineTimeoutMs: 120_000,
+    cronEveryMs: 60_000,
+    searchCities: 100,
+    historyHours: 6,
+  };
 }

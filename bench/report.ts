@@ -4,6 +4,7 @@
  * no clock, no files.
  */
 import type { CostEstimate } from "./cost.ts";
+import type { DetectionFigures } from "./detection.ts";
 
 /** Nearest-rank percentile of unsorted values; null for none. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -57,7 +58,8 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number][0];
 
-export interface BenchResult {
+/** The run's result: the last line of its output, as JSON. Detection's fields (bench/detection.ts) come after the e2e ones. */
+export interface BenchResult extends DetectionFigures {
   preset: string;
   seed: number;
   users: number;
@@ -121,6 +123,9 @@ export interface BenchResult {
     budget_calls: number;
     /** Notifiers whose SQLite rows could not be counted: the DO rows are that much too low. */
     notifiers_uncounted: number;
+    poller_wall_ms_per_call: number | null;
+    poller_calls: number;
+    poller_alarms: number;
     d1_rows_read: number;
     d1_rows_written: number;
     d1_unmetered_statements: number;
@@ -161,6 +166,19 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     const d = dists.stages[stage];
     out.push([`stage ${stage}: ${label}`, `p50 ${fmt(d.p50)} / p95 ${fmt(d.p95)} / max ${fmt(d.max)} ms (n=${d.n})`]);
   }
+  const bySite = <T>(f: (s: "olx" | "otodom") => T) => `OLX ${f("olx")} · Otodom ${f("otodom")}`;
+  const spread = (x: { p50: number | null; p95: number | null; n: number }) => `${fmt(x.p50)} / ${fmt(x.p95)} ms (n=${x.n})`;
+  const polls = (p: BenchResult["polls"]) => `sites ${p.site.olx + p.site.otodom}${p.pollers ? `, pollers ${p.pollers.olx + p.pollers.otodom}` : ", pollers —"}`;
+  out.push(
+    ["detect per listing (D1 first_seen_at − published_at) p50 / p95", `${bySite((s) => spread(r.detect_ms_by_source[s]))}; not stored ${bySite((s) => r.not_stored_by_source[s])}`],
+    ["published → accepted p50 / p95 by site", bySite((s) => spread(r.published_e2e_by_source[s]))],
+    ["requests per minute at the sites, mean / busiest minute", bySite((s) => `${fmt(r.requests_per_min_by_source[s])} / ${fmt(r.requests_per_min_max_by_source[s])}`)],
+    [
+      "polls / empty polls (as the sites saw them, as the pollers counted them)",
+      `${polls(r.polls)} / ${polls(r.empty_polls)}; ${r.polls.agree === null ? "no pollers' figures" : r.polls.agree ? "they agree" : "they DISAGREE"}`,
+    ],
+    ["D1 rows written per empty poll (pollers' own count)", fmt(r.d1_rows_written_per_empty_poll)],
+  );
   out.push(
     [
       "delivered msg/s, busiest 5 s",
@@ -180,6 +198,10 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
         ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls` +
           `${r.time_per_stage.notifiers_uncounted ? `; ${r.time_per_stage.notifiers_uncounted} Notifiers' storage rows NOT counted` : ""})`
         : "—",
+    ],
+    [
+      "wall: FeedPoller per call or alarm",
+      r.time_per_stage ? `${fmt(r.time_per_stage.poller_wall_ms_per_call)} ms (${r.time_per_stage.poller_calls} calls, ${r.time_per_stage.poller_alarms} alarms)` : "—",
     ],
     [
       "D1 rows read / written (unmetered statements)",

@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- --small`: GetMeOne in a simulated world on 127.0.0.1,
- * measured end to end.
+ * measured end to end. `--detect`: the same for all of Poland on
+ * production's clock (national fakes, sim/national.ts), for how fast new
+ * listings are detected and what that costs the sites and D1.
  *
  *   fake OLX + fake Otodom   publish new listings at a steady rate (real captures, values rewritten)
  *   wrangler dev --local     the real Worker (bench/worker.ts = src/index.ts + D1 call counting),
@@ -8,10 +10,11 @@
  *   fake Telegram Bot API    ~1 msg/s per chat, 30 msg/s in total, 429 + retry_after beyond;
  *                            records every accepted message with its arrival time
  *
- * N users with M saved searches are seeded in D1; the cron is fired back to
- * back (each invocation ticks for its 50 s window) with FEED_INTERVAL_S of a
- * few seconds: a compressed clock. Once both feeds took their baseline the
- * fakes publish for the preset's time, then the run waits (bounded) for the
+ * N users with M saved searches are seeded in D1; the cron (the reconciler,
+ * which starts the FeedPollers) is fired about once a minute, and the pollers
+ * poll the national feeds on their own alarms within the sites' budgets. The
+ * compressed presets publish faster than production does. Once the feeds took
+ * their baseline the fakes publish for the preset's time, then the run waits (bounded) for the
  * pipeline to drain, stops everything, reads D1 and the fake Telegram's
  * record, and compares what arrived with what the seeded searches should have
  * got (computed by bench/seed.ts, independently of src/filter). This file runs
@@ -19,8 +22,8 @@
  *
  * Writes bench/results/latest.{json,md,svg}; the last line of stdout is the
  * JSON. Exit 1 on any lost, duplicated or unexpected notification or any 429
- * (correctness, not timing: nothing here asserts a duration); exit 2 when the
- * world could not be run at all.
+ * (correctness, not timing: nothing here asserts a duration, --detect's
+ * targets included); exit 2 when the world could not be run at all.
  */
 import { type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -29,31 +32,37 @@ import { createServer } from "node:net";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { NationalCity } from "../sim/cities.ts";
+import type { FakeOlx } from "../sim/fake-olx.ts";
+import type { FakeOtodom } from "../sim/fake-otodom.ts";
 import { type FakeTelegram, createFakeTelegram, telegramFailures } from "../sim/fake-telegram.ts";
+import { NATIONAL_RATES } from "../sim/national.ts";
+import { prng } from "../sim/random.ts";
 import { serve } from "../sim/serve.ts";
-import { ROOT, createFakeSites, fireCron, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
+import { ROOT, createFakeSites, createNationalWorld, fireCron, loadNationalCities, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { ADMIN_CHAT_ID, type Analysis, type D1Rows, analyse, deliveredPairs, indexByUrl, missingPairs } from "./analyse.ts";
-import { LARGE_CITIES, PRESETS, type Preset, soakPreset } from "./presets.ts";
+import { targetLines } from "./detection.ts";
+import { LARGE_CITIES, PRESETS, type Preset, detectPreset, soakPreset } from "./presets.ts";
 import { markdownTable, scatterSvg, textTable } from "./report.ts";
 import {
   type BenchFeed,
   type BenchWorld,
   FIRST_TELEGRAM_ID,
   type Published,
+  cityLookup,
   expectedPairs,
   makeLargeWorld,
+  makeNationalWorld,
   makeSmallWorld,
-  prng,
+  nationalFeedsOf,
   publishedOlx,
   publishedOtodom,
   seedSql,
 } from "./seed.ts";
-import { type CityRow, olxCityIndex, samplePrices, targetOf } from "./targets.ts";
+import { type CityRow, samplePrices, searchCities, targetOf } from "./targets.ts";
 import { costMarkdown } from "./cost.ts";
 import type { BenchCounts } from "./worker.ts";
 
-/** How often the bench fires the cron (the reconciler): about Cloudflare's once a minute; the pollers poll on their own alarms. */
-const CRON_WINDOW_MS = 50_000;
 const RESULTS = new URL("./results/", import.meta.url);
 
 /** What the command line asks for. */
@@ -64,6 +73,8 @@ interface Options {
   keepState: boolean;
   /** --inject-429: the fake Telegram answers one send with 429 mid-run, so the run must exit 1 (a self-check). */
   inject429: boolean;
+  /** --detect --promoted-rotate-s S: fake OLX shows other promoted ads every S seconds (0: never). */
+  promotedRotateMs: number;
 }
 
 /** The command line's flags as Options; throws on a bad combination or value. */
@@ -77,19 +88,37 @@ function parseOptions(): Options {
       seed: { type: "string", default: "1" },
       "keep-state": { type: "boolean" },
       "inject-429": { type: "boolean" },
+      /** Detection at the limit: all of Poland on production's clock. */
+      detect: { type: "boolean" },
+      /** --detect: minutes of publication (default 10). */
+      minutes: { type: "string" },
+      /** --detect: fake OLX shows other promoted ads every this many seconds (default: never). */
+      "promoted-rotate-s": { type: "string" },
     },
     strict: true,
   });
-  if ([flags.small, flags.large, flags.soak !== undefined].filter(Boolean).length > 1) throw new Error("give one of --small, --large, --soak MINUTES");
-  const preset: Preset = flags.soak !== undefined ? soakPreset(Number(flags.soak)) : ((flags.large ? PRESETS.large : PRESETS.small) as Preset);
-  if (!flags.small && !flags.large && flags.soak === undefined) console.log("(no preset given: running --small)");
+  if ([flags.small, flags.large, flags.soak !== undefined, flags.detect].filter(Boolean).length > 1) throw new Error("give one of --small, --large, --soak MINUTES, --detect");
+  if (!flags.detect && (flags.minutes !== undefined || flags["promoted-rotate-s"] !== undefined)) throw new Error("--minutes and --promoted-rotate-s go with --detect");
+  const preset: Preset = flags.detect
+    ? detectPreset(flags.minutes === undefined ? undefined : Number(flags.minutes))
+    : flags.soak !== undefined
+      ? soakPreset(Number(flags.soak))
+      : ((flags.large ? PRESETS.large : PRESETS.small) as Preset);
+  if (!flags.small && !flags.large && flags.soak === undefined && !flags.detect) console.log("(no preset given: running --small)");
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${flags.seed}`);
-  return { preset, seed, keepState: flags["keep-state"] === true, inject429: flags["inject-429"] === true };
+  const rotateS = Number(flags["promoted-rotate-s"] ?? 0);
+  if (!Number.isFinite(rotateS) || rotateS < 0) throw new Error(`--promoted-rotate-s takes seconds, got ${flags["promoted-rotate-s"]}`);
+  return { preset, seed, keepState: flags["keep-state"] === true, inject429: flags["inject-429"] === true, promotedRotateMs: rotateS * 1000 };
 }
 
 type Site = "olx" | "otodom";
-type Sites = ReturnType<typeof createFakeSites>;
+/** The run's fake sites; the national ones also publish on their own (`publish`). */
+interface Sites {
+  olx: FakeOlx;
+  otodom: FakeOtodom;
+  publish?: (from: number, until: number) => void;
+}
 interface Ports {
   olx: number;
   otodom: number;
@@ -114,7 +143,7 @@ function freePort(): Promise<number> {
 
 /** The whole run's own bound: whatever hangs, the bench ends (the preset's waits add up to far less). */
 function hardLimitMs(preset: Preset): number {
-  return preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + (preset.world === "large" ? 240_000 : 90_000);
+  return preset.startupTimeoutMs + preset.baselineTimeoutMs + preset.publishMs + preset.drainTimeoutMs + (preset.world === "small" ? 90_000 : 240_000);
 }
 
 /**
@@ -136,9 +165,12 @@ class Run {
   private readonly fetchTimes: Record<Site, number[]> = { olx: [], otodom: [] };
   private interrupted = false;
   private readonly options: Options;
+  /** The towns the national fakes publish in (sim/cities.ts); none for the compressed worlds. */
+  private readonly towns: NationalCity[];
 
   constructor(options: Options) {
     this.options = options;
+    this.towns = options.preset.world === "national" ? loadNationalCities() : [];
   }
 
   /** Runs the benchmark and stops everything it started; resolves to the exit code (0 ok, 1 a failure found, 2 not run). */
@@ -215,10 +247,10 @@ class Run {
     const { olx, otodom } = sites;
     const dev = await this.startDev(ports, worker);
     this.startCronLoop(worker);
-    // The Worker polls national feeds: one per site, deal and property among the world's targets.
-    const nationalFeeds = new Set([...world.feeds, ...(world.burst ? [world.burst] : [])].map((f) => `${f.source}|${f.deal}|${f.property}`));
-    await waitForBaselines(worker, nationalFeeds.size, preset.baselineTimeoutMs);
-    this.say(`the ${nationalFeeds.size} national feeds took their baseline; publishing`);
+    // The Worker polls national feeds: one per site, deal and property the searches want.
+    const feeds = nationalFeedsOf(world);
+    await waitForBaselines(sites, feeds, preset.baselineTimeoutMs, dev);
+    this.say(`the ${feeds.length} national feeds took their baseline (${feeds.join(", ")}); publishing`);
 
     const countsBefore = await benchCounts(worker);
     const cpuBefore = groupCpuMs(dev.pid as number);
@@ -228,10 +260,12 @@ class Run {
     const publishFrom = Date.now();
     await this.publish({ sites, telegram, dev, world, cities, publishFrom, olxFirst, otodomFirst });
 
-    const slugByOlxCity = olxCityIndex(cities);
-    const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, slugByOlxCity);
-    const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(publishedOtodom)];
-    const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(publishedOtodom)];
+    // Where each listing is: the D1 city of the town the fake published it in.
+    const cityOf = cityLookup(cities.values(), this.towns);
+    const readOlx = (l: (typeof olx.listings)[number]) => publishedOlx(l, cityOf);
+    const readOtodom = (l: (typeof otodom.listings)[number]) => publishedOtodom(l, cityOf);
+    const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(readOtodom)];
+    const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(readOtodom)];
     const expected = expectedPairs(world, published);
     this.say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
 
@@ -241,8 +275,11 @@ class Run {
     const countsAfter = await benchCounts(worker);
     const cpuAfter = groupCpuMs(dev.pid as number);
     const feedFetches = olx.requests + otodom.requests - fetchesBefore;
-    this.say("drained; stopping wrangler dev and reading D1");
     this.cronAbort.abort();
+    await Promise.race([this.cronLoop, sleep(2_000)]);
+    // Once more, as the minute's cron would: the reconciler copies the pollers' figures to feeds.stats.
+    await fireCron(worker, AbortSignal.timeout(30_000)).then((r) => r.text(), () => "");
+    this.say("drained; stopping wrangler dev and reading D1");
     await this.stopWorker();
 
     const rows = readD1(this.state);
@@ -265,6 +302,8 @@ class Run {
       cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
       feedFetches,
       fetchTimes: this.fetchTimes,
+      siteFeeds: { olx: olx.feeds, otodom: otodom.feeds },
+      budgets: readBudgets(),
       publishFrom,
       drainFrom,
       drainedAt,
@@ -282,19 +321,29 @@ class Run {
     const state = this.state;
     wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
     const cities = readCities(state);
-    const world = makeBenchWorld(preset, this.options.seed, cities);
-    this.say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${world.feeds.length} feeds` +
-      `${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}, ` +
-      `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}; state in ${state}`);
+    const world = makeBenchWorld(preset, this.options.seed, cities, this.towns);
+    const national = preset.world === "national";
+    const load = national
+      ? `${NATIONAL_RATES.olx.perDay} OLX and ${NATIONAL_RATES.otodom.perDay} Otodom flats a day across Poland for ${preset.publishMs / 60_000} min, ` +
+        `users in ${new Set(world.searches.map((s) => s.feed.city)).size} cities, production's clock`
+      : `${preset.perMinutePerSite}/min per site for ${preset.publishMs / 1000} s, FEED_INTERVAL_S=${preset.feedIntervalS}`;
+    const feeds = national ? `${nationalFeedsOf(world).length} national feeds` : `${world.feeds.length} feeds${world.burst ? ` (+1 burst feed, ${preset.burstUsers} users)` : ""}`;
+    this.say(`preset ${preset.name}: ${world.users.length} users, ${world.searches.length} searches on ${feeds}, ${load}; state in ${state}`);
+    const known = national ? searchCities(this.towns, cities, preset.searchCities).length : preset.searchCities;
+    if (known < preset.searchCities) this.say(`note: D1 knows only ${known} of the towns the fakes publish in; users search in those`);
     writeFileSync(join(state, "seed.sql"), seedSql(world));
     wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(state, "seed.sql")], { quiet: true });
     this.say("D1 migrated and seeded");
     return { world, cities };
   }
 
-  /** The fakes, served on their ports. Nothing is published steadily until both feeds took their baseline. */
+  /** The fakes, served on their ports. Nothing is published steadily until the feeds took their baseline. */
   private async startFakes(ports: Ports): Promise<{ sites: Sites; telegram: FakeTelegram }> {
-    const sites = createFakeSites({ initial: this.options.preset.initialPerSite, now: Date.now() });
+    const { preset, seed, promotedRotateMs } = this.options;
+    const sites: Sites =
+      preset.world === "national"
+        ? createNationalWorld({ cities: this.towns, now: Date.now(), historyHours: preset.historyHours, seed, promotedRotateMs })
+        : createFakeSites({ initial: preset.initialPerSite, now: Date.now() });
     const telegram = createFakeTelegram({});
     const counted = (site: Site, handle: (r: Request) => Promise<Response>) => (request: Request) => {
       this.fetchTimes[site].push(Date.now());
@@ -335,7 +384,7 @@ class Run {
     return dev;
   }
 
-  /** The compressed clock: a new cron invocation as soon as the last one's tick window is over, until aborted. */
+  /** The cron, every preset.cronEveryMs (as Cloudflare's once a minute, or a little faster on the compressed clock), until aborted. */
   private startCronLoop(worker: string): void {
     const signal = this.cronAbort.signal;
     this.cronLoop = (async () => {
@@ -346,7 +395,7 @@ class Run {
         } catch (error) {
           if (!signal.aborted) this.say(`cron trigger failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const wait = fired + CRON_WINDOW_MS - Date.now();
+        const wait = fired + this.options.preset.cronEveryMs - Date.now();
         if (wait > 0 && !signal.aborted) {
           await new Promise<void>((r) => {
             const t = setTimeout(r, wait);
@@ -375,6 +424,7 @@ class Run {
     const { preset, seed } = this.options;
     const { sites: { olx, otodom }, telegram, world, publishFrom } = p;
     const publishUntil = publishFrom + preset.publishMs;
+    if (p.sites.publish) return this.publishNationally(p.sites, p.telegram, p.dev, publishFrom, publishUntil, p.olxFirst + p.otodomFirst);
     const publishOn = (feed: BenchFeed, at: number): void => {
       const where = targetOf(feed, p.cities);
       if (where.site === "olx") olx.publish(1, at, where.target);
@@ -407,6 +457,30 @@ class Run {
       }
     }
     await sleep(publishUntil - Date.now());
+  }
+
+  /**
+   * The national load: the sites publish on their own, at random times at the
+   * national rates (each listing appears as its time comes, to whoever asks);
+   * a progress line every 30 s; resolves when the preset's time is over, with
+   * every listing due by then published.
+   */
+  private async publishNationally(sites: Sites, telegram: FakeTelegram, dev: ChildProcess, from: number, until: number, stock: number): Promise<void> {
+    sites.publish?.(from, until);
+    for (let next = from + 30_000; Date.now() < until; next += 30_000) {
+      await sleep(Math.min(next, until) - Date.now());
+      if (dev.exitCode !== null) throw new Error("wrangler dev exited during the run");
+      // Whatever is due shows on the sites' next answer; advancing here only keeps the progress line true.
+      sites.olx.advance(Date.now());
+      sites.otodom.advance(Date.now());
+      const polls = (f: Record<string, { polls: number }>) => Object.values(f).reduce((n, x) => n + x.polls, 0);
+      this.say(
+        `published ${sites.olx.listings.length + sites.otodom.listings.length - stock}, ` +
+          `polls OLX ${polls(sites.olx.feeds)} Otodom ${polls(sites.otodom.feeds)}, telegram accepted ${telegram.messages.length}`,
+      );
+    }
+    sites.olx.advance(until);
+    sites.otodom.advance(until);
   }
 
   /** Drain: every expected message arrived and nothing more for quietMs, or the deadline. */
@@ -447,35 +521,63 @@ class Run {
   }
 }
 
-/** Polls the Worker until every feed took its baseline (its first successful cycle, stored, never sent). */
-async function waitForBaselines(worker: string, feedCount: number, timeoutMs: number): Promise<void> {
+/**
+ * Waits until the sites answered a first page of every national feed the
+ * world needs: each feed's first poll, its baseline (stored, never sent).
+ * Asked of the fakes, not the Worker, so it holds whichever part of the
+ * Worker polls (the cron's feeds or the FeedPollers).
+ */
+async function waitForBaselines(sites: Sites, feeds: readonly string[], timeoutMs: number, dev: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const polled = () => new Set(Object.entries({ ...sites.olx.feeds, ...sites.otodom.feeds }).filter(([, f]) => f.polls > 0).map(([key]) => key));
   for (;;) {
-    let feeds: { source: string; baselined: boolean; last_error: string | null }[] = [];
-    try {
-      feeds = (await (await fetch(`${worker}/__bench/feeds`, { signal: AbortSignal.timeout(5_000) })).json()) as typeof feeds;
-    } catch {
-      // the Worker is busy starting its first cron invocation: ask again
-    }
-    if (feeds.length >= feedCount && feeds.every((f) => f.baselined)) return;
-    if (Date.now() > deadline) throw new Error(`feeds took no baseline in ${timeoutMs / 1000} s: ${JSON.stringify(feeds)}`);
+    const seen = polled();
+    const missing = feeds.filter((f) => !seen.has(f));
+    if (missing.length === 0) return;
+    if (dev.exitCode !== null) throw new Error("wrangler dev exited before the feeds took their baseline");
+    if (Date.now() > deadline) throw new Error(`no baseline in ${timeoutMs / 1000} s for ${missing.join(", ")} (polled: ${[...seen].join(", ") || "nothing"})`);
     await sleep(250);
   }
+}
+
+/** OLX_REQUESTS_PER_MIN and OTODOM_REQUESTS_PER_MIN as wrangler.toml's [vars] set them (the Worker's budgets); null: not set. */
+function readBudgets(): Record<Site, number | null> {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const read = (name: string) => {
+    const m = new RegExp(`^${name}\\s*=\\s*"?(\\d+(?:\\.\\d+)?)"?`, "m").exec(toml);
+    return m ? Number(m[1]) : null;
+  };
+  return { olx: read("OLX_REQUESTS_PER_MIN"), otodom: read("OTODOM_REQUESTS_PER_MIN") };
 }
 
 /** The city rows of the migrated local D1: where the fakes publish each feed. */
 function readCities(state: string): Map<string, CityRow> {
   const out = wranglerSync(
     ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
-      "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, lat, lon FROM locations WHERE kind = 'city'"],
+      "SELECT slug, name, olx_city_id, olx_region_id, otodom_path, region, lat, lon FROM locations WHERE kind = 'city'"],
     { quiet: true },
   );
   const rows = ((JSON.parse(out.slice(out.indexOf("["))) as { results: CityRow[] }[])[0]?.results ?? []);
   return new Map(rows.map((r) => [r.slug, r]));
 }
 
-function makeBenchWorld(preset: Preset, seed: number, cities: ReadonlyMap<string, CityRow>): BenchWorld {
+function makeBenchWorld(preset: Preset, seed: number, cities: ReadonlyMap<string, CityRow>, towns: readonly NationalCity[]): BenchWorld {
   if (preset.world === "small") return makeSmallWorld(preset.users, preset.searchesPerUser, seed);
+  if (preset.world === "national") {
+    // Prices depend on the site and deal, not the town: one city's sample stands for all.
+    const sampled = (["olx", "otodom"] as const).flatMap((source) => (["rent", "sale"] as const).map((deal) => ({ source, deal, property: "flat" as const, city: "warszawa" })));
+    const prices = samplePrices(sampled, cities);
+    return makeNationalWorld(
+      {
+        users: preset.users,
+        searchesPerUser: preset.searchesPerUser,
+        cities: searchCities(towns, cities, preset.searchCities),
+        prices: new Map(sampled.map((f) => [`${f.source}|${f.deal}`, prices.get(`${f.source}|${f.deal}|flat|warszawa`) ?? []])),
+        saleShare: { olx: NATIONAL_RATES.olx.saleShare, otodom: NATIONAL_RATES.otodom.saleShare },
+      },
+      seed,
+    );
+  }
   const feeds: BenchFeed[] = LARGE_CITIES.flatMap((city) =>
     (["olx", "otodom"] as const).flatMap((source) => (["rent", "sale"] as const).map((deal) => ({ source, deal, property: "flat" as const, city }))),
   );
@@ -549,7 +651,9 @@ function readD1(state: string): D1Rows {
       "d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
       "SELECT source, external_id, published_at, first_seen_at, enqueued_at, filtered_at, notify FROM listings; " +
         "SELECT l.source, l.external_id, u.chat_id, n.matched_at, n.handed_at, n.sent_at, n.status, n.digest " +
-        "FROM notifications n JOIN users u ON u.id = n.user_id JOIN listings l ON l.id = n.listing_id",
+        "FROM notifications n JOIN users u ON u.id = n.user_id JOIN listings l ON l.id = n.listing_id; " +
+        // Every column: feeds.stats (the pollers' figures) only exists once there are pollers.
+        "SELECT * FROM feeds",
     ],
     { quiet: true },
   );
@@ -557,6 +661,7 @@ function readD1(state: string): D1Rows {
   return {
     listings: (results[0]?.results ?? []) as D1Rows["listings"],
     notifications: (results[1]?.results ?? []) as D1Rows["notifications"],
+    feeds: (results[2]?.results ?? []) as D1Rows["feeds"],
   };
 }
 
@@ -582,16 +687,21 @@ function writeResults({ result, dists, points, samples }: Analysis, options: Opt
   mkdirSync(RESULTS, { recursive: true });
   const at = new Date().toISOString();
   const m = machine();
-  const full = { ...result, at, machine: m, command: `npm run bench -- --${preset.name}${seed !== 1 ? ` --seed ${seed}` : ""}${options.inject429 ? " --inject-429" : ""}` };
+  const minutes = preset.name === "detect" ? ` --minutes ${preset.publishMs / 60_000}` : "";
+  const rotate = options.promotedRotateMs ? ` --promoted-rotate-s ${options.promotedRotateMs / 1000}` : "";
+  const command = `npm run bench -- --${preset.name}${minutes}${rotate}${seed !== 1 ? ` --seed ${seed}` : ""}${options.inject429 ? " --inject-429" : ""}`;
+  const full = { ...result, at, machine: m, command };
   const header =
     `## GetMeOne benchmark, --${preset.name} (${at})\n\n` +
     `Machine: ${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB, Node ${m.node}, wrangler ${m.wrangler}, ${m.platform}.`;
+  const clock = preset.feedIntervalS === 60 ? "production's clock" : `the clock runs 60 / FEED_INTERVAL_S = ${60 / preset.feedIntervalS}× fast`;
   const costNote =
-    `Usage measured over the run's window, which stands for ${result.cost?.production_hours ?? "?"} h of production time (the clock runs 60 / FEED_INTERVAL_S = ${60 / preset.feedIntervalS}× fast), ` +
+    `Usage measured over the run's window, which stands for ${result.cost?.production_hours ?? "?"} h of production time (${clock}), ` +
     `scaled to a month. CPU is wrangler dev's whole workerd (with the local D1, Queues and Durable Objects simulation): an upper bound. ` +
     `Cron requests: production's once a minute. Prices: Cloudflare's published Workers Paid prices, bench/cost.ts.`;
   const costSection = result.cost ? `\n### Estimated monthly cost on Cloudflare at this load\n\n${costMarkdown(result.cost, costNote)}` : "";
-  writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header) + costSection);
+  const targets = preset.world === "national" ? `targets, and where this run stands:\n${targetLines(result.targets).join("\n")}\n` : "";
+  writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header) + (targets ? `\n\`\`\`\n${targets}\`\`\`\n` : "") + costSection);
   writeFileSync(
     new URL("latest.svg", RESULTS),
     scatterSvg(points, `GetMeOne --${preset.name}: published → Telegram accepted, per notification (${at.slice(0, 19)}Z)`, [
@@ -602,6 +712,7 @@ function writeResults({ result, dists, points, samples }: Analysis, options: Opt
   writeFileSync(new URL("latest-samples.csv", RESULTS), samples.join("\n") + "\n");
   writeFileSync(new URL("latest.json", RESULTS), JSON.stringify(full, null, 2) + "\n");
   console.log("\n" + textTable(result, dists) + "\n");
+  if (targets) console.log(targets);
   if (result.cost) console.log(`estimated monthly cost on Cloudflare at this load:\n\n${costMarkdown(result.cost, costNote)}`);
   console.log(`wrote bench/results/latest.json, latest.md, latest.svg, latest-samples.csv (one row per delivered notification; chat ids from ${FIRST_TELEGRAM_ID})`);
   console.log(JSON.stringify(full));

@@ -2,15 +2,18 @@
  * The benchmark's users and saved searches, the SQL that seeds them, and the
  * expected notifications: computed here, from the seeded searches and what
  * the fake sites published, with the bench's own few lines of matching (the
- * criteria it seeds: feed and inclusive price bounds), never with src/filter.
+ * criteria it seeds: source, deal, property, the listing's own city, and
+ * inclusive price bounds), never with src/filter.
  */
 import type { FakeOlxListing } from "../sim/fake-olx.ts";
 import type { FakeOtodomListing } from "../sim/fake-otodom.ts";
+import { weightedPicker } from "../sim/cities.ts";
+import { prng } from "../sim/random.ts";
 
 export type Source = "olx" | "otodom";
 export type Deal = "rent" | "sale";
 
-/** A feed the fakes serve: one city, one deal, one property type on one site. */
+/** What a search asks for (one city, one deal, one property type on one site), and a feed the compressed worlds publish on. */
 export interface BenchFeed {
   source: Source;
   deal: Deal;
@@ -61,18 +64,6 @@ export interface BenchWorld {
 
 /** Telegram ids (= chat ids) of benchmark users start here; ADMIN_CHAT_ID is outside this range. */
 export const FIRST_TELEGRAM_ID = 500_001;
-
-/** mulberry32: a small seeded PRNG, so a run's world is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const userAt = (i: number): BenchUser => ({ telegramId: FIRST_TELEGRAM_ID + i, chatId: FIRST_TELEGRAM_ID + i });
 
@@ -170,9 +161,9 @@ function pricesOf(o: LargeWorldOptions, feed: BenchFeed): readonly number[] {
 
 const round10 = (n: number) => Math.round(n / 10) * 10;
 
-/** A range covering 10, 20 or 30 % of the published prices (by count): a search that gets some of the feed. */
-function liveRange(prices: readonly number[], random: () => number): Pick<BenchSearch, "priceMin" | "priceMax"> {
-  const width = [0.1, 0.2, 0.3][Math.floor(random() * 3)] as number;
+/** A range covering one of `widths` (10, 20 or 30 %) of the published prices (by count): a search that gets some of the feed. */
+function liveRange(prices: readonly number[], random: () => number, widths: readonly number[] = [0.1, 0.2, 0.3]): Pick<BenchSearch, "priceMin" | "priceMax"> {
+  const width = widths[Math.floor(random() * widths.length)] as number;
   const from = random() * (1 - width);
   const at = (q: number) => prices[Math.min(prices.length - 1, Math.floor(q * prices.length))] as number;
   return { priceMin: at(from), priceMax: at(from + width) };
@@ -188,6 +179,53 @@ function pricedOut(prices: readonly number[], random: () => number): Pick<BenchS
   }
   const priceMin = round10(high * (1.05 + 0.5 * random()));
   return { priceMin, priceMax: random() < 0.5 ? null : round10(priceMin * 1.5) };
+}
+
+/** Options of {@link makeNationalWorld}. */
+export interface NationalWorldOptions {
+  users: number;
+  searchesPerUser: number;
+  /** The cities users search in (locations.slug), each with its share of the users. */
+  cities: readonly { slug: string; weight: number }[];
+  /** Prices each site's flats for sale and to rent come out at, ascending (key `source|deal`). */
+  prices: ReadonlyMap<string, readonly number[]>;
+  /** Of the searches on each site, the share for flats for sale. */
+  saleShare: Readonly<Record<Source, number>>;
+}
+
+/**
+ * The national world (--detect): users in cities skewed like the listings
+ * (each city's weight), each with searches on either site for a flat in
+ * their own city, half with no price bound, half with a range over 30-70 %
+ * of what that site publishes, so a listing in a big city matches many users
+ * and one in a small town a few. Nothing is published per feed: the fakes
+ * publish nationally, and a listing matches by its own city.
+ */
+export function makeNationalWorld(o: NationalWorldOptions, seed: number): BenchWorld {
+  const random = prng(seed);
+  const pickCity = weightedPicker(o.cities, (c) => c.weight);
+  const out: BenchWorld = { feeds: [], burst: null, users: [], searches: [] };
+  for (let i = 0; i < o.users; i++) {
+    const user = userAt(i);
+    const city = pickCity(random).slug;
+    out.users.push(user);
+    for (let j = 0; j < o.searchesPerUser; j++) {
+      const source: Source = random() < 0.5 ? "olx" : "otodom";
+      const deal: Deal = random() < o.saleShare[source] ? "sale" : "rent";
+      const feed: BenchFeed = { source, deal, property: "flat", city };
+      const prices = o.prices.get(`${source}|${deal}`);
+      if (!prices?.length) throw new Error(`no published prices sampled for ${source} ${deal}`);
+      const bounds = random() < 0.5 ? { priceMin: null, priceMax: null } : liveRange(prices, random, [0.3, 0.5, 0.7]);
+      out.searches.push({ user, name: `bench ${source} ${deal} ${city} #${j + 1}`, feed, ...bounds });
+    }
+  }
+  return out;
+}
+
+/** The national feeds (feedKey's form, "olx:rent:flat:pl") the world's searches and feeds need: what the Worker polls. */
+export function nationalFeedsOf(world: BenchWorld): string[] {
+  const wanted = [...world.feeds, ...(world.burst ? [world.burst] : []), ...world.searches.map((s) => s.feed)];
+  return [...new Set(wanted.map((f) => `${f.source}:${f.deal}:${f.property}:pl`))].sort();
 }
 
 const sqlValue = (v: number | string | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${v.replace(/'/g, "''")}'`);
@@ -231,8 +269,11 @@ export interface Published {
   externalId: string;
   /** The `-ID<x>` token of its URL: how a Telegram message is traced back to it. */
   urlId: string;
+  /** The site of its URL: an OLX cross-post's is otodom.pl (the parser keeps the Otodom ad's url). */
+  urlSource: Source;
   deal: "rent" | "sale";
   property: "flat";
+  /** locations.slug of the listing's own city (where the fake published it); `?<name>` when D1 has none, or no telling which. */
   city: string;
   /** The price the ad shows; null: none shown. */
   price: number | null;
@@ -242,34 +283,97 @@ export interface Published {
 
 type Json = Record<string, unknown>;
 
-/** OLX: category 15 = flats for rent, 14 = for sale; city by OLX city id (`slugByOlxCity`); price from the `price` param. */
-export function publishedOlx(l: FakeOlxListing, slugByOlxCity: ReadonlyMap<number, string>): Published {
+/** A city row of D1's locations, as far as finding a listing's city goes. */
+export interface CityRef {
+  slug: string;
+  name: string;
+  olx_city_id: number | null;
+  otodom_path: string | null;
+}
+
+/**
+ * Which of D1's cities a listing is in, from where the fake published it
+ * (its target): the bench's own ground truth, not the Worker's reading of the
+ * page. null: none of D1's cities, or no telling which.
+ */
+export interface CityLookup {
+  /** An OLX listing: by OLX's city id, else by its city's name. */
+  olx(cityId: number, name: string): string | null;
+  /** An Otodom listing: by its location path (a national town's, or D1's otodom_path), else by its city's name. */
+  otodom(path: string, name: string): string | null;
+}
+
+/**
+ * Names folded for comparison: lower case, no diacritics, "ł" as "l",
+ * punctuation as spaces. The bench's own few lines, not src/lib/fold.ts: what
+ * is expected must not lean on the code it checks.
+ */
+const foldName = (name: string) =>
+  name.replace(/[łŁ]/g, "l").normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+/**
+ * A CityLookup over D1's cities, and the national fakes' towns (their Otodom
+ * paths are the fakes' own; each town names its OLX city id). A name two
+ * cities share resolves to neither.
+ */
+export function cityLookup(cities: Iterable<CityRef>, towns: readonly { otodomPath: string; olxId: number }[] = []): CityLookup {
+  const byOlxId = new Map<number, string>();
+  const byPath = new Map<string, string>();
+  const byName = new Map<string, string | null>();
+  for (const c of cities) {
+    if (c.olx_city_id !== null) byOlxId.set(c.olx_city_id, c.slug);
+    if (c.otodom_path !== null) byPath.set(c.otodom_path, c.slug);
+    const name = foldName(c.name);
+    byName.set(name, byName.has(name) ? null : c.slug);
+  }
+  const townOlxId = new Map(towns.map((t) => [t.otodomPath, t.olxId]));
+  const named = (name: string) => byName.get(foldName(name)) ?? null;
+  return {
+    olx: (cityId, name) => byOlxId.get(cityId) ?? named(name),
+    otodom(path, name) {
+      const olxId = townOlxId.get(path);
+      return (olxId === undefined ? undefined : byOlxId.get(olxId)) ?? byPath.get(path) ?? named(name);
+    },
+  };
+}
+
+/**
+ * OLX: category 15 = flats for rent, 14 = for sale; city where the fake put
+ * it; price from the `price` param; a cross-post traced by its Otodom url
+ * (external_url), as the parser keeps it.
+ */
+export function publishedOlx(l: FakeOlxListing, cities: CityLookup): Published {
   const params = Array.isArray(l.offer.params) ? (l.offer.params as Json[]) : [];
   const price = (params.find((p) => p.key === "price")?.value as Json | undefined)?.value;
+  const crossPost = typeof l.offer.external_url === "string" && (l.offer.partner as Json | null)?.code === "otodom_pl" ? l.offer.external_url : null;
   return {
     key: `olx:${l.id}`,
     source: "olx",
     externalId: String(l.id),
-    urlId: urlIdOf(String(l.offer.url)) ?? "",
+    urlId: urlIdOf(crossPost ?? String(l.offer.url)) ?? "",
+    urlSource: crossPost ? "otodom" : "olx",
     deal: l.target.categoryId === 14 ? "sale" : "rent",
     property: "flat",
-    city: slugByOlxCity.get(l.target.cityId) ?? `olx-city-${l.target.cityId}`,
+    city: cities.olx(l.target.cityId, l.target.cityName) ?? `?${l.target.cityName}`,
     price: typeof price === "number" ? price : null,
     publishedAt: l.publishedAt,
   };
 }
 
-/** Otodom: deal and city from the search path it was published under; no price when hidePrice. */
-export function publishedOtodom(l: FakeOtodomListing): Published {
+/** Otodom: deal and city from the search path it was published under (the city's name from the item's address); no price when hidePrice. */
+export function publishedOtodom(l: FakeOtodomListing, cities: CityLookup): Published {
   const total = (l.item.totalPrice as Json | null | undefined)?.value;
+  const address = (l.item.location as Json | undefined)?.address as Json | undefined;
+  const city = (address?.city as Json | undefined)?.name;
   return {
     key: `otodom:${l.id}`,
     source: "otodom",
     externalId: String(l.id),
     urlId: urlIdOf(String(l.item.slug)) ?? "",
+    urlSource: "otodom",
     deal: l.target.deal === "wynajem" ? "rent" : "sale",
     property: "flat",
-    city: l.target.path.split("/")[1] ?? l.target.path,
+    city: cities.otodom(l.target.path, String(city ?? "")) ?? `?${String(city ?? l.target.path)}`,
     price: l.item.hidePrice === true || typeof total !== "number" ? null : total,
     publishedAt: l.publishedAt,
   };
@@ -280,7 +384,7 @@ export function urlIdOf(url: string): string | null {
   return /-ID([0-9A-Za-z]+)(?:\.html)?(?:[?#].*)?$/.exec(url)?.[1] ?? null;
 }
 
-/** The bench's matching of what it seeds: same feed; price within inclusive bounds; a bound on an unknown price is not met. */
+/** The bench's matching of what it seeds: same site, deal and property, the listing's own city; price within inclusive bounds; a bound on an unknown price is not met. */
 export function searchMatches(s: BenchSearch, l: Published): boolean {
   if (s.feed.source !== l.source || s.feed.deal !== l.deal || s.feed.property !== l.property || s.feed.city !== l.city) return false;
   if (s.priceMin === null && s.priceMax === null) return true;

@@ -25,9 +25,21 @@ export function d1Totals(c: BenchCounts) {
   return { statements: sum("statements"), roundTrips: sum("roundTrips"), rowsRead: sum("rowsRead"), rowsWritten: sum("rowsWritten"), unmetered: sum("unmetered") };
 }
 
+/** A Durable Object class's billed quantities: requests (calls and alarms), GB-s, SQLite rows. */
+function durableUsage(t: BenchCounts["durable"]["notifier"]): Pick<RunUsage, "doRequests" | "doDuration" | "doRowsRead" | "doRowsWritten"> {
+  return { doRequests: t.calls + t.alarms, doDuration: (t.ms / 1000) * DO_GB, doRowsRead: t.rowsRead, doRowsWritten: t.rowsWritten };
+}
+
+/** The FeedPollers' share of the Durable Object lines, shown under them in the estimate. */
+export function pollerUsage(c: BenchCounts): Partial<RunUsage> {
+  return durableUsage(c.durable.poller);
+}
+
 /** The billed quantities of a run's window. `cpuMs`: the runtime's CPU time (an upper bound of the Worker's own). */
 export function usageOf(c: BenchCounts, cpuMs: number): RunUsage {
   const d1 = d1Totals(c);
+  const notifier = durableUsage(c.durable.notifier);
+  const poller = durableUsage(c.durable.poller);
   return {
     // Cron invocations are priced at production's once a minute instead (estimateMonthlyCost).
     requests: c.invocations.queueBatches + c.invocations.fetch,
@@ -36,10 +48,11 @@ export function usageOf(c: BenchCounts, cpuMs: number): RunUsage {
     d1Written: d1.rowsWritten,
     // One write, one read, one delete per message under 64 KB.
     queueOps: 3 * c.invocations.queueMessages,
-    doRequests: c.durable.notifierCalls + c.durable.notifierAlarms + c.durable.budgetCalls,
-    doDuration: (c.durable.notifierMs / 1000) * DO_GB,
-    doRowsRead: c.durable.rowsRead,
-    doRowsWritten: c.durable.rowsWritten,
+    // SendBudget's calls are requests too; its duration is not measured.
+    doRequests: notifier.doRequests + poller.doRequests + c.durable.budgetCalls,
+    doDuration: notifier.doDuration + poller.doDuration,
+    doRowsRead: notifier.doRowsRead + poller.doRowsRead,
+    doRowsWritten: notifier.doRowsWritten + poller.doRowsWritten,
     dataPoints: c.dataPoints,
     logEvents: c.logLines,
   };

@@ -6,15 +6,14 @@
  * - D1: every call, through a counting wrapper around the real binding, per
  *   stage (cron, filter, notifier, other): statements, round trips, and the
  *   rows read and written D1 reports in each result's `meta`. `first()` and
- *   `raw()` return no meta: those statements are counted as unmetered.
+ *   `raw()` return no meta: those statements are counted as unmetered. The
+ *   FeedPoller's D1 work counts as the parser stage's ("cron"): it is the parser.
  * - Invocations: cron, queue batches and their messages, HTTP requests.
- * - Durable Objects: Notifier RPC calls and alarms with their wall time (the
- *   duration Cloudflare bills), SendBudget calls, and the Notifiers' SQLite
- *   rows (each cursor's rowsRead/rowsWritten, each KV call and setAlarm as a row).
+ * - Durable Objects, per class: the Notifier's and the FeedPoller's RPC calls
+ *   and alarms with their wall time (the duration Cloudflare bills) and their
+ *   SQLite rows (each cursor's rowsRead/rowsWritten, each KV call and setAlarm
+ *   as a row); SendBudget calls.
  * - Analytics Engine data points and log lines written.
- *
- * GET /__bench/feeds tells the bench when the feeds' pollers took their baseline
- * (127.0.0.1 only: wrangler dev --ip 127.0.0.1).
  *
  * workerd runs this module once per isolate; locally the Worker's handlers and
  * its Durable Objects share one isolate, so one tally sees them all (the
@@ -32,13 +31,24 @@ interface D1Tally {
   unmetered: number;
 }
 
+/** One Durable Object class's use: RPC calls and alarms, the wall time inside them, SQLite rows. */
+interface DurableTally {
+  calls: number;
+  alarms: number;
+  ms: number;
+  rowsRead: number;
+  rowsWritten: number;
+  /** Objects whose storage could not be patched (their rows are missing). */
+  uncounted: number;
+}
+
 const d1Tally = (): D1Tally => ({ statements: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0, unmetered: 0 });
+const durableTally = (): DurableTally => ({ calls: 0, alarms: 0, ms: 0, rowsRead: 0, rowsWritten: 0, uncounted: 0 });
 const counts = {
   d1: { cron: d1Tally(), filter: d1Tally(), notifier: d1Tally(), other: d1Tally() } as Record<Stage, D1Tally>,
   /** queueMs: wall time inside the queue handler (the filter stage). */
   invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0 },
-  /** storageUncounted: Notifiers whose storage could not be patched (their rows are missing). */
-  durable: { notifierCalls: 0, notifierAlarms: 0, notifierMs: 0, budgetCalls: 0, rowsRead: 0, rowsWritten: 0, storageUncounted: 0 },
+  durable: { notifier: durableTally(), poller: durableTally(), budgetCalls: 0 },
   dataPoints: 0,
   logLines: 0,
 };
@@ -138,25 +148,28 @@ function patch<T extends object>(object: T, name: keyof T & string, wrap: (origi
   }
 }
 
+/** A cursor, as the storage API hands them out: its rows are known once it has been read. */
+type Cursor = SqlStorageCursor<Record<string, SqlStorageValue>>;
+
 /**
- * Counts the Notifier's SQLite rows on its own storage objects (the runtime
- * wants the real DurableObjectState, so it is patched, not wrapped): each
- * cursor's rowsRead/rowsWritten once the call that made it is over (a cursor
- * counts as it is read), each KV call and setAlarm/deleteAlarm as one row.
+ * Counts a Durable Object's SQLite rows on its own storage objects (the
+ * runtime wants the real DurableObjectState, so it is patched, not wrapped):
+ * each cursor's rowsRead/rowsWritten once the call that made it is over (a
+ * cursor counts as it is read), each KV call and setAlarm/deleteAlarm as one row.
  */
-function countStorage(storage: DurableObjectStorage, cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[]): boolean {
+function countStorage(storage: DurableObjectStorage, tally: DurableTally, cursors: Cursor[]): boolean {
   const rowWritten = (original: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
-    counts.durable.rowsWritten++;
+    tally.rowsWritten++;
     return original(...args);
   };
   return [
     patch(storage.sql, "exec", (original) => (...args: unknown[]) => {
-      const cursor = original(...args) as SqlStorageCursor<Record<string, SqlStorageValue>>;
+      const cursor = original(...args) as Cursor;
       cursors.push(cursor);
       return cursor;
     }),
     patch(storage.kv, "get", (original) => (...args: unknown[]) => {
-      counts.durable.rowsRead++;
+      tally.rowsRead++;
       return original(...args);
     }),
     patch(storage.kv, "put", rowWritten),
@@ -166,45 +179,71 @@ function countStorage(storage: DurableObjectStorage, cursors: SqlStorageCursor<R
   ].every(Boolean);
 }
 
-/** The real Notifier, seeing the counting DB and storage; its calls and alarms timed. */
-export class Notifier extends RealNotifier {
-  #cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[];
+/** The storage cursors each counted object made during its current call. */
+const cursorsOf = new WeakMap<object, Cursor[]>();
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-    if (!countStorage(ctx.storage, cursors)) counts.durable.storageUncounted++;
-    super(ctx, withCounting(env, "notifier"));
-    this.#cursors = cursors;
-  }
+/** Patches the object's storage for counting; call from its constructor, before the real one. */
+function counted(ctx: DurableObjectState, tally: DurableTally): Cursor[] {
+  const cursors: Cursor[] = [];
+  if (!countStorage(ctx.storage, tally, cursors)) tally.uncounted++;
+  return cursors;
+}
 
-  async #timed<T>(alarm: boolean, call: () => Promise<T>): Promise<T> {
-    const started = Date.now();
-    try {
-      return await call();
-    } finally {
-      counts.durable.notifierMs += Date.now() - started;
-      if (alarm) counts.durable.notifierAlarms++;
-      else counts.durable.notifierCalls++;
-      for (const c of this.#cursors.splice(0)) {
-        counts.durable.rowsRead += c.rowsRead;
-        counts.durable.rowsWritten += c.rowsWritten;
-      }
+/** Runs one RPC call or alarm of a counted object: its wall time, and then the rows of the cursors it made. */
+async function timed<T>(self: object, tally: DurableTally, alarm: boolean, call: () => Promise<T> | T): Promise<T> {
+  const started = Date.now();
+  try {
+    return await call();
+  } finally {
+    tally.ms += Date.now() - started;
+    if (alarm) tally.alarms++;
+    else tally.calls++;
+    for (const c of cursorsOf.get(self)?.splice(0) ?? []) {
+      tally.rowsRead += c.rowsRead;
+      tally.rowsWritten += c.rowsWritten;
     }
-  }
-
-  override deliver(...args: Parameters<RealNotifier["deliver"]>) {
-    return this.#timed(false, () => super.deliver(...args));
-  }
-
-  override alarm() {
-    return this.#timed(true, () => super.alarm());
   }
 }
 
-/** The real FeedPoller, seeing the counting DB (its D1 rows count as the parser stage's: "cron"). */
+/** The real Notifier, seeing the counting DB and storage; its calls and alarms timed. */
+export class Notifier extends RealNotifier {
+  constructor(ctx: DurableObjectState, env: Env) {
+    const cursors = counted(ctx, counts.durable.notifier);
+    super(ctx, withCounting(env, "notifier"));
+    cursorsOf.set(this, cursors);
+  }
+
+  override deliver(...args: Parameters<RealNotifier["deliver"]>) {
+    return timed(this, counts.durable.notifier, false, () => super.deliver(...args));
+  }
+
+  override alarm() {
+    return timed(this, counts.durable.notifier, true, () => super.alarm());
+  }
+}
+
+/** The real FeedPoller, seeing the counting DB (its D1 work is the parser stage's: "cron") and storage; its calls and alarms timed. */
 export class FeedPoller extends RealFeedPoller {
   constructor(ctx: DurableObjectState, env: Env) {
+    const cursors = counted(ctx, counts.durable.poller);
     super(ctx, withCounting(env, "cron"));
+    cursorsOf.set(this, cursors);
+  }
+
+  override configure(...args: Parameters<RealFeedPoller["configure"]>) {
+    return timed(this, counts.durable.poller, false, () => super.configure(...args));
+  }
+
+  override stop() {
+    return timed(this, counts.durable.poller, false, () => super.stop());
+  }
+
+  override stats() {
+    return timed(this, counts.durable.poller, false, () => super.stats());
+  }
+
+  override alarm() {
+    return timed(this, counts.durable.poller, true, () => super.alarm());
   }
 }
 
@@ -232,19 +271,6 @@ export default {
   async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path === "/__bench/counts") return Response.json(counts);
-    // Whether the feeds took their baseline yet; read on the real binding, so not counted.
-    if (path === "/__bench/feeds") {
-      // A feed took its baseline once its poller succeeded; the reconciler copies that to feeds.stats each minute,
-      // so ask the pollers themselves.
-      const feeds = await env.DB.prepare("SELECT source, deal, property, scope FROM feeds WHERE active = 1").all<{ source: string; deal: string; property: string; scope: string }>();
-      const answers = await Promise.all(
-        feeds.results.map(async (f) => {
-          const stats = await env.FEED_POLLER.getByName(`${f.source}:${f.deal}:${f.property}:${f.scope}`).stats();
-          return { source: f.source, baselined: stats?.lastSuccessAt != null, last_error: stats?.lastError ?? null };
-        }),
-      );
-      return Response.json(answers);
-    }
     counts.invocations.fetch++;
     const handler = worker.fetch as ExportedHandlerFetchHandler<Env> | undefined;
     return handler ? handler.call(worker, request as Parameters<ExportedHandlerFetchHandler<Env>>[0], withCounting(env, "other"), ctx) : new Response("no fetch handler", { status: 404 });

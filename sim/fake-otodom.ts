@@ -1,23 +1,33 @@
 /**
  * A fake www.otodom.pl that answers the search pages GetMeOne reads:
- * `GET /pl/wyniki/<sprzedaz|wynajem>/<mieszkanie|dom|pokoj|dzialka>/<location path>?by=LATEST&direction=DESC&limit=&page=`,
+ * `GET /pl/wyniki/<sprzedaz|wynajem>/<mieszkanie|dom|pokoj|dzialka>/<cala-polska | voivodeship | location path>?by=LATEST&direction=DESC&limit=&page=`,
  * as HTML whose `<script id="__NEXT_DATA__">` holds the page. Pure
  * web-standard handler, shared by workerd tests, `npm start` and the benchmark.
  *
  * Built from real captures, only values rewritten: the page is a real search
  * `__NEXT_DATA__` (the 2026 Kraków capture) with its `searchAds.items` and
  * `pagination` replaced; each listing is one of its real items (and any extra
- * real items given, e.g. the 2026 Poznań RENT item) with a fresh id, slug id,
- * price and times. The HTML around the script is a real page given by the
- * caller (e.g. the 2021 Warsaw search page) or else a minimal one.
+ * real items given, e.g. the 2026 Gdańsk sale item and Poznań RENT item) with
+ * a fresh id, slug id, price, times and place (address.city, province and
+ * reverseGeocoding as the target says; `dateCreated` in Warsaw wall time).
+ * The capture's items that are no listing (developer INVESTMENT tiles, the
+ * "hpr/" promoted copy) stay at their places on every page, as the parser
+ * meets them on the real one. The HTML around the script is a real page given
+ * by the caller (e.g. the 2021 Warsaw search page) or else a minimal one.
  *
- * Filtering: deal, estate and the location path of the URL must match a
- * listing's target exactly; `limit` (≤ 72, default 36) and `page` are
- * honoured; every other query parameter is ignored; order is always newest first.
+ * Filtering: deal and estate must match a listing's target; the location is
+ * the whole country ("cala-polska"), a voivodeship (its listings' paths start
+ * with it) or one place; `limit` (≤ 72, default 36) and `page` are honoured;
+ * every other query parameter is ignored; order is always newest first.
+ * Every request is counted per feed and per minute, and each first page is
+ * judged empty or not as the site sees it (sim/request-log.ts).
  *
  * The fake reads no files: the caller passes the fixture contents in.
  */
+import { feedKey } from "../src/model/feed.ts";
+import type { Deal, Property } from "../src/model/listing.ts";
 import { toBase62 } from "../src/sources/base62.ts";
+import { voivodeshipName } from "./cities.ts";
 import { formatWarsawLocal } from "../src/model/warsaw-time.ts";
 import { blockedAnswer, createPublisher } from "./publisher.ts";
 import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
@@ -32,13 +42,15 @@ export interface OtodomTarget {
   path: string;
   /** City name for the listing's address (default: the template's). */
   cityName?: string;
+  /** The voivodeship as Otodom writes it ("pomorskie", "śląskie"); default: the one the path starts with. */
+  regionName?: string;
 }
 
 /** `initial`, `now`, `clock` and `firstId` (default 70_000_000) as sim/publisher.ts documents them. */
 export interface FakeOtodomOptions extends PublisherOptions {
   /** A real search page `__NEXT_DATA__`, parsed (search-sell-flat-krakow-2026.json): the page and the item templates. */
   nextData: unknown;
-  /** More real search items to use as templates (e.g. the parsed search-rent-flat-poznan-2026-item.json). */
+  /** More real search items to use as templates (e.g. the parsed search-item-sell-gdansk-2026.json, search-rent-flat-poznan-2026-item.json). */
   extraItems?: readonly unknown[];
   /** A real Otodom page whose `__NEXT_DATA__` script content is replaced; default a minimal HTML page. */
   shellHtml?: string;
@@ -48,7 +60,7 @@ export interface FakeOtodomListing extends PublishedListing<OtodomTarget> {
   item: Record<string, unknown>;
 }
 
-/** handle, publish, steady, advance, listings and requests as sim/publisher.ts documents them. */
+/** handle, publish, steady, schedule, advance, listings, requests and feeds as sim/publisher.ts documents them. */
 export interface FakeOtodom extends FakeSite<OtodomTarget, FakeOtodomListing> {
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200 HTML without `__NEXT_DATA__`). */
   setMode(mode: FakeMode): void;
@@ -66,16 +78,21 @@ const DEALS = { SELL: "sprzedaz", RENT: "wynajem" } as const;
 const TRANSACTIONS = { sprzedaz: "SELL", wynajem: "RENT" } as const;
 const ESTATES = { FLAT: "mieszkanie", HOUSE: "dom", ROOM: "pokoj", TERRAIN: "dzialka" } as const;
 const ESTATE_ENUMS = { mieszkanie: "FLAT", dom: "HOUSE", pokoj: "ROOM", dzialka: "TERRAIN" } as const;
+const FEED_DEALS: Readonly<Record<string, Deal>> = { sprzedaz: "sale", wynajem: "rent" };
+const FEED_PROPERTIES: Readonly<Record<string, Property>> = { mieszkanie: "flat", dom: "house", pokoj: "room", dzialka: "plot" };
+/** Otodom's word for the whole country in a search path. */
+const WHOLE_COUNTRY = "cala-polska";
 
 export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
   const page = asObject(options.nextData, "nextData");
   const searchAds = dig(page, ["props", "pageProps", "data", "searchAds"]);
-  const usable = (items: readonly unknown[]) =>
-    items
-      .map((t, i) => asObject(t, `template ${i}`))
-      .filter((t) => t.estate !== "INVESTMENT" && !String(t.href ?? "").startsWith("hpr/"));
+  const notListing = (t: Json) => t.estate === "INVESTMENT" || String(t.href ?? "").startsWith("hpr/");
+  const usable = (items: readonly unknown[]) => items.map((t, i) => asObject(t, `template ${i}`)).filter((t) => !notListing(t));
+  const captured = (Array.isArray(searchAds.items) ? searchAds.items : []).map((t, i) => asObject(t, `nextData item ${i}`));
+  // Where the capture had tiles that are no listing: they keep those places on every page.
+  const tiles = captured.flatMap((t, place) => (notListing(t) ? [{ place, item: t }] : []));
   // The page's own items serve its own feed; extra items only serve a target that asks for their kind (e.g. RENT).
-  const own = usable(Array.isArray(searchAds.items) ? searchAds.items : []);
+  const own = usable(captured);
   const all = [...own, ...usable(options.extraItems ?? [])];
   if (all.length === 0) throw new Error("createFakeOtodom needs at least one search item template");
 
@@ -93,6 +110,7 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
   const middle = skeleton.slice(firstHole + firstLength, secondHole);
   const tail = skeleton.slice(secondHole + secondLength);
   const shell = splitShell(options.shellHtml ?? MINIMAL_SHELL);
+  const clock = options.clock ?? Date.now;
 
   const store = createPublisher<OtodomTarget, FakeOtodomListing>({
     ...options,
@@ -110,22 +128,26 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
 
   async function handle(request: Request): Promise<Response> {
     store.arrive();
-    const refused = blockedAnswer(store.mode);
-    if (refused) return refused;
+    const now = clock();
     const url = new URL(request.url);
     const m = /^\/pl\/wyniki\/(sprzedaz|wynajem)\/(mieszkanie|dom|pokoj|dzialka)\/(.+?)\/?$/.exec(url.pathname);
+    const [, deal = "", estate = "", rawPath = ""] = m ?? [];
+    const location = decodeURIComponent(rawPath);
+    const feed = m ? feedOf(deal, estate, location) : "otodom:other";
+    store.log.request(feed, now);
+    const refused = blockedAnswer(store.mode);
+    if (refused) return refused;
     if (request.method !== "GET" || !m) return html(shell[0] + shell[1], 404);
     if (store.mode === "changed-format") return html(shell[0] + shell[1]);
 
-    const [, deal, estate, path] = m;
     const limit = Math.min(Math.max(int(url.searchParams.get("limit"), DEFAULT_LIMIT), 1), MAX_LIMIT);
     const current = Math.max(int(url.searchParams.get("page"), 1), 1);
     const matching = listings
-      .filter((l) => l.target.deal === deal && l.target.estate === estate && inScope(l.target.path, decodeURIComponent(path ?? "")))
+      .filter((l) => l.target.deal === deal && l.target.estate === estate && inScope(l.target.path, location))
       .sort((a, b) => b.publishedAt - a.publishedAt || b.id - a.id);
-    const items = matching
-      .slice((current - 1) * limit, current * limit)
-      .map((l, i) => ({ ...l.item, rowIndex: i }));
+    const listed = matching.slice((current - 1) * limit, current * limit).map((l, i) => ({ ...l.item, rowIndex: i }));
+    const items = withTiles(listed, tiles);
+    if (current === 1) store.log.firstPage(feed, now, items.map((item) => String(item.id)));
     const pagination = {
       totalItems: matching.length,
       totalPages: Math.max(1, Math.ceil(matching.length / limit)),
@@ -177,28 +199,50 @@ function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n
     if (perM2 && area > 0) perM2.value = Math.round((price.value as number) / area);
   }
 
-  const targetPath = target.path;
-  const templatePath = targetOf(template).path;
-  if (targetPath !== templatePath || target.cityName) {
+  const templatePlace = targetOf(template).path;
+  const voivodeship = target.path.split("/")[0] ?? target.path;
+  // A place in another voivodeship than the template's is in that one, whether or not the caller named it.
+  const regionName = target.regionName ?? (voivodeship !== templatePlace.split("/")[0] ? (voivodeshipName(voivodeship) ?? undefined) : undefined);
+  if (target.path !== templatePlace || target.cityName || regionName) {
     const location = item.location as Json | undefined;
     const address = location?.address as Json | undefined;
-    // The voivodeship is the path's first segment: a town is in its own, not the template's.
-    const voivodeship = targetPath.split("/")[0] ?? "";
     if (address && target.cityName) address.city = { ...(address.city as Json), name: target.cityName };
-    if (address?.province) address.province = { ...(address.province as Json), name: voivodeship };
+    if (address && regionName) address.province = { ...(address.province as Json), name: regionName };
     const geo = location?.reverseGeocoding as Json | undefined;
     if (geo && Array.isArray(geo.locations)) {
+      const province = String(regionName ?? (address?.province as Json | undefined)?.name ?? voivodeship);
       // Districts of the template's city do not belong to another city: keep region and city only.
       geo.locations = (geo.locations as Json[])
         .filter((l) => l.locationLevel === "voivodeship" || l.locationLevel === "city_or_village")
-        .map((l) =>
-          l.locationLevel === "city_or_village"
-            ? { ...l, id: targetPath, ...(target.cityName ? { name: target.cityName, fullName: target.cityName } : {}) }
-            : { ...l, id: voivodeship, name: voivodeship, fullName: voivodeship },
-        );
+        .map((l) => {
+          if (l.locationLevel === "voivodeship") return regionName ? { ...l, id: voivodeship, name: province, fullName: province } : l;
+          const name = String(target.cityName ?? l.name);
+          return { ...l, id: target.path, name, fullName: `${name}, ${province}` };
+        });
     }
   }
   return item;
+}
+
+/** The page's listings with the capture's tiles (INVESTMENT, promoted copy) at the places they had, while listings remain. */
+function withTiles(listed: readonly Json[], tiles: readonly { place: number; item: Json }[]): Json[] {
+  const out = [...listed];
+  for (const { place, item } of tiles) if (place <= out.length) out.splice(place, 0, item);
+  return out;
+}
+
+/** A search request's feed as the counts name it: feedKey's form ("otodom:sale:flat:pl"). */
+function feedOf(deal: string, estate: string, location: string): string {
+  const d = FEED_DEALS[deal];
+  const p = FEED_PROPERTIES[estate];
+  const region = location === WHOLE_COUNTRY ? null : { slug: location };
+  return d && p ? feedKey({ source: "otodom", deal: d, property: p, region }) : `otodom:${deal}:${estate}:${location}`;
+}
+
+/** Otodom's location segment: the whole country, a voivodeship (its listings' paths start with it), else one place. */
+function inScope(listingPath: string, asked: string): boolean {
+  if (asked === WHOLE_COUNTRY) return true;
+  return listingPath === asked || listingPath.startsWith(`${asked}/`);
 }
 
 function reverseLocations(item: Json): Json[] {
@@ -253,10 +297,4 @@ function dig(root: Json, path: string[]): Json {
 function asObject(value: unknown, what: string): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
   return value as Json;
-}
-
-/** Otodom's location segment: "cala-polska" is the whole country, a voivodeship its cities, else one place. */
-function inScope(listingPath: string, asked: string): boolean {
-  if (asked === "cala-polska") return true;
-  return listingPath === asked || listingPath.startsWith(`${asked}/`);
 }

@@ -1,15 +1,22 @@
 /**
  * What the fake sites (sim/fake-olx.ts, sim/fake-otodom.ts) share: the store
- * of published listings, publishing now or steadily (caught up on the
- * caller's clock), the initial listings one minute apart, the request
- * counter, the mode and the 403/429 answers of a blocked or rate-limited
- * site. Each site keeps its own format: how a listing is made, how a page is
- * built and filtered.
+ * of published listings, publishing now, steadily or on a schedule (caught up
+ * on the caller's clock), the initial listings one minute apart, the request
+ * counters (sim/request-log.ts), the mode and the 403/429 answers of a blocked
+ * or rate-limited site. Each site keeps its own format: how a listing is made,
+ * how a page is built and filtered.
  *
  * Plain TypeScript that Node runs by type stripping and workerd runs bundled.
  */
+import { type FeedRequests, type RequestLog, createRequestLog } from "./request-log.ts";
 
 export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
+
+/** One publication to come: when, and where (the site's target; absent: the site's default). */
+export interface Arrival<Target> {
+  at: number;
+  target?: Partial<Target>;
+}
 
 /** What every published listing has; each site adds its own page content. */
 export interface PublishedListing<Target> {
@@ -38,18 +45,24 @@ export interface FakeSite<Target, Listing> {
   publish(n: number, now: number, target?: Partial<Target>): number[];
   /** Steady publication: `perMinute` listings a minute from `from` on, caught up by `advance` (called on every request with clock()). null stops it. */
   steady(options: { perMinute: number; from: number; target?: Partial<Target> } | null): void;
-  /** Publishes whatever steady mode has due up to `now`, each stamped with its own due time. */
+  /** Publication on a schedule (times ascending), caught up by `advance` like steady mode, which it replaces. null stops it. */
+  schedule(arrivals: Iterable<Arrival<Target>> | null): void;
+  /** Publishes whatever the schedule (or steady mode) has due up to `now`, each stamped with its own due time. */
   advance(now: number): number[];
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200, not the site's shape). */
   setMode(mode: FakeMode): void;
   readonly listings: readonly Listing[];
   /** Requests answered so far. */
   readonly requests: number;
+  /** Requests per feed, per minute, and the polls empty as the site saw them (a copy). */
+  readonly feeds: Record<string, FeedRequests>;
 }
 
 export interface Publisher<Target, Listing> {
   readonly listings: readonly Listing[];
   readonly mode: FakeMode;
+  /** The per-feed counts the site's handler keeps (the handler knows which feed a request is for). */
+  readonly log: RequestLog;
   /** Counts a request and publishes what steady mode has due up to clock(); the first thing a handler does. */
   arrive(): void;
   /** The site object around `handle`. */
@@ -73,7 +86,9 @@ export function createPublisher<Target, Listing>(
   let nextId = options.firstId;
   let mode: FakeMode = "ok";
   let requests = 0;
-  let rate: { perMinute: number; from: number; target?: Partial<Target>; done: number } | null = null;
+  const log = createRequestLog();
+  /** The schedule being followed, with its next publication read ahead. */
+  let upcoming: { next: Arrival<Target> | undefined; rest: Iterator<Arrival<Target>> } | null = null;
 
   function publishOne(at: number, target: Partial<Target> | undefined): number {
     const id = nextId++;
@@ -81,14 +96,16 @@ export function createPublisher<Target, Listing>(
     return id;
   }
 
+  function schedule(arrivals: Iterable<Arrival<Target>> | null): void {
+    const rest = arrivals?.[Symbol.iterator]();
+    upcoming = rest ? { next: following(rest), rest } : null;
+  }
+
   function advance(now: number): number[] {
-    if (!rate || rate.perMinute <= 0) return [];
-    const interval = 60_000 / rate.perMinute;
-    const due = Math.floor((now - rate.from) / interval) + 1;
     const ids: number[] = [];
-    while (rate.done < due) {
-      ids.push(publishOne(rate.from + rate.done * interval, rate.target));
-      rate.done++;
+    while (upcoming?.next && upcoming.next.at <= now) {
+      ids.push(publishOne(upcoming.next.at, upcoming.next.target));
+      upcoming.next = following(upcoming.rest);
     }
     return ids;
   }
@@ -98,6 +115,7 @@ export function createPublisher<Target, Listing>(
 
   return {
     listings,
+    log,
     get mode() {
       return mode;
     },
@@ -108,9 +126,8 @@ export function createPublisher<Target, Listing>(
     site: (handle) => ({
       handle,
       publish: (n, now, target) => Array.from({ length: n }, () => publishOne(now, target)),
-      steady(o) {
-        rate = o ? { ...o, done: 0 } : null;
-      },
+      steady: (o) => schedule(o && o.perMinute > 0 ? periodic(o.perMinute, o.from, o.target) : null),
+      schedule,
       advance,
       setMode(m) {
         mode = m;
@@ -121,8 +138,22 @@ export function createPublisher<Target, Listing>(
       get requests() {
         return requests;
       },
+      get feeds() {
+        return log.snapshot();
+      },
     }),
   };
+}
+
+function following<T>(iterator: Iterator<T>): T | undefined {
+  const r = iterator.next();
+  return r.done ? undefined : r.value;
+}
+
+/** `perMinute` publications a minute, evenly spaced, from `from` on, for ever. */
+function* periodic<Target>(perMinute: number, from: number, target: Partial<Target> | undefined): Generator<Arrival<Target>> {
+  const interval = 60_000 / perMinute;
+  for (let i = 0; ; i++) yield target ? { at: from + i * interval, target } : { at: from + i * interval };
 }
 
 /** A blocked site's 403 or a rate-limited site's 429 (Retry-After: 60); null in the other modes. */

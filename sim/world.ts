@@ -3,12 +3,19 @@
  * fake sites built from the real captures, and `wrangler dev --local` running
  * the Worker against them. Node only (child processes, files); the fakes
  * themselves stay web-standard in sim/fake-*.ts.
+ *
+ * Two worlds of fake sites: createFakeSites, a few feeds' worth of listings
+ * published when the caller says (the compressed presets, `npm start`), and
+ * createNationalWorld, all of Poland publishing at the real daily rates on the
+ * real clock (`npm run bench -- --detect`, sim/national.ts).
  */
 import { type ChildProcess, type StdioOptions, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type NationalCity, nationalCities } from "./cities.ts";
 import { createFakeOlx, type FakeOlx } from "./fake-olx.ts";
 import { createFakeOtodom, type FakeOtodom } from "./fake-otodom.ts";
+import { type NationalCaptures, type NationalSites, type NationalSitesOptions, createNationalSites, idOffsetAt, nationalCaptures } from "./national.ts";
 
 /** The repository root (wrangler runs there: wrangler.toml, drizzle/). */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -16,6 +23,21 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** A capture from test/fixtures, parsed. */
 export function fixture(path: string): unknown {
   return JSON.parse(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), "utf8"));
+}
+
+/** Poland's towns with their weights (sim/cities.ts), from data/olx-cities.json. */
+export function loadNationalCities(): NationalCity[] {
+  return nationalCities(JSON.parse(readFileSync(new URL("../data/olx-cities.json", import.meta.url), "utf8")));
+}
+
+/** The real captures the fakes are built from, read from test/fixtures. */
+function captures(): NationalCaptures {
+  return nationalCaptures({
+    olxAnswer2026: fixture("olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json"),
+    olxRental2023: fixture("olx/api-offer-mieszkania-wroclaw-2023.json"),
+    otodomPage2026: fixture("otodom/search-sell-flat-krakow-2026.json"),
+    otodomItems2026: [fixture("otodom/search-item-sell-gdansk-2026.json"), fixture("otodom/search-rent-flat-poznan-2026-item.json")],
+  });
 }
 
 /** Options of {@link createFakeSites}. */
@@ -27,32 +49,28 @@ export interface FakeSitesOptions {
 }
 
 /**
- * Fake OLX (flat rentals in Wrocław: the real 2023 olx.pl offer in the real
- * 2026 API envelope) and fake Otodom (flats for sale in Kraków: the real 2026
- * search page; the real 2026 Poznań rental item for listings published as
- * rentals), as the captures describe them. Listings go where the caller's
- * target says (default: the captures' own city and deal). Nothing is
- * published steadily until the caller says so (`steady`).
+ * Fake OLX (flat rentals in Wrocław: the real 2023 olx.pl rental offer, and
+ * sales as the real 2026 Gdańsk offer, in the real 2026 olx.pl answer's
+ * envelope) and fake Otodom (flats for sale in Kraków: the real 2026 search
+ * page; the real 2026 Poznań rental item for listings published as rentals),
+ * as the captures describe them. Listings go where the caller's target says
+ * (default: the captures' own city and deal). Nothing is published steadily
+ * until the caller says so (`steady`).
  */
 export function createFakeSites(options: FakeSitesOptions): { olx: FakeOlx; otodom: FakeOtodom } {
-  // Ids move on with the clock (100 a second), so a run against a local D1 kept
-  // from an earlier run publishes ids that D1 has never stored: new is new.
-  const idOffset = Math.floor(options.now / 1000) % 5_000_000 * 100;
-  const olx = createFakeOlx({
-    offers: [fixture("olx/api-offer-mieszkania-wroclaw-2023.json")],
-    envelope: fixture("olx/api-offers-samochody-uz-tashkent-2026.json"),
-    initial: options.initial,
-    now: options.now,
-    firstId: 1_000_000_000 + idOffset,
-  });
-  const otodom = createFakeOtodom({
-    nextData: fixture("otodom/search-sell-flat-krakow-2026.json"),
-    extraItems: [fixture("otodom/search-rent-flat-poznan-2026-item.json")],
-    initial: options.initial,
-    now: options.now,
-    firstId: 100_000_000 + idOffset,
-  });
+  const idOffset = idOffsetAt(options.now);
+  const c = captures();
+  const olx = createFakeOlx({ offers: c.olxOffers, envelope: c.olxEnvelope, initial: options.initial, now: options.now, firstId: 1_000_000_000 + idOffset });
+  const otodom = createFakeOtodom({ nextData: c.nextData, extraItems: c.extraItems, initial: options.initial, now: options.now, firstId: 100_000_000 + idOffset });
   return { olx, otodom };
+}
+
+/** Options of {@link createNationalWorld}: createNationalSites' own, the captures and towns read here. */
+export type NationalWorldOptions = Omit<NationalSitesOptions, "cities" | "captures"> & { cities?: readonly NationalCity[] };
+
+/** The national fakes (sim/national.ts) on the real captures and all of data/olx-cities.json's towns. */
+export function createNationalWorld(options: NationalWorldOptions): NationalSites {
+  return createNationalSites({ ...options, cities: options.cities ?? loadNationalCities(), captures: captures() });
 }
 
 /** Node + wrangler's own entry: no npx lookup, and a kill reaches wrangler itself. */

@@ -1,7 +1,9 @@
 /**
- * The real captures (test/fixtures, see PROVENANCE.md there), imported as
- * text with Vite's `?raw` so the files on disk stay byte-exact.
+ * The real captures (test/fixtures, see PROVENANCE.md there) and OLX's towns
+ * (data/olx-cities.json), imported as text with Vite's `?raw` so the files on
+ * disk stay byte-exact.
  */
+import olxCities from "../../data/olx-cities.json?raw";
 import cloudfrontBlocked2025 from "../fixtures/blocked/cloudfront-request-blocked-2025.html?raw";
 import datadomeCaptcha2026 from "../fixtures/blocked/datadome-captcha-2026.html?raw";
 import olxApiOffer from "../fixtures/olx/api-offer-mieszkania-wroclaw-2023.json?raw";
@@ -16,15 +18,16 @@ import otodomKrakow2026 from "../fixtures/otodom/search-sell-flat-krakow-2026.js
 import otodomWarszawa2021 from "../fixtures/otodom/search-sell-flat-warszawa-2021.html?raw";
 
 export const raw = {
+  olxCities,
   cloudfrontBlocked2025,
   datadomeCaptcha2026,
   olxApiOffer,
   olxGdansk2026,
-  otodomGdanskItem2026,
   olxUzSearch,
   olxPage2023,
   olxPage2016,
   otodomAd2021,
+  otodomGdanskItem2026,
   otodomRentItem2026,
   otodomKrakow2026,
   otodomWarszawa2021,
