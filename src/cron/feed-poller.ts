@@ -14,6 +14,12 @@ import { blockDelayMs, pollIntervalMs, retryDelayMs } from "./schedule.ts";
 
 /** Figures are written to storage at most this often: a poll that finds nothing writes nothing. */
 const STATS_FLUSH_MS = 60_000;
+/**
+ * An object idle about this long may be evicted with its memory: a poller
+ * waiting longer between polls writes its figures every poll (few polls, so
+ * few writes) or they would be lost.
+ */
+const EVICTION_IDLE_MS = 10_000;
 /** The city list is read again after this long (a city the bot learnt of since is then known). */
 const CITIES_TTL_MS = 10 * 60_000;
 
@@ -138,6 +144,7 @@ export class FeedPoller extends DurableObject<Env> {
         store: this.#store,
         cityOf: (listing) => this.#cityOf(listing),
         baseline: state.baselineAt === null,
+        baselineAt: state.baselineAt,
         metrics: this.env.METRICS,
         clock: this.now,
       });
@@ -178,7 +185,7 @@ export class FeedPoller extends DurableObject<Env> {
     if (!result.empty) {
       log.info("poll", { feed: key, requests: result.requests, changed: result.changed, fresh: result.fresh, overflow: result.overflow, unknownCity: result.unknownCity, ms: finished - started });
     }
-    this.#flushStats(false);
+    this.#flushStats(stats.intervalMs >= EVICTION_IDLE_MS);
     return started + stats.intervalMs;
   }
 

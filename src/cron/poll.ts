@@ -16,6 +16,8 @@ export const MAX_PAGES = 5;
  * rates a poll finds a listing or two among fifty.
  */
 const OVERFLOW_SHARE = 0.5;
+/** Clock skew between a site and us that still counts as "published after the baseline". */
+const OLD_NEWS_GRACE_MS = 5 * 60_000;
 
 export interface PollDeps {
   feedId: number;
@@ -29,6 +31,8 @@ export interface PollDeps {
   cityOf: (listing: Listing) => Promise<number | null>;
   /** The first poll: store what is listed now, send nothing. */
   baseline: boolean;
+  /** When the feed's baseline was taken: a listing published before it and seen only now is old news. */
+  baselineAt: number | null;
   metrics: AnalyticsEngineDataset | undefined;
   clock: () => number;
 }
@@ -101,7 +105,10 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
     const cityId = await deps.cityOf(l);
     if (cityId === null) result.unknownCity++;
     // The feed's query fixes deal and property when the page does not say.
-    inputs.push({ ...l, deal: l.deal ?? deps.feed.deal, property: l.property ?? deps.feed.property, dedupKey: dedupKey(l), cityId });
+    // An ad published before anybody watched that shows up now (OLX rotates older promoted ads onto
+    // its first pages) is stored, not sent: it is not news, whatever its id.
+    const old = deps.baselineAt !== null && l.publishedAt !== null && l.publishedAt < deps.baselineAt - OLD_NEWS_GRACE_MS;
+    inputs.push({ ...l, deal: l.deal ?? deps.feed.deal, property: l.property ?? deps.feed.property, dedupKey: dedupKey(l), cityId, ...(old ? { notify: false } : {}) });
   }
   const { rows, rowsWritten } = await upsertListings(deps.d1, inputs, { feedId: deps.feedId, now, notify: !deps.baseline });
   result.d1RowsWritten += rowsWritten;

@@ -9,6 +9,8 @@ export interface ListingInput extends Listing {
   dedupKey: string;
   /** Our city (src/model/location.ts); null: a town we do not know. */
   cityId: number | null;
+  /** false: stored but no news (published before anyone watched the feed); default: the call's `notify`. */
+  notify?: boolean;
 }
 
 export interface UpsertedListing {
@@ -48,7 +50,7 @@ export async function upsertListings(
          j.value ->> 'city', j.value ->> 'district', j.value ->> 'lat', j.value ->> 'lon', j.value ->> 'isPrivate',
          j.value ->> 'photoUrl', j.value ->> 'deal', j.value ->> 'property', j.value ->> 'publishedAt',
          ?3, ?3, 1,
-         CASE WHEN ?4 = 1 AND NOT EXISTS (
+         CASE WHEN ?4 = 1 AND coalesce(j.value ->> 'notify', 1) = 1 AND NOT EXISTS (
            SELECT 1 FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source'
          ) THEN 1 ELSE 0 END
        FROM json_each(?1) j WHERE true

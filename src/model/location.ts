@@ -130,7 +130,7 @@ export function cityResolver(cities: readonly City[]): (listing: Pick<Listing, "
     if (c.olxCityId !== null) byOlxId.set(c.olxCityId, c.id);
     const name = fold(c.name);
     add(anywhere, name, c.id);
-    if (c.region) add(inRegion, `${name}|${c.region}`, c.id);
+    if (c.region) add(inRegion, `${name}|${fold(c.region)}`, c.id);
   }
   return (listing) => {
     if (listing.olxCityId !== null) {
@@ -139,7 +139,8 @@ export function cityResolver(cities: readonly City[]): (listing: Pick<Listing, "
     }
     if (!listing.city) return null;
     const name = fold(listing.city);
-    const found = listing.region ? inRegion.get(`${name}|${listing.region}`) : anywhere.get(name);
+    // Both sides folded: D1 keeps OLX's "kujawsko-pomorskie", a parser may give "kujawsko pomorskie".
+    const found = listing.region ? inRegion.get(`${name}|${fold(listing.region)}`) : anywhere.get(name);
     if (found === undefined || found === null) return null;
     // OLX gives each place its own id: a listing of an id we do not know is in a namesake
     // of our town (Józefów near Warszawa is not Józefów near Biłgoraj), not in it.

@@ -5,7 +5,6 @@ import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeTelegram } from "../../sim/fake-telegram.ts";
 import { listings } from "../../src/db/schema.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
-import { testClock } from "../helpers/fake-telegram.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
 import { reconcile } from "../../src/cron/reconcile.ts";
 import { pollerAlarm, pollerOf, resetPollers, runReconcile, setPollerClock } from "../helpers/pollers.ts";
@@ -24,9 +23,15 @@ beforeEach(async () => {
 const OLX_RENT = { source: "olx", deal: "rent", property: "flat" } as const;
 
 /** Fake OLX (and a fake Bot API for block alerts) at the HTTP boundary, one mock user wanting OLX rentals in Wrocław, and that feed's poller started. */
+let days = 0;
+/**
+ * A clock far ahead, so the pollers' real alarms (armed for clock times) never fire on their
+ * own and each test runs them; before 2100, where the parsers stop believing publication times.
+ */
+const farClock = () => ({ now: Date.UTC(2099, 0, 1) + 86_400_000 * days++ });
+
 async function olxRentals(initial = 5) {
-  // Far ahead: the pollers' real alarms (armed for clock times) never fire on their own; the test runs each one.
-  const clock = testClock();
+  const clock = farClock();
   const olx = createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial, now: clock.now - 60_000 });
   const telegram = createFakeTelegram({ token: env.TELEGRAM_BOT_TOKEN });
   const web = fakeWeb({ [new URL(env.OLX_BASE_URL).origin]: olx.handle, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
@@ -92,6 +97,19 @@ describe("FeedPoller", () => {
     await poll();
     const row = (await stored()).find((l) => l.externalId === String(first?.id));
     expect(row).toMatchObject({ price: 1234, notify: false, enqueuedAt: null });
+  });
+
+  it("stores an ad published before the feed was watched that turns up now, without sending it", async ({ expect }) => {
+    const { clock, olx, poll } = await olxRentals(2);
+    await poll(0);
+    // OLX rotates older promoted ads onto its first pages: never seen, but not news.
+    const [old] = olx.publish(1, clock.now - 3 * 60 * 60_000);
+    const [fresh] = olx.publish(1, clock.now);
+    await poll();
+    const rows = await stored();
+    expect(rows.find((l) => l.externalId === String(old))).toMatchObject({ notify: false, enqueuedAt: null });
+    expect(rows.find((l) => l.externalId === String(fresh))).toMatchObject({ notify: true });
+    expect(rows.find((l) => l.externalId === String(fresh))?.enqueuedAt).not.toBeNull();
   });
 
   it("counts an alarm that runs twice once: nothing is stored or queued twice", async ({ expect }) => {
@@ -170,7 +188,7 @@ describe("the reconciler", () => {
   it("costs the same D1 round trips for 5 searches or 500 in every city, and reads no search while nothing changed", async ({ expect }) => {
     const web = fakeWeb({});
     onTestFinished(() => web.restore());
-    const clock = testClock();
+    const clock = farClock();
     for (const feed of [OLX_RENT, { source: "otodom", deal: "rent", property: "flat" } as const]) await setPollerClock(pollerOf(feed), clock);
     const cities = (await env.DB.prepare("SELECT slug FROM locations WHERE kind = 'city'").all<{ slug: string }>()).results.map((r) => r.slug);
     const measure = async () => {

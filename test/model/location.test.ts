@@ -54,6 +54,8 @@ describe("cityResolver on real captures", () => {
     const resolve = cityResolver(two);
     expect(resolve({ city: "Bydgoszcz", olxCityId: 131417, region: null })).toBe(2);
     expect(resolve({ city: "BYDGOSZCZ", olxCityId: null, region: "kujawsko-pomorskie" })).toBe(1);
+    // Otodom's province folds to "kujawsko pomorskie": the same voivodeship.
+    expect(resolve({ city: "Bydgoszcz", olxCityId: null, region: "kujawsko pomorskie" })).toBe(1);
     expect(resolve({ city: "Bydgoszcz", olxCityId: null, region: null })).toBeNull();
     expect(resolve({ city: "Bydgoszcz", olxCityId: null, region: "mazowieckie" })).toBeNull();
     expect(resolve({ city: null, olxCityId: null, region: null })).toBeNull();

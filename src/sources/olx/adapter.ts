@@ -11,8 +11,9 @@ export const OLX_PAGE_SIZE = 40;
  * country or one region: the query of the real 2026 answer's `links.self`
  * (test/fixtures/olx/api-offers-mieszkania-sprzedaz-gdansk-2026.json) without
  * its city. Pages step by `limit - 1`, as that answer's `links.next` does
- * (offset=39 for limit=40): the last offer of a page is the first of the next,
- * which the poller's seen set absorbs.
+ * (offset=39 for limit=40): a page holds 39 organic offers with the promoted
+ * ones among them. Should OLX step by the full limit after all, one offer per
+ * page boundary is read twice, which the poller's seen set absorbs.
  */
 export const olxAdapter: SourceAdapter = {
   source: "olx",
