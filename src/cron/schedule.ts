@@ -24,11 +24,13 @@ export interface ShareCandidate {
  * subscribers: a feed ten times as wanted gets about three times the polls,
  * so a busy feed is fast without starving a quiet one. No feed gets more than
  * one poll per MIN_POLL_INTERVAL_MS; what it cannot use goes to the others.
- * The shares never add up to more than the budget.
+ * Shares are whole requests a minute and never add up to more than the
+ * budget (more wanted feeds than requests a minute leaves some at 0, polled
+ * once a minute: a budget below the number of feeds cannot be kept).
  *
  * @param budgetPerMin the site's requests per minute (OLX_REQUESTS_PER_MIN, OTODOM_REQUESTS_PER_MIN)
  * @returns requests per minute for each feed key
- * @example shareBudget(30, [{ key: "a", subscribers: 100 }, { key: "b", subscribers: 1 }]) // a ≈ 27.3, b ≈ 2.7
+ * @example shareBudget(30, [{ key: "a", subscribers: 100 }, { key: "b", subscribers: 1 }]) // a 27, b 3
  */
 export function shareBudget(budgetPerMin: number, feeds: readonly ShareCandidate[]): Map<string, number> {
   const cap = 60_000 / MIN_POLL_INTERVAL_MS;
@@ -50,7 +52,25 @@ export function shareBudget(budgetPerMin: number, feeds: readonly ShareCandidate
     open = open.filter((f) => !capped.includes(f));
   }
   for (const f of feeds) if (!shares.has(f.key)) shares.set(f.key, 0);
-  return shares;
+  return wholeShares(budgetPerMin, shares);
+}
+
+/**
+ * Whole requests a minute, the leftover handed out by largest remainder. A
+ * feed polled every 60/k s makes at most k polls in any minute; 6.3 a minute
+ * could make 7 in one, and the site's total would pass its budget.
+ */
+function wholeShares(budgetPerMin: number, shares: Map<string, number>): Map<string, number> {
+  const whole = new Map([...shares].map(([key, share]) => [key, Math.floor(share + 1e-9)]));
+  let left = Math.floor(budgetPerMin + 1e-9) - [...whole.values()].reduce((a, b) => a + b, 0);
+  const byRemainder = [...shares].filter(([, share]) => share > 0).sort((a, b) => (b[1] % 1) - (a[1] % 1));
+  for (const [key] of byRemainder) {
+    if (left <= 0) break;
+    if ((whole.get(key) ?? 0) >= 60_000 / MIN_POLL_INTERVAL_MS) continue;
+    whole.set(key, (whole.get(key) ?? 0) + 1);
+    left--;
+  }
+  return whole;
 }
 
 /**
