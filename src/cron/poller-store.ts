@@ -1,4 +1,5 @@
 import type { PollerConfig, PollerStats } from "../model/feed.ts";
+import { applyDoMigrations } from "../lib/do-schema.ts";
 
 /** How many listings a poller remembers: a national page holds ~50, and promoted ones recur for weeks. */
 export const SEEN_LIMIT = 5_000;
@@ -39,12 +40,7 @@ export class PollerStore {
   constructor(storage: DurableObjectStorage) {
     this.#sql = storage.sql;
     this.#kv = storage.kv;
-    const version = this.#kv.get<number>(KEY.schema) ?? 0;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      const statement = MIGRATIONS[v];
-      if (statement) this.#sql.exec(statement);
-    }
-    if (version !== MIGRATIONS.length) this.#kv.put(KEY.schema, MIGRATIONS.length);
+    applyDoMigrations(storage, MIGRATIONS, KEY.schema);
   }
 
   config(): PollerConfig | null {

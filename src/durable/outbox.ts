@@ -1,4 +1,5 @@
 import type { Delivery } from "../model/delivery.ts";
+import { applyDoMigrations } from "../lib/do-schema.ts";
 import type { Recipient } from "../model/recipient.ts";
 
 /** Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop repeats. */
@@ -132,12 +133,7 @@ export class Outbox {
   constructor(storage: DurableObjectStorage) {
     this.#sql = storage.sql;
     this.#kv = storage.kv;
-    const version = this.#kv.get<number>(KEY.schema) ?? 0;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      const statement = MIGRATIONS[v];
-      if (statement) this.#sql.exec(statement);
-    }
-    if (version !== MIGRATIONS.length) this.#kv.put(KEY.schema, MIGRATIONS.length);
+    applyDoMigrations(storage, MIGRATIONS, KEY.schema);
   }
 
   /**
