@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FakeTelegramCall, FakeTelegramMessage } from "../sim/fake-telegram.ts";
 import { ADMIN_CHAT_ID, type AnalysisInput, type ListingRow, type NotificationRow, analyse, deliveredPairs, indexByUrl, sourceOfUrl } from "./analyse.ts";
+import { publishedListing } from "./published.test-helper.ts";
 import type { Published } from "./seed.ts";
 import type { BenchCounts } from "./worker.ts";
 
@@ -10,18 +11,8 @@ const T = 1_700_000_000_000;
 const A = 500_001;
 const B = 500_002;
 
-const listing = (source: "olx" | "otodom", id: number, publishedAt: number): Published => ({
-  key: `${source}:${id}`,
-  source,
-  externalId: String(id),
-  urlId: `X${id}`,
-  urlSource: source,
-  deal: source === "olx" ? "rent" : "sale",
-  property: "flat",
-  city: source === "olx" ? "wroclaw" : "krakow",
-  price: 3000,
-  publishedAt,
-});
+const listing = (source: "olx" | "otodom", id: number, publishedAt: number): Published =>
+  publishedListing(source, id, publishedAt, { deal: source === "olx" ? "rent" : "sale", city: source === "olx" ? "wroclaw" : "krakow", price: 3000 });
 const urlOf = (l: Published) => (l.source === "olx" ? `https://www.olx.pl/d/oferta/mieszkanie-CID3-ID${l.urlId}.html` : `https://www.otodom.pl/pl/oferta/mieszkanie-ID${l.urlId}`);
 
 let messageId = 0;

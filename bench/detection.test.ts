@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FeedRequests } from "../sim/request-log.ts";
 import { type DetectionInput, type PollerFigures, detection, pollerFiguresOf, targetLines } from "./detection.ts";
-import type { Published } from "./seed.ts";
+import { publishedListing } from "./published.test-helper.ts";
 
 // A minute boundary, so whole minutes of the window are easy to see.
 const T = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
 const MINUTE = 60_000;
 
-const listing = (source: "olx" | "otodom", id: number, publishedAt: number): Published => ({
-  key: `${source}:${id}`,
-  source,
-  externalId: String(id),
-  urlId: `X${id}`,
-  urlSource: source,
-  deal: "sale",
-  property: "flat",
-  city: "warszawa",
-  price: 500_000,
-  publishedAt,
-});
+const listing = publishedListing;
 
 /** A site's feed: requests by minute (offsets from T), and its polls (offset, empty). */
 function feed(perMinute: Record<number, number>, polls: [number, boolean][] = []): FeedRequests {

@@ -1,5 +1,5 @@
 import type { PollerConfig, PollerStats } from "../model/feed.ts";
-import { applyDoMigrations } from "../lib/do-schema.ts";
+import { DoStore } from "../lib/do-schema.ts";
 
 /** How many listings a poller remembers: a national page holds ~50, and promoted ones recur for weeks. */
 export const SEEN_LIMIT = 5_000;
@@ -33,43 +33,38 @@ const INITIAL_STATE: PollerState = { baselineAt: null, consecutiveFailures: 0, b
  * Remembering them here is what lets a poll that finds nothing write nothing
  * to D1. Every method is synchronous (the storage API is).
  */
-export class PollerStore {
-  readonly #sql: SqlStorage;
-  readonly #kv: SyncKvStorage;
-
+export class PollerStore extends DoStore {
   constructor(storage: DurableObjectStorage) {
-    this.#sql = storage.sql;
-    this.#kv = storage.kv;
-    applyDoMigrations(storage, MIGRATIONS, KEY.schema);
+    super(storage, MIGRATIONS, KEY.schema);
   }
 
   config(): PollerConfig | null {
-    return this.#kv.get<PollerConfig>(KEY.config) ?? null;
+    return this.kv.get<PollerConfig>(KEY.config) ?? null;
   }
 
   setConfig(config: PollerConfig): void {
-    this.#kv.put(KEY.config, config);
+    this.kv.put(KEY.config, config);
   }
 
   state(): PollerState {
-    return { ...INITIAL_STATE, ...this.#kv.get<Partial<PollerState>>(KEY.state) };
+    return { ...INITIAL_STATE, ...this.kv.get<Partial<PollerState>>(KEY.state) };
   }
 
   setState(state: PollerState): void {
-    this.#kv.put(KEY.state, state);
+    this.kv.put(KEY.state, state);
   }
 
   stats(): PollerStats | null {
-    return this.#kv.get<PollerStats>(KEY.stats) ?? null;
+    return this.kv.get<PollerStats>(KEY.stats) ?? null;
   }
 
   setStats(stats: PollerStats): void {
-    this.#kv.put(KEY.stats, stats);
+    this.kv.put(KEY.stats, stats);
   }
 
   /** The fingerprints remembered for these listings (absent: never seen). */
   fingerprints(externalIds: readonly string[]): Map<string, string> {
-    const rows = this.#sql
+    const rows = this.sql
       .exec<{ external_id: string; fingerprint: string }>(
         `SELECT external_id, fingerprint FROM seen WHERE external_id IN (SELECT value FROM json_each(?))`,
         JSON.stringify(externalIds),
@@ -81,15 +76,15 @@ export class PollerStore {
   /** Remembers listings as seen, as they are now; forgets the oldest past SEEN_LIMIT. */
   remember(items: readonly { externalId: string; fingerprint: string }[]): void {
     if (items.length === 0) return;
-    this.#sql.exec(
+    this.sql.exec(
       `INSERT OR REPLACE INTO seen (external_id, fingerprint)
        SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j`,
       JSON.stringify(items.map((i) => [i.externalId, i.fingerprint])),
     );
-    this.#sql.exec(`DELETE FROM seen WHERE rowid <= (SELECT max(rowid) FROM seen) - ?`, SEEN_LIMIT);
+    this.sql.exec(`DELETE FROM seen WHERE rowid <= (SELECT max(rowid) FROM seen) - ?`, SEEN_LIMIT);
   }
 
   seenCount(): number {
-    return this.#sql.exec<{ n: number }>(`SELECT count(*) AS n FROM seen`).one().n;
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM seen`).one().n;
   }
 }

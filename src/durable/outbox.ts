@@ -1,5 +1,5 @@
 import type { Delivery } from "../model/delivery.ts";
-import { applyDoMigrations } from "../lib/do-schema.ts";
+import { DoStore } from "../lib/do-schema.ts";
 import type { Recipient } from "../model/recipient.ts";
 
 /** Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop repeats. */
@@ -126,14 +126,9 @@ const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_dige
  * quiet hold and the DigestProgress. Every method is synchronous (the storage
  * API is), so a caller's sequence of calls cannot interleave with another event.
  */
-export class Outbox {
-  readonly #sql: SqlStorage;
-  readonly #kv: SyncKvStorage;
-
+export class Outbox extends DoStore {
   constructor(storage: DurableObjectStorage) {
-    this.#sql = storage.sql;
-    this.#kv = storage.kv;
-    applyDoMigrations(storage, MIGRATIONS, KEY.schema);
+    super(storage, MIGRATIONS, KEY.schema);
   }
 
   /**
@@ -146,7 +141,7 @@ export class Outbox {
     const added: number[] = [];
     for (const d of deliveries) {
       // rowsWritten counts index entries too: RETURNING says whether the row is new.
-      const isNew = this.#sql.exec(
+      const isNew = this.sql.exec(
         `INSERT OR IGNORE INTO outbox (notification_id, delivery, state, due_at, added_at)
          VALUES (?, ?, 'queued', ?, ?) RETURNING notification_id`,
         d.notificationId,
@@ -160,20 +155,20 @@ export class Outbox {
   }
 
   recipient(): Recipient | null {
-    return this.#kv.get<Recipient>(KEY.recipient) ?? null;
+    return this.kv.get<Recipient>(KEY.recipient) ?? null;
   }
 
   setRecipient(recipient: Recipient): void {
-    this.#kv.put(KEY.recipient, recipient);
+    this.kv.put(KEY.recipient, recipient);
   }
 
   /** The user paused all notifications: nothing is to be queued until they resume. */
   isPaused(): boolean {
-    return this.#kv.get<boolean>(KEY.paused) ?? false;
+    return this.kv.get<boolean>(KEY.paused) ?? false;
   }
 
   setPaused(paused: boolean): void {
-    this.#kv.put(KEY.paused, paused);
+    this.kv.put(KEY.paused, paused);
   }
 
   /**
@@ -181,55 +176,55 @@ export class Outbox {
    * the first send after them is one digest, whatever the threshold.
    */
   heldForQuietHours(): boolean {
-    return this.#kv.get<boolean>(KEY.quietHold) ?? false;
+    return this.kv.get<boolean>(KEY.quietHold) ?? false;
   }
 
   holdForQuietHours(): void {
-    this.#kv.put(KEY.quietHold, true);
+    this.kv.put(KEY.quietHold, true);
   }
 
   releaseQuietHold(): void {
-    if (this.heldForQuietHours()) this.#kv.put(KEY.quietHold, false);
+    if (this.heldForQuietHours()) this.kv.put(KEY.quietHold, false);
   }
 
   /** The first time the chat may get another message (ms). */
   chatNextAllowed(): number {
-    return this.#kv.get<number>(KEY.chatNextAllowed) ?? 0;
+    return this.kv.get<number>(KEY.chatNextAllowed) ?? 0;
   }
 
   /** Pushes the chat's next allowed time forward (never back). */
   holdChat(until: number): void {
-    if (until > this.chatNextAllowed()) this.#kv.put(KEY.chatNextAllowed, until);
+    if (until > this.chatNextAllowed()) this.kv.put(KEY.chatNextAllowed, until);
   }
 
   /** The place held in the global send budget's line; null: none. */
   budgetPlace(): BudgetPlace | null {
-    const dueAt = this.#kv.get<number>(KEY.budgetPlace);
+    const dueAt = this.kv.get<number>(KEY.budgetPlace);
     return dueAt === undefined ? null : { dueAt };
   }
 
   holdBudgetPlace(place: BudgetPlace): void {
-    this.#kv.put(KEY.budgetPlace, place.dueAt);
+    this.kv.put(KEY.budgetPlace, place.dueAt);
   }
 
   /** The place was used, or is no use any more (stale, or nothing left to send). */
   releaseBudgetPlace(): void {
-    if (this.budgetPlace() !== null) this.#kv.delete(KEY.budgetPlace);
+    if (this.budgetPlace() !== null) this.kv.delete(KEY.budgetPlace);
   }
 
   queuedCount(): number {
-    return this.#sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'queued'`).one().n;
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'queued'`).one().n;
   }
 
   /** Due time of the earliest queued row; null: no work. */
   earliestDue(): number | null {
-    const row = this.#sql.exec<{ at: number | null }>(`SELECT min(due_at) AS at FROM outbox WHERE state = 'queued'`).one();
+    const row = this.sql.exec<{ at: number | null }>(`SELECT min(due_at) AS at FROM outbox WHERE state = 'queued'`).one();
     return row.at;
   }
 
   /** The oldest queued row due by `now`. */
   nextDue(now: number): OutboxRow | null {
-    const rows = this.#sql
+    const rows = this.sql
       .exec<RawRow>(
         `SELECT ${ROW_COLUMNS} FROM outbox WHERE state = 'queued' AND due_at <= ?
          ORDER BY due_at, notification_id LIMIT 1`,
@@ -242,7 +237,7 @@ export class Outbox {
 
   /** Queued rows of the current digest that are due, oldest first. */
   digestRows(now: number): OutboxRow[] {
-    return this.#sql
+    return this.sql
       .exec<RawRow>(
         `SELECT ${ROW_COLUMNS} FROM outbox WHERE state = 'queued' AND in_digest = 1 AND due_at <= ?
          ORDER BY notification_id`,
@@ -254,20 +249,20 @@ export class Outbox {
 
   /** Starts a digest of everything queued. @returns how many rows it holds */
   startDigest(): number {
-    const n = this.#sql.exec(`UPDATE outbox SET in_digest = 1 WHERE state = 'queued' RETURNING 1`).toArray().length;
-    this.#kv.put(KEY.digestTotal, n);
-    this.#kv.put(KEY.digestDone, 0);
+    const n = this.sql.exec(`UPDATE outbox SET in_digest = 1 WHERE state = 'queued' RETURNING 1`).toArray().length;
+    this.kv.put(KEY.digestTotal, n);
+    this.kv.put(KEY.digestDone, 0);
     return n;
   }
 
   /** Where the current digest stands. */
   digestProgress(): DigestProgress {
-    return { total: this.#kv.get<number>(KEY.digestTotal) ?? 0, done: this.#kv.get<number>(KEY.digestDone) ?? 0 };
+    return { total: this.kv.get<number>(KEY.digestTotal) ?? 0, done: this.kv.get<number>(KEY.digestDone) ?? 0 };
   }
 
   /** Ids of the queued rows that matched one of these saved searches. */
   queuedIdsOfSearches(searchIds: readonly number[]): number[] {
-    return this.#sql
+    return this.sql
       .exec<{ id: number }>(
         `SELECT notification_id AS id FROM outbox
          WHERE state = 'queued' AND delivery ->> '$.searchId' IN (SELECT value FROM json_each(?))
@@ -280,7 +275,7 @@ export class Outbox {
 
   /** Ids of every queued row. */
   queuedIds(): number[] {
-    return this.#sql
+    return this.sql
       .exec<{ id: number }>(`SELECT notification_id AS id FROM outbox WHERE state = 'queued' ORDER BY notification_id`)
       .toArray()
       .map((r) => r.id);
@@ -296,14 +291,14 @@ export class Outbox {
    */
   finish(ids: readonly number[], state: Exclude<OutboxState, "queued">, now: number): void {
     const list = JSON.stringify(ids);
-    const inDigest = this.#sql
+    const inDigest = this.sql
       .exec<{ n: number }>(
         `SELECT count(*) AS n FROM outbox
          WHERE state = 'queued' AND in_digest = 1 AND notification_id IN (SELECT value FROM json_each(?))`,
         list,
       )
       .one().n;
-    this.#sql.exec(
+    this.sql.exec(
       `UPDATE outbox SET state = ?, done_at = ?, in_digest = 0
        WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
       state,
@@ -312,8 +307,8 @@ export class Outbox {
     );
     if (inDigest > 0) {
       const progress = this.digestProgress();
-      if (state === "sent") this.#kv.put(KEY.digestDone, progress.done + inDigest);
-      else this.#kv.put(KEY.digestTotal, progress.total - inDigest);
+      if (state === "sent") this.kv.put(KEY.digestDone, progress.done + inDigest);
+      else this.kv.put(KEY.digestTotal, progress.total - inDigest);
     }
     if (this.queuedCount() === 0) {
       this.releaseQuietHold();
@@ -323,7 +318,7 @@ export class Outbox {
 
   /** Records a failed attempt: the rows wait until `dueAt`. */
   retryLater(ids: readonly number[], attempts: number, dueAt: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       `UPDATE outbox SET attempts = ?, due_at = ?
        WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
       attempts,
@@ -333,19 +328,19 @@ export class Outbox {
   }
 
   markPhotoRefused(id: number): void {
-    this.#sql.exec(`UPDATE outbox SET photo_refused = 1 WHERE notification_id = ?`, id);
+    this.sql.exec(`UPDATE outbox SET photo_refused = 1 WHERE notification_id = ?`, id);
   }
 
   /** Forgets rows done before `before`, and mock records older than that. */
   prune(before: number): void {
-    this.#sql.exec(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`, before);
-    this.#sql.exec(`DELETE FROM sent_log WHERE at < ?`, before);
+    this.sql.exec(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`, before);
+    this.sql.exec(`DELETE FROM sent_log WHERE at < ?`, before);
   }
 
   /** Rows by state, for inspection. */
   counts(): Record<OutboxState, number> {
     const counts: Record<OutboxState, number> = { queued: 0, sent: 0, failed: 0, dropped: 0 };
-    for (const r of this.#sql.exec<{ state: string; n: number }>(`SELECT state, count(*) AS n FROM outbox GROUP BY state`)) {
+    for (const r of this.sql.exec<{ state: string; n: number }>(`SELECT state, count(*) AS n FROM outbox GROUP BY state`)) {
       if (r.state in counts) counts[r.state as OutboxState] = r.n;
     }
     return counts;
@@ -353,7 +348,7 @@ export class Outbox {
 
   /** Records a message instead of sending it (mock mode). */
   record(entry: SentLogEntry): void {
-    this.#sql.exec(
+    this.sql.exec(
       `INSERT INTO sent_log (method, chat_id, text, photo, notification_ids, at) VALUES (?, ?, ?, ?, ?, ?)`,
       entry.method,
       entry.chatId,
@@ -366,7 +361,7 @@ export class Outbox {
 
   /** The mock record, oldest first. */
   recorded(limit = 1000): SentLogEntry[] {
-    return this.#sql
+    return this.sql
       .exec<{ method: string; chat_id: number; text: string; photo: string | null; notification_ids: string; at: number }>(
         `SELECT method, chat_id, text, photo, notification_ids, at FROM sent_log ORDER BY id LIMIT ?`,
         limit,

@@ -13,3 +13,20 @@ export function applyDoMigrations(storage: DurableObjectStorage, migrations: rea
   }
   if (version !== migrations.length) storage.kv.put(key, migrations.length);
 }
+
+/**
+ * A Durable Object's own state in its SQLite storage, schema applied on
+ * construction: the base of the Notifier's outbox and the poller's store.
+ * Its methods are synchronous (the storage API is), so a caller's sequence of
+ * calls cannot interleave with another event.
+ */
+export abstract class DoStore {
+  protected readonly sql: SqlStorage;
+  protected readonly kv: SyncKvStorage;
+
+  constructor(storage: DurableObjectStorage, migrations: readonly string[], key?: string) {
+    this.sql = storage.sql;
+    this.kv = storage.kv;
+    applyDoMigrations(storage, migrations, key);
+  }
+}
