@@ -84,13 +84,14 @@ export class FeedPoller extends DurableObject<Env> {
    * @returns the poller's figures, for feeds.stats
    */
   async configure(config: PollerConfig): Promise<PollerStats> {
-    this.#store.setConfig(config);
+    // Called every minute: storage is written only when something changed (rows written are billed).
+    if (JSON.stringify(this.#store.config()) !== JSON.stringify(config)) this.#store.setConfig(config);
     const state = this.#store.state();
     const stats = this.#currentStats(config);
     stats.sharePerMin = config.sharePerMin;
     if (!state.running) this.#store.setState({ ...state, running: true });
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Math.max(this.now(), state.blockedUntil ?? 0));
-    return this.#flushStats(true);
+    return this.#flushStats(false);
   }
 
   /** Nobody wants the feed: no more polls. Restarted later, it takes a new baseline (what it lists then is no news). */
