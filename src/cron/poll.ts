@@ -112,7 +112,8 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
   }
   const { rows, rowsWritten } = await upsertListings(deps.d1, inputs, { feedId: deps.feedId, now, notify: !deps.baseline });
   result.d1RowsWritten += rowsWritten;
-  const fresh = rows.filter((u) => u.fresh).map((u) => u.id);
+  const freshRows = rows.filter((u) => u.fresh);
+  const fresh = freshRows.map((u) => u.id);
   try {
     result.d1RowsWritten += await enqueueListings(deps.queue, deps.d1, deps.feedId, fresh, deps.clock());
     result.fresh += fresh.length;
@@ -121,7 +122,7 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
     log.error("enqueue_failed", { feed: deps.feedId, listings: fresh.length, error: errorMessage(error) });
     recordMetric(deps.metrics, { stage: "enqueue", source: deps.feed.source, outcome: "error", count: fresh.length });
   }
-  const freshIds = new Set(rows.filter((u) => u.fresh).map((u) => u.externalId));
+  const freshIds = new Set(freshRows.map((u) => u.externalId));
   for (const l of changed) if (freshIds.has(l.externalId) && l.publishedAt !== null) result.detectionMs.push(now - l.publishedAt);
   deps.store.remember(changed.map((l) => ({ externalId: l.externalId, fingerprint: fingerprint(l) })));
   return changed.length;
