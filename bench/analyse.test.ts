@@ -299,7 +299,7 @@ function counts(d1: Partial<Record<"cron" | "filter" | "notifier" | "other", num
   return {
     d1: { cron: tally(d1.cron ?? 0), filter: tally(d1.filter ?? 0), notifier: tally(d1.notifier ?? 0), other: tally(d1.other ?? 0) },
     invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0, ...invocations },
-    durable: { notifier: durable(), poller: durable(), budgetCalls: 0 },
+    durable: { notifier: durable(), poller: durable(), scheduler: durable() },
     dataPoints: 0,
     logLines: 0,
   };

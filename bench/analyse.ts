@@ -402,7 +402,14 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
     notifier_wall_ms_per_call: per(delta.durable.notifier.ms, delta.durable.notifier.calls + delta.durable.notifier.alarms),
     notifier_calls: delta.durable.notifier.calls,
     notifier_alarms: delta.durable.notifier.alarms,
-    budget_calls: delta.durable.budgetCalls,
+    scheduler_calls: delta.durable.scheduler.calls,
+    scheduler_alarms: delta.durable.scheduler.alarms,
+    notifier_rows_written_per_message: per(delta.durable.notifier.rowsWritten, userMessages),
+    scheduler_rows_written_per_message: per(delta.durable.scheduler.rowsWritten, userMessages),
+    do_requests_per_message: per(
+      delta.durable.notifier.calls + delta.durable.notifier.alarms + delta.durable.scheduler.calls + delta.durable.scheduler.alarms,
+      userMessages,
+    ),
     notifiers_uncounted: delta.durable.notifier.uncounted,
     poller_wall_ms_per_call: per(delta.durable.poller.ms, delta.durable.poller.calls + delta.durable.poller.alarms),
     poller_calls: delta.durable.poller.calls,
@@ -415,7 +422,13 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
   if (cpuMs !== null) {
     // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
     const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / input.preset.feedIntervalS);
-    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH, { FeedPollers: pollerUsage(delta) });
+    // The pollers poll at production's pace whatever the compression: their share is scaled by wall time.
+    const wallS = (input.drainedAt - input.publishFrom) / 1000;
+    const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH, {
+      label: "FeedPollers (real clock)",
+      usage: pollerUsage(delta),
+      seconds: wallS,
+    });
     out.cost = { ...estimate, production_hours: Math.round((productionS / 3600) * 100) / 100 };
   }
   return out;

@@ -28,12 +28,14 @@ test("Durable Object duration is priced per million GB-s beyond 400 000", () => 
   assert.equal(c.lines.find((l) => l.item === "doDuration")?.usd, 12.5);
 });
 
-test("a part of the usage (the FeedPollers' Durable Object use) is shown under its line, scaled, and not priced again", () => {
-  const c = estimateMonthlyCost({ ...none, doRequests: 2_000_000 }, MONTH_S / 2, 0, { FeedPollers: { doRequests: 1_500_000 } });
+test("a share that ran on the real clock (the FeedPollers) is scaled by its own wall time, shown under its line, and not priced again", () => {
+  // The run stands for half a month of production; the pollers ran a quarter month of wall time.
+  const c = estimateMonthlyCost({ ...none, doRequests: 2_000_000 }, MONTH_S / 2, 0, { label: "FeedPollers", usage: { doRequests: 1_500_000 }, seconds: MONTH_S / 4 });
   const line = c.lines.find((l) => l.item === "doRequests");
-  assert.deepEqual(line?.parts, [{ label: "FeedPollers", measured: 1_500_000, monthly: 3_000_000 }]);
-  // 4 M a month, 3 M beyond the included 1 M, all of it in the line.
-  assert.equal(line?.usd, 0.45);
-  assert.equal(c.total_usd, 5.45);
-  assert.match(costMarkdown(c, ""), /\| ↳ of which FeedPollers \| requests \(RPC calls, alarms\) \| 1\.5 M \| 3 M \| \| \| \(in the line above\) \|/);
+  assert.deepEqual(line?.parts, [{ label: "FeedPollers", measured: 1_500_000, monthly: 6_000_000 }]);
+  // 0.5 M × 2 + 1.5 M × 4 = 7 M a month, 6 M beyond the included 1 M, all of it in the line.
+  assert.equal(line?.monthly, 7_000_000);
+  assert.equal(line?.usd, 0.9);
+  assert.equal(c.total_usd, 5.9);
+  assert.match(costMarkdown(c, ""), /\| ↳ of which FeedPollers \| requests \(RPC calls, alarms\) \| 1\.5 M \| 6 M \| \| \| \(in the line above\) \|/);
 });

@@ -75,21 +75,33 @@ export interface CostEstimate {
 /** 30.44 days. */
 export const MONTH_S = 2_629_800;
 
+/** A share of the usage that ran on the real clock, not the run's compressed one (the FeedPollers poll at production's pace). */
+export interface RealTimePart {
+  label: string;
+  usage: Partial<RunUsage>;
+  /** The wall seconds it ran for. */
+  seconds: number;
+}
+
 /**
  * The run's usage scaled to a month and priced. `productionSeconds`: how much
  * production time the run's window stands for (its wall time times the clock
  * compression). Cron requests are not scaled: production fires the cron once
- * a minute whatever the load (`cronPerMonth`). `parts`, by label: shares of
- * the usage to show under their lines (e.g. the FeedPollers' Durable Object use).
+ * a minute whatever the load (`cronPerMonth`). `realTime`: a share of the
+ * usage (inside `usage`) that ran on the real clock, scaled by its own wall
+ * time instead, and shown under its lines.
  */
-export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, cronPerMonth: number, parts: Readonly<Record<string, Partial<RunUsage>>> = {}): CostEstimate {
+export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, cronPerMonth: number, realTime?: RealTimePart): CostEstimate {
   const scale = MONTH_S / productionSeconds;
+  const realScale = realTime ? MONTH_S / realTime.seconds : scale;
   const lines: CostLine[] = [
     { item: "base", product: PRICES.base.product, unit: PRICES.base.unit, measured: 1, monthly: 1, included: 0, usd: PRICES.base.usd, source: PRICES.base.source, parts: [] },
   ];
   for (const item of Object.keys(usage) as Metered[]) {
     const price: Price = PRICES[item];
-    const monthly = item === "requests" ? usage.requests * scale + cronPerMonth : usage[item] * scale;
+    const real = realTime?.usage[item] ?? 0;
+    const compressed = (usage[item] - real) * scale + real * realScale;
+    const monthly = item === "requests" ? compressed + cronPerMonth : compressed;
     const beyond = Math.max(0, monthly - price.included);
     lines.push({
       item,
@@ -100,10 +112,7 @@ export function estimateMonthlyCost(usage: RunUsage, productionSeconds: number, 
       included: price.included,
       usd: Math.round(((beyond / price.per) * price.usd) * 100) / 100,
       source: price.source,
-      parts: Object.entries(parts).flatMap(([label, part]) => {
-        const measured = part[item];
-        return measured === undefined ? [] : [{ label, measured, monthly: Math.round(measured * scale) }];
-      }),
+      parts: realTime && realTime.usage[item] !== undefined ? [{ label: realTime.label, measured: real, monthly: Math.round(real * realScale) }] : [],
     });
   }
   return { scale: Math.round(scale * 10) / 10, lines, total_usd: Math.round(lines.reduce((s, l) => s + l.usd, 0) * 100) / 100 };

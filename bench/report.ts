@@ -120,7 +120,13 @@ export interface BenchResult extends DetectionFigures {
     notifier_wall_ms_per_call: number | null;
     notifier_calls: number;
     notifier_alarms: number;
-    budget_calls: number;
+    scheduler_calls: number;
+    scheduler_alarms: number;
+    /** SQLite rows written per user message: the Notifiers', and the SendScheduler's. */
+    notifier_rows_written_per_message: number | null;
+    scheduler_rows_written_per_message: number | null;
+    /** Notifier and SendScheduler requests (RPC calls and alarms) per user message. */
+    do_requests_per_message: number | null;
     /** Notifiers whose SQLite rows could not be counted: the DO rows are that much too low. */
     notifiers_uncounted: number;
     poller_wall_ms_per_call: number | null;
@@ -193,9 +199,15 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
       r.time_per_stage ? `${fmt(r.time_per_stage.workerd_cpu_ms)} ms / ${fmt(r.time_per_stage.workerd_cpu_ms_per_listing)} ms / ${fmt(r.time_per_stage.workerd_cpu_ms_per_message)} ms` : "—",
     ],
     [
+      "Durable Objects per message: SQLite rows written (Notifier + SendScheduler) / requests",
+      r.time_per_stage
+        ? `${fmt(r.time_per_stage.notifier_rows_written_per_message)} + ${fmt(r.time_per_stage.scheduler_rows_written_per_message)} / ${fmt(r.time_per_stage.do_requests_per_message)}`
+        : "—",
+    ],
+    [
       "wall: filter per queue batch / Notifier per call or alarm",
       r.time_per_stage
-        ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; ${r.time_per_stage.budget_calls} budget calls` +
+        ? `${fmt(r.time_per_stage.filter_wall_ms_per_batch)} ms (${r.time_per_stage.filter_batches} batches) / ${fmt(r.time_per_stage.notifier_wall_ms_per_call)} ms (${r.time_per_stage.notifier_calls} calls, ${r.time_per_stage.notifier_alarms} alarms; SendScheduler ${r.time_per_stage.scheduler_calls} calls, ${r.time_per_stage.scheduler_alarms} alarms` +
           `${r.time_per_stage.notifiers_uncounted ? `; ${r.time_per_stage.notifiers_uncounted} Notifiers' storage rows NOT counted` : ""})`
         : "—",
     ],

@@ -40,6 +40,7 @@ export function usageOf(c: BenchCounts, cpuMs: number): RunUsage {
   const d1 = d1Totals(c);
   const notifier = durableUsage(c.durable.notifier);
   const poller = durableUsage(c.durable.poller);
+  const scheduler = durableUsage(c.durable.scheduler);
   return {
     // Cron invocations are priced at production's once a minute instead (estimateMonthlyCost).
     requests: c.invocations.queueBatches + c.invocations.fetch,
@@ -48,11 +49,10 @@ export function usageOf(c: BenchCounts, cpuMs: number): RunUsage {
     d1Written: d1.rowsWritten,
     // One write, one read, one delete per message under 64 KB.
     queueOps: 3 * c.invocations.queueMessages,
-    // SendBudget's calls are requests too; its duration is not measured.
-    doRequests: notifier.doRequests + poller.doRequests + c.durable.budgetCalls,
-    doDuration: notifier.doDuration + poller.doDuration,
-    doRowsRead: notifier.doRowsRead + poller.doRowsRead,
-    doRowsWritten: notifier.doRowsWritten + poller.doRowsWritten,
+    doRequests: notifier.doRequests + poller.doRequests + scheduler.doRequests,
+    doDuration: notifier.doDuration + poller.doDuration + scheduler.doDuration,
+    doRowsRead: notifier.doRowsRead + poller.doRowsRead + scheduler.doRowsRead,
+    doRowsWritten: notifier.doRowsWritten + poller.doRowsWritten + scheduler.doRowsWritten,
     dataPoints: c.dataPoints,
     logEvents: c.logLines,
   };

@@ -12,14 +12,15 @@
  * - Durable Objects, per class: the Notifier's and the FeedPoller's RPC calls
  *   and alarms with their wall time (the duration Cloudflare bills) and their
  *   SQLite rows (each cursor's rowsRead/rowsWritten, each KV call and setAlarm
- *   as a row); SendBudget calls.
+ *   as a row); the same for the SendScheduler (its enlist calls and the
+ *   alarm whose loop starts every send).
  * - Analytics Engine data points and log lines written.
  *
  * workerd runs this module once per isolate; locally the Worker's handlers and
  * its Durable Objects share one isolate, so one tally sees them all (the
  * benchmark checks that the notifier's column is not zero when messages went).
  */
-import worker, { FeedPoller as RealFeedPoller, Notifier as RealNotifier, SendBudget as RealSendBudget } from "../src/index.ts";
+import worker, { FeedPoller as RealFeedPoller, Notifier as RealNotifier, SendScheduler as RealSendScheduler } from "../src/index.ts";
 
 type Stage = "cron" | "filter" | "notifier" | "other";
 interface D1Tally {
@@ -48,7 +49,7 @@ const counts = {
   d1: { cron: d1Tally(), filter: d1Tally(), notifier: d1Tally(), other: d1Tally() } as Record<Stage, D1Tally>,
   /** queueMs: wall time inside the queue handler (the filter stage). */
   invocations: { scheduled: 0, queueBatches: 0, queueMessages: 0, queueMs: 0, fetch: 0 },
-  durable: { notifier: durableTally(), poller: durableTally(), budgetCalls: 0 },
+  durable: { notifier: durableTally(), poller: durableTally(), scheduler: durableTally() },
   dataPoints: 0,
   logLines: 0,
 };
@@ -217,6 +218,22 @@ export class Notifier extends RealNotifier {
     return timed(this, counts.durable.notifier, false, () => super.deliver(...args));
   }
 
+  override sendNext(...args: Parameters<RealNotifier["sendNext"]>) {
+    return timed(this, counts.durable.notifier, false, () => super.sendNext(...args));
+  }
+
+  override pause() {
+    return timed(this, counts.durable.notifier, false, () => super.pause());
+  }
+
+  override dropSearches(...args: Parameters<RealNotifier["dropSearches"]>) {
+    return timed(this, counts.durable.notifier, false, () => super.dropSearches(...args));
+  }
+
+  override updateRecipient(...args: Parameters<RealNotifier["updateRecipient"]>) {
+    return timed(this, counts.durable.notifier, false, () => super.updateRecipient(...args));
+  }
+
   override alarm() {
     return timed(this, counts.durable.notifier, true, () => super.alarm());
   }
@@ -247,21 +264,20 @@ export class FeedPoller extends RealFeedPoller {
   }
 }
 
-/** The real SendBudget, its calls counted. */
-export class SendBudget extends RealSendBudget {
-  override reserve(now: number) {
-    counts.durable.budgetCalls++;
-    return super.reserve(now);
+/** The real SendScheduler, seeing the counting storage; its calls and its alarm (the send loop, billed while it runs) timed. */
+export class SendScheduler extends RealSendScheduler {
+  constructor(ctx: DurableObjectState, env: Env) {
+    const cursors = counted(ctx, counts.durable.scheduler);
+    super(ctx, env);
+    cursorsOf.set(this, cursors);
   }
 
-  override claim(now: number) {
-    counts.durable.budgetCalls++;
-    return super.claim(now);
+  override enlist(...args: Parameters<RealSendScheduler["enlist"]>) {
+    return timed(this, counts.durable.scheduler, false, () => super.enlist(...args));
   }
 
-  override holdUntil(until: number, now: number) {
-    counts.durable.budgetCalls++;
-    return super.holdUntil(until, now);
+  override alarm() {
+    return timed(this, counts.durable.scheduler, true, () => super.alarm());
   }
 }
 

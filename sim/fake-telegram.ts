@@ -45,6 +45,8 @@ export interface FakeTelegramMessage {
   parse_mode: string | null;
   reply_markup: unknown;
   link_preview_options: unknown;
+  /** Sent with allow_paid_broadcast: counted against the paid 1 000 a second, not the free 30. */
+  paid: boolean;
   /** Arrival time on the fake's clock (ms). */
   at: number;
 }
@@ -302,6 +304,11 @@ function buttonsValid(markup: unknown): boolean {
  * const telegram = createFakeTelegram({ clock: () => clock.now, token: "123456:test-token" });
  * serve(telegram.handle, 8081); // or route fetch to it in a test
  */
+/** Telegram's ceiling for paid broadcasts (allow_paid_broadcast), messages a second. */
+const PAID_PER_SECOND = 1000;
+
+const isPaid = (params: Params) => params.allow_paid_broadcast === true || params.allow_paid_broadcast === "true";
+
 export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTelegram {
   const clock = options.clock ?? (() => Date.now());
   const chatGapMs = options.chatGapMs ?? 1000;
@@ -329,11 +336,11 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
   }
 
   /** Telegram's limits: null when the message may go now, else the seconds to wait. */
-  function rateLimit(chatId: number, now: number): number | null {
+  function rateLimit(chatId: number, now: number, paid: boolean): number | null {
     const last = lastToChat.get(chatId);
     if (last !== undefined && now - last < chatGapMs) return Math.max(1, Math.ceil((last + chatGapMs - now) / 1000));
     recent = recent.filter((t) => t > now - 1000);
-    if (recent.length >= globalPerSecond) return 1;
+    if (recent.length >= (paid ? PAID_PER_SECOND : globalPerSecond)) return 1;
     return null;
   }
 
@@ -352,6 +359,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       parse_mode: asString(params.parse_mode),
       reply_markup: params.reply_markup ?? null,
       link_preview_options: params.link_preview_options ?? null,
+      paid: isPaid(params),
       at,
     });
     lastToChat.set(chatId, at);
@@ -427,7 +435,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
     }
     if (!buttonsValid(params.reply_markup)) return error(400, "Bad Request: BUTTON_URL_INVALID");
 
-    const wait = rateLimit(chatId, at);
+    const wait = rateLimit(chatId, at, isPaid(params));
     if (wait !== null) return error(429, `Too Many Requests: retry after ${wait}`, wait);
     return reply({ ok: true, result: messageResult(method, chatId, params, at) });
   }

@@ -12,7 +12,7 @@ for (const name of missingSecrets(env)) log.error("config_missing_secret", { sec
 
 export { FeedPoller } from "./cron/feed-poller.ts";
 export { Notifier } from "./durable/notifier.ts";
-export { SendBudget } from "./durable/send-budget.ts";
+export { SendScheduler } from "./durable/send-scheduler.ts";
 
 export default {
   fetch: app.fetch,

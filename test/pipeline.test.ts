@@ -89,8 +89,8 @@ it("takes a listing published on OLX or Otodom to each matching user's chat exac
     // The real queue carries the ids to the filter, which hands them to the Notifiers.
     await vi.waitFor(
       async () => {
-        const handed = await db().select().from(notifications).where(sql`${notifications.handedAt} IS NOT NULL`);
-        expect(handed).toHaveLength(total);
+        const queued = await Promise.all(stubs.map(async (stub) => (await stub.inspect()).counts.queued));
+        expect(queued.reduce((a, b) => a + b, 0)).toBe(total);
       },
       { timeout: 15_000, interval: 50 },
     );

@@ -2,6 +2,7 @@ import { useDb } from "../db/client.ts";
 import { deleteSearch, insertSearch, setSearchActive, updateSearch } from "../db/saved-searches.ts";
 import { type User, recipientOf, registerUser, saveAccountSettings, setLanguage, setPaused } from "../db/users.ts";
 import { config } from "../lib/config.ts";
+import { enlist } from "../model/dispatch.ts";
 import type { Language } from "../model/language.ts";
 import type { AccountSettings } from "../model/recipient.ts";
 import type { SearchDraft } from "../model/search.ts";
@@ -18,9 +19,15 @@ import type { SearchDraft } from "../model/search.ts";
  * caller shows an error, and doing it again finishes the job.
  */
 
-type Deps = Pick<Env, "DB" | "NOTIFIER">;
+type Deps = Pick<Env, "DB" | "NOTIFIER" | "SEND_SCHEDULER">;
 
 const notifierOf = (env: Deps, userId: number) => env.NOTIFIER.getByName(String(userId));
+
+/** What is queued goes by the user's new settings; new quiet hours may move when it may go. */
+async function updateRecipient(env: Deps, user: User): Promise<void> {
+  const next = await notifierOf(env, user.id).updateRecipient(recipientOf(user));
+  if (next) await enlist(env, [{ userId: user.id, ...next }]);
+}
 
 /**
  * /start, or a first visit to the Mini App (its initData vouches for the
@@ -54,7 +61,7 @@ export async function resumeNotifications(env: Deps, userId: number): Promise<Us
 /** /lang: new messages, and those already waiting, are in the new language. */
 export async function changeLanguage(env: Deps, userId: number, language: Language): Promise<User | null> {
   const user = await setLanguage(useDb(env.DB), userId, language);
-  if (user) await notifierOf(env, userId).updateRecipient(recipientOf(user));
+  if (user) await updateRecipient(env, user);
   return user;
 }
 
@@ -68,8 +75,8 @@ export async function changeLanguage(env: Deps, userId: number, language: Langua
 export async function saveAccount(env: Deps, userId: number, settings: AccountSettings): Promise<{ dropped: number } | null> {
   const user = await saveAccountSettings(useDb(env.DB), userId, settings);
   if (!user) return null;
+  await updateRecipient(env, user);
   const notifier = notifierOf(env, userId);
-  await notifier.updateRecipient(recipientOf(user));
   if (user.paused) return notifier.pause();
   await notifier.resume();
   return { dropped: 0 };

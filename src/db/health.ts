@@ -32,7 +32,7 @@ export interface Health {
   stages: Record<"hour" | "day", Record<StageName, Percentiles>>;
   /** Per hour of the last day: e2e p50 and p95 (ms), oldest first. */
   hourly: { hour: number; n: number; p50: number; p95: number }[];
-  backlog: { unfiltered: number; outbox: number; deadLetters: number; failedToday: number };
+  backlog: { unfiltered: number; outbox: number; deadLetters: number; failedToday: number; unknownToday: number };
   feeds: FeedHealth[];
   telegramErrors: { code: number | null; count: number }[];
 }
@@ -112,9 +112,10 @@ export function healthStatements(d1: D1Database, now: number): D1PreparedStateme
       .prepare(
         `SELECT
            (SELECT count(*) FROM listings WHERE notify = 1 AND filtered_at IS NULL) AS unfiltered,
-           (SELECT count(*) FROM notifications WHERE status = 'queued') AS outbox,
+           (SELECT count(*) FROM notifications WHERE status = 'pending' AND matched_at >= ?1) AS outbox,
            (SELECT count(*) FROM dead_letters) AS deadLetters,
-           (SELECT count(*) FROM notifications WHERE status = 'failed' AND matched_at >= ?1) AS failedToday`,
+           (SELECT count(*) FROM notifications WHERE status = 'failed' AND matched_at >= ?1) AS failedToday,
+           (SELECT count(*) FROM notifications WHERE uncertain = 1 AND matched_at >= ?1) AS unknownToday`,
       )
       .bind(dayAgo),
     d1
@@ -143,7 +144,7 @@ export async function loadHealth(d1: D1Database, now: number): Promise<Health> {
   ]);
   const stages = { hour: emptyStages(), day: emptyStages() };
   for (const r of stageRows ? rowsOf<StageRow>(stageRows) : []) stages[r.win][r.stage] = { n: r.n, p50: r.p50, p95: r.p95, p99: r.p99 };
-  const backlog = (backlogRows ? rowsOf<Health["backlog"]>(backlogRows)[0] : undefined) ?? { unfiltered: 0, outbox: 0, deadLetters: 0, failedToday: 0 };
+  const backlog = (backlogRows ? rowsOf<Health["backlog"]>(backlogRows)[0] : undefined) ?? { unfiltered: 0, outbox: 0, deadLetters: 0, failedToday: 0, unknownToday: 0 };
   return {
     now,
     stages,

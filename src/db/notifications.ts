@@ -36,27 +36,18 @@ export function insertMatchesStatements(d1: D1Database, matches: readonly MatchR
   );
 }
 
-/** Matches of these listings not yet handed to a Notifier (an earlier try's leftovers). */
+/**
+ * Matches of these listings an earlier try recorded and nobody has sent yet.
+ * The hand-over is not written down (one write fewer per match): a retried
+ * batch hands all of them over again, and each outbox ignores the ids it has.
+ */
 export function pendingHandoffStatement(d1: D1Database, listingIds: readonly number[]) {
   return d1
     .prepare(
       `SELECT ${PENDING_COLUMNS} FROM notifications
-       WHERE listing_id IN ${JSON_LIST} AND handed_at IS NULL`,
+       WHERE listing_id IN ${JSON_LIST} AND status = 'pending'`,
     )
     .bind(JSON.stringify(listingIds));
-}
-
-/** Marks notifications as in their user's outbox. */
-export function markHandedStatements(d1: D1Database, ids: readonly number[], now: number) {
-  return chunks(ids, ROWS_PER_STATEMENT * 2).map((chunk) =>
-    d1
-      .prepare(
-        `UPDATE notifications
-         SET handed_at = ?, status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
-         WHERE id IN ${JSON_LIST}`,
-      )
-      .bind(now, JSON.stringify(chunk)),
-  );
 }
 
 export function markFilteredStatement(d1: D1Database, listingIds: readonly number[], now: number) {
@@ -68,22 +59,41 @@ export function markFilteredStatement(d1: D1Database, listingIds: readonly numbe
 // The Notifier's outcomes: one statement each, whatever the number of
 // notifications it covers (the ids travel as one JSON parameter).
 
-/** Telegram accepted (or mock mode recorded) the message holding these notifications. */
-export function markSentStatement(d1: D1Database, ids: readonly number[], sentAt: number, opts: { mock: boolean; digest: boolean }) {
+/** A notification that went out, and when it entered its outbox. */
+export interface SentNotification {
+  id: number;
+  handedAt: number;
+}
+
+/**
+ * Telegram accepted (or mock mode recorded) the message holding these
+ * notifications: the one write after the insert, with the hand-over time.
+ * `uncertain`: an earlier attempt's outcome was unknown, so the user may have a copy.
+ */
+export function markSentStatement(
+  d1: D1Database,
+  sent: readonly SentNotification[],
+  sentAt: number,
+  opts: { mock: boolean; digest: boolean; uncertain: boolean },
+) {
   return d1
     .prepare(
       `UPDATE notifications
-       SET status = 'sent', sent_at = ?, mock = ?, digest = ?, error = NULL, error_code = NULL
-       WHERE id IN ${JSON_LIST}`,
+       SET status = 'sent', sent_at = ?1, handed_at = j.value ->> 1, mock = ?2, digest = ?3, uncertain = ?4,
+           error = NULL, error_code = NULL
+       FROM json_each(?5) j WHERE notifications.id = j.value ->> 0`,
     )
-    .bind(sentAt, opts.mock ? 1 : 0, opts.digest ? 1 : 0, JSON.stringify(ids));
+    .bind(sentAt, opts.mock ? 1 : 0, opts.digest ? 1 : 0, opts.uncertain ? 1 : 0, JSON.stringify(sent.map((n) => [n.id, n.handedAt])));
 }
 
 /** Sending failed for good (last retry, or a 4xx that retrying cannot fix). */
-export function markFailedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string) {
+export function markFailedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string, uncertain: boolean) {
   return d1
-    .prepare(`UPDATE notifications SET status = 'failed', error = ?, error_code = ? WHERE id IN ${JSON_LIST} AND status <> 'sent'`)
-    .bind(error, code, JSON.stringify(ids));
+    .prepare(
+      `UPDATE notifications SET status = 'failed', error = ?, error_code = ?, uncertain = ?
+       WHERE id IN ${JSON_LIST} AND status <> 'sent'`,
+    )
+    .bind(error, code, uncertain ? 1 : 0, JSON.stringify(ids));
 }
 
 /**

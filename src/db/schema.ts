@@ -189,7 +189,12 @@ export const listings = sqliteTable(
   ],
 );
 
-/** One listing matched for one user: the unit of delivery. */
+/**
+ * One listing matched for one user: the unit of delivery. Written twice:
+ * inserted by the filter ("pending"), updated once with the outcome by the
+ * user's Notifier. Every index entry is a row written too, so there are only
+ * the three that queries need.
+ */
 export const notifications = sqliteTable(
   "notifications",
   {
@@ -200,28 +205,33 @@ export const notifications = sqliteTable(
     listingId: integer("listing_id")
       .notNull()
       .references(() => listings.id),
-    /** The first of the user's searches that matched. */
-    searchId: integer("search_id").references(() => savedSearches.id, { onDelete: "set null" }),
+    /**
+     * The first of the user's searches that matched. No foreign key: a
+     * deleted search's rows keep its id (readers join and find none), and no
+     * index is written for every match to make a search's deletion fast.
+     */
+    searchId: integer("search_id"),
     matchedAt: integer("matched_at").notNull(),
-    /** Handed to the user's Notifier object (its outbox). */
+    /** When it entered the user's Notifier outbox; written with the outcome. */
     handedAt: integer("handed_at"),
     /** Telegram accepted it (or mock mode recorded it). */
     sentAt: integer("sent_at"),
-    status: text("status", { enum: ["pending", "queued", "sent", "failed", "dropped"] })
+    /** pending: matched, not yet sent (handed over or not: the Notifier's outbox knows). */
+    status: text("status", { enum: ["pending", "sent", "failed", "dropped"] })
       .notNull()
       .default("pending"),
     /** Sent inside a digest rather than on its own. */
     digest: bool("digest").notNull().default(false),
     mock: bool("mock").notNull().default(false),
+    /** An attempt's outcome was unknown (a timeout after the request left): the user may have it twice. */
+    uncertain: bool("uncertain").notNull().default(false),
     error: text("error"),
     errorCode: integer("error_code"),
   },
   (t) => [
     uniqueIndex("notifications_user_listing_uq").on(t.userId, t.listingId),
     index("notifications_listing_idx").on(t.listingId),
-    index("notifications_search_idx").on(t.searchId),
-    index("notifications_pending_idx").on(t.listingId).where(sql`${t.handedAt} IS NULL`),
-    index("notifications_sent_idx").on(t.sentAt),
+    index("notifications_sent_idx").on(t.sentAt).where(sql`${t.sentAt} IS NOT NULL`),
   ],
 );
 

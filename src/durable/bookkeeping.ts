@@ -6,7 +6,7 @@ import { type TelegramFailure, failureCode } from "../telegram/errors.ts";
 import { renderFailureAlert } from "../telegram/render.ts";
 import type { Work } from "./next-work.ts";
 import type { Outbox } from "./outbox.ts";
-import { CHAT_GAP_MS, MAX_SEND_ATTEMPTS, backoffDelayMs } from "./pacing.ts";
+import { MAX_SEND_ATTEMPTS, UNKNOWN_OUTCOME_RETRY_MS, backoffDelayMs } from "./pacing.ts";
 import { markDroppedStatement, markFailedStatement, markSentStatement } from "../db/notifications.ts";
 import { markBlockedStatements } from "../db/users.ts";
 import type { Outcome, Transport } from "./transport.ts";
@@ -23,7 +23,7 @@ export interface BookkeepingSettings {
 export type DropReason = "paused" | "search_removed";
 
 export interface BookkeeperOptions {
-  env: Pick<Env, "DB" | "SEND_BUDGET">;
+  env: Pick<Env, "DB">;
   outbox: Outbox;
   settings: BookkeepingSettings;
   /** Where the operator is told about a notification that failed for good. */
@@ -32,9 +32,10 @@ export interface BookkeeperOptions {
 
 /**
  * What a Notifier writes down after each send, and when queued rows are
- * dropped unsent: the outbox rows' new state, the chat's and the bot's next
- * allowed times, the D1 records, metrics, logs, and the operator's alert when
- * a notification fails for good.
+ * dropped unsent: the outbox rows' new state, the chat's hold after a 429,
+ * the D1 records, metrics, logs, and the operator's alert when a
+ * notification fails for good. The chat's 1 s gap needs no write: the
+ * outbox reads it off the finished rows.
  */
 export class Bookkeeper {
   readonly #env: BookkeeperOptions["env"];
@@ -50,16 +51,21 @@ export class Bookkeeper {
   }
 
   /**
-   * Applies one send's outcome: sent, wait (429), retry later (5xx, network),
-   * drop everything (403), or fail for good.
+   * Applies one send's outcome: sent, wait (429), retry later (5xx, network,
+   * an unknown outcome), drop everything (403), or fail for good.
    *
    * @param timing when the send started and finished (ms)
+   * @returns after a 429, the time before which the whole bot must not send
    */
-  async settle(recipient: Recipient, work: Work, outcome: Outcome, timing: { started: number; finished: number }): Promise<void> {
+  async settle(recipient: Recipient, work: Work, outcome: Outcome, timing: { started: number; finished: number }): Promise<{ holdAllUntil: number | null }> {
     const { finished } = timing;
     const ids = work.rows.map((r) => r.notificationId);
+    const none = { holdAllUntil: null };
     if (outcome.refusedPhoto) this.#photoRefused(recipient, work, outcome.refusedPhoto);
-    if (outcome.failure === null) return this.#sent(recipient, work, outcome, timing);
+    if (outcome.failure === null) {
+      await this.#sent(recipient, work, outcome, timing);
+      return none;
+    }
 
     const { failure } = outcome;
     const first = work.rows[0]?.delivery.listing;
@@ -67,7 +73,7 @@ export class Bookkeeper {
       stage: "send_error",
       source: first?.source ?? null,
       city: first?.city ?? null,
-      outcome: failureCode(failure),
+      outcome: failure.kind === "unknown" ? "unknown" : failureCode(failure),
       durationMs: finished - timing.started,
       count: ids.length,
     });
@@ -87,22 +93,25 @@ export class Bookkeeper {
         // since the per-chat gap already keeps us under the per-chat limit.
         const until = finished + failure.retryAfterS * 1000;
         this.#outbox.holdChat(until);
-        await this.#env.SEND_BUDGET.getByName("global").holdUntil(until, finished);
-        return;
+        return { holdAllUntil: until };
       }
       case "blocked":
-        return this.#blocked(recipient, failure, finished);
-      case "transient": {
-        if (attempts >= MAX_SEND_ATTEMPTS) return this.#failed(recipient, ids, failure, attempts, finished);
-        this.#outbox.retryLater(ids, attempts, finished + backoffDelayMs(attempts, this.#settings.random));
-        this.#outbox.holdChat(finished + CHAT_GAP_MS);
-        return;
+        await this.#blocked(recipient, failure, finished);
+        return none;
+      case "transient":
+      case "unknown": {
+        if (attempts >= MAX_SEND_ATTEMPTS) await this.#failed(recipient, work, failure, attempts, finished);
+        else {
+          const backoff = backoffDelayMs(attempts, this.#settings.random);
+          const uncertain = failure.kind === "unknown";
+          this.#outbox.retryLater(ids, attempts, finished + (uncertain ? Math.max(backoff, UNKNOWN_OUTCOME_RETRY_MS) : backoff), uncertain);
+        }
+        return none;
       }
       case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
-      case "rejected": {
-        this.#outbox.holdChat(finished + CHAT_GAP_MS);
-        return this.#failed(recipient, ids, failure, attempts, finished);
-      }
+      case "rejected":
+        await this.#failed(recipient, work, failure, attempts, finished);
+        return none;
     }
   }
 
@@ -110,13 +119,14 @@ export class Bookkeeper {
     const { started, finished } = timing;
     const ids = work.rows.map((r) => r.notificationId);
     this.#outbox.finish(ids, "sent", finished);
-    this.#outbox.holdChat(finished + CHAT_GAP_MS);
+    const uncertain = work.rows.some((r) => r.uncertain);
     log.info("notifier_sent", {
       user: recipient.userId,
       method: outcome.message.method,
       notifications: ids.length,
       digest: work.digest,
       mock: outcome.mock,
+      uncertain,
       ms: finished - started,
     });
     for (const row of work.rows) {
@@ -129,7 +139,11 @@ export class Bookkeeper {
         e2eMs: finished - listingTime(listing),
       });
     }
-    await this.#d1("mark_sent", (d1) => markSentStatement(d1, ids, finished, { mock: outcome.mock, digest: work.digest }).run());
+    await this.#d1("mark_sent", (d1) => markSentStatement(d1, work.rows.map((r) => ({ id: r.notificationId, handedAt: r.addedAt })), finished, {
+        mock: outcome.mock,
+        digest: work.digest,
+        uncertain,
+      }).run());
   }
 
   /**
@@ -171,9 +185,11 @@ export class Bookkeeper {
   }
 
   /** The last attempt failed, or retrying cannot help: record it and tell the operator once. */
-  async #failed(recipient: Recipient, ids: number[], failure: TelegramFailure, attempts: number, at: number): Promise<void> {
+  async #failed(recipient: Recipient, work: Work, failure: TelegramFailure, attempts: number, at: number): Promise<void> {
+    const ids = work.rows.map((r) => r.notificationId);
+    const uncertain = failure.kind === "unknown" || work.rows.some((r) => r.uncertain);
     this.#outbox.finish(ids, "failed", at);
-    await this.#d1("mark_failed", (d1) => markFailedStatement(d1, ids, failure.code, failure.description).run());
+    await this.#d1("mark_failed", (d1) => markFailedStatement(d1, ids, failure.code, failure.description, uncertain).run());
     await this.#alerts.alert(
       renderFailureAlert({
         userId: recipient.userId,

@@ -4,24 +4,27 @@ import { config } from "../lib/config.ts";
 import type { Delivery } from "../model/delivery.ts";
 import { DEFAULT_DIGEST_THRESHOLD, type Recipient, quietWindowEnd } from "../model/recipient.ts";
 import { Bookkeeper } from "./bookkeeping.ts";
+import { type NextSend, type SendGrant, type SendReport, enlist, laneOf } from "../model/dispatch.ts";
 import { pickWork } from "./next-work.ts";
 import { Outbox, type OutboxState, type SentLogEntry } from "./outbox.ts";
-import { BACKOFF_BASE_MS, SENT_RETENTION_MS, STALE_PLACE_MS, nextWakeAt } from "./pacing.ts";
+import { CHAT_GAP_MS, SENT_RETENTION_MS, nextSendAt } from "./pacing.ts";
 import { Transport } from "./transport.ts";
 
 /**
  * One Durable Object per user (`env.NOTIFIER.getByName(String(userId))`):
- * serialises that user's Telegram messages. The filter hands matches over with
- * deliver(); they wait in an outbox in the object's SQLite storage, and an
- * alarm sends them one at a time: at least CHAT_GAP_MS apart, each inside a
- * grant of the global SendBudget, honouring 429 retry_after, backing off on 5xx
- * and network errors. A backlog past `digestThreshold` goes out as one digest.
- * The alarm follows the data: it is armed for the earliest moment the next
- * send may happen, and not at all when the outbox is empty.
+ * holds that user's messages and knows when each may go. The filter hands
+ * matches over with deliver(); they wait in an outbox in the object's SQLite
+ * storage. The bot's one SendScheduler starts every send: it calls
+ * sendNext() when the bot-wide budget has room and this user's turn has
+ * come, and each answer says when the next message may go (CHAT_GAP_MS after
+ * the last, after a backoff on 5xx and network errors, after a 429's
+ * retry_after, after the user's quiet hours). A backlog past
+ * `digestThreshold` goes out as one digest. The Notifier sets no alarms: the
+ * scheduler keeps time for everyone.
  *
- * This class holds the RPC methods, the alarm and its arming. What goes next
- * is next-work.ts's choice, how it leaves is transport.ts's, and what the
- * outcome means (outbox, D1, metrics, the operator) is bookkeeping.ts's.
+ * This class holds the RPC methods. What goes next is next-work.ts's choice,
+ * how it leaves is transport.ts's, and what the outcome means (outbox, D1,
+ * metrics, the operator) is bookkeeping.ts's.
  *
  * Every time decision reads `now()`, so tests drive the schedule without waiting.
  */
@@ -40,6 +43,8 @@ export class Notifier extends DurableObject<Env> {
   readonly #outbox: Outbox;
   readonly #transport: Transport;
   readonly #books: Bookkeeper;
+  /** A send is on its way: a second grant meanwhile (a restarted scheduler's) must not pick the same row. */
+  #sending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,16 +57,18 @@ export class Notifier extends DurableObject<Env> {
   }
 
   /**
-   * Takes a user's new matches (all of a batch in one call) into the outbox
-   * and arms the alarm. Idempotent: notification ids already here, queued or
-   * done in the last SENT_RETENTION_MS, are ignored. While the user is
-   * paused, nothing is accepted: what arrives (a batch that raced the pause)
-   * is dropped and recorded as such.
+   * Takes a user's new matches (all of a batch in one call) into the outbox.
+   * Idempotent: notification ids already here, queued or done in the last
+   * SENT_RETENTION_MS, are ignored. While the user is paused, nothing is
+   * accepted: what arrives (a batch that raced the pause) is dropped and
+   * recorded as such. The caller enlists the user with the SendScheduler
+   * when `next` is not null (also when nothing was new: an earlier try's
+   * enlisting may be what failed).
    *
-   * @returns how many deliveries were new and queued
-   * @example await env.NOTIFIER.getByName(String(userId)).deliver(recipient, deliveries)
+   * @returns how many deliveries were new and queued, and the next send
+   * @example const { next } = await env.NOTIFIER.getByName(String(userId)).deliver(recipient, deliveries)
    */
-  async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number }> {
+  async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number; next: NextSend | null }> {
     const now = this.now();
     this.#outbox.prune(now - SENT_RETENTION_MS);
     this.#outbox.setRecipient(recipient);
@@ -69,11 +76,43 @@ export class Notifier extends DurableObject<Env> {
     if (this.#outbox.isPaused()) {
       // Kept as dropped rather than refused, so a redelivery after /resume sends nothing either.
       await this.#books.drop(recipient.userId, added, "paused", now);
-      return { accepted: 0 };
+      return { accepted: 0, next: null };
     }
     if (added.length > 0) this.#holdIfQuiet(recipient, now);
-    await this.#arm();
-    return { accepted: added.length };
+    return { accepted: added.length, next: this.#next() };
+  }
+
+  /**
+   * The scheduler's grant: sends the next message if its time has come.
+   * Safe to call early or twice: every gate is checked against the stored
+   * state, and an early call sends nothing and says when to come back.
+   * Never throws for Telegram's failures.
+   */
+  async sendNext(grant: SendGrant = { paid: false }): Promise<SendReport> {
+    const now = this.now();
+    this.#outbox.prune(now - SENT_RETENTION_MS);
+    const recipient = this.#outbox.recipient();
+    const next = this.#next();
+    if (recipient === null || next === null) {
+      // deliver() stores the recipient before any row: rows without one cannot be sent.
+      if (next !== null) log.error("notifier_no_recipient", { queued: this.#outbox.queuedCount() });
+      return { answeredAt: null, next: null, holdAllUntil: null };
+    }
+    if (this.#sending) return { answeredAt: null, next: { ...next, readyAt: Math.max(next.readyAt, now + CHAT_GAP_MS) }, holdAllUntil: null };
+    if (next.readyAt > now) return { answeredAt: null, next, holdAllUntil: null };
+
+    const work = pickWork(this.#outbox, recipient, now, this.digestThreshold);
+    if (!work) return { answeredAt: null, next: this.#next(), holdAllUntil: null };
+    this.#sending = true;
+    try {
+      const started = this.now();
+      const outcome = await this.#transport.send(work, recipient, started, grant);
+      const answeredAt = this.now();
+      const { holdAllUntil } = await this.#books.settle(recipient, work, outcome, { started, finished: answeredAt });
+      return { answeredAt, next: this.#next(), holdAllUntil };
+    } finally {
+      this.#sending = false;
+    }
   }
 
   /**
@@ -88,7 +127,6 @@ export class Notifier extends DurableObject<Env> {
     this.#outbox.setPaused(true);
     const ids = this.#outbox.queuedIds();
     await this.#books.drop(this.#outbox.recipient()?.userId ?? null, ids, "paused", this.now());
-    await this.#arm();
     return { dropped: ids.length };
   }
 
@@ -107,27 +145,28 @@ export class Notifier extends DurableObject<Env> {
   async dropSearches(searchIds: number[]): Promise<{ dropped: number }> {
     const ids = this.#outbox.queuedIdsOfSearches(searchIds);
     await this.#books.drop(this.#outbox.recipient()?.userId ?? null, ids, "search_removed", this.now());
-    await this.#arm();
     return { dropped: ids.length };
   }
 
   /**
    * The user changed their language, quiet hours or digest threshold: what
    * is queued already goes out by the new settings (each message is written
-   * when it is sent), and the alarm moves with the quiet hours.
+   * when it is sent).
+   *
+   * @returns the next send under the new settings, for the scheduler; null: nothing queued
    */
-  async updateRecipient(recipient: Recipient): Promise<void> {
+  async updateRecipient(recipient: Recipient): Promise<NextSend | null> {
     this.#outbox.setRecipient(recipient);
     if (this.#outbox.queuedCount() > 0) this.#holdIfQuiet(recipient, this.now());
-    await this.#arm();
+    return this.#next();
   }
 
-  /** Outbox rows by state, the armed alarm (ms or null) and the pause, for the admin page and tests. */
-  async inspect(): Promise<{ counts: Record<OutboxState, number>; alarmAt: number | null; chatNextAllowed: number; paused: boolean }> {
+  /** Outbox rows by state, the next send and the pause, for the admin page and tests. */
+  async inspect(): Promise<{ counts: Record<OutboxState, number>; next: NextSend | null; chatNextAllowed: number; paused: boolean }> {
     return {
       counts: this.#outbox.counts(),
-      alarmAt: await this.ctx.storage.getAlarm(),
-      chatNextAllowed: this.#outbox.chatNextAllowed(),
+      next: this.#next(),
+      chatNextAllowed: this.#outbox.chatNextAllowed(CHAT_GAP_MS),
       paused: this.#outbox.isPaused(),
     };
   }
@@ -137,56 +176,15 @@ export class Notifier extends DurableObject<Env> {
     return this.#outbox.recorded(limit);
   }
 
-  /**
-   * Sends the next message if its time has come, then re-arms while work is
-   * left. Safe to run early or twice: it re-checks every gate against the
-   * stored state. Never throws (a throwing alarm would be retried blindly).
-   */
+  /** An alarm armed by an older version of this class: its messages go to the scheduler instead. */
   override async alarm(): Promise<void> {
     try {
-      await this.#tick();
+      const next = this.#next();
+      const userId = this.#outbox.recipient()?.userId;
+      if (next && userId !== undefined) await enlist(this.env, [{ userId, ...next }]);
     } catch (error) {
       log.error("notifier_alarm_failed", { error: errorMessage(error) });
-      const wake = this.#wakeAt();
-      if (wake !== null) await this.ctx.storage.setAlarm(Math.max(wake, this.now() + BACKOFF_BASE_MS));
     }
-  }
-
-  async #tick(): Promise<void> {
-    const now = this.now();
-    this.#outbox.prune(now - SENT_RETENTION_MS);
-    const recipient = this.#outbox.recipient();
-    // A place is for sending right then: one left from before an empty outbox
-    // or a long 429 wait would let this send jump the global line.
-    const held = this.#outbox.budgetPlace();
-    if (held !== null && (held.dueAt < now - STALE_PLACE_MS || this.#outbox.earliestDue() === null)) this.#outbox.releaseBudgetPlace();
-    const wake = this.#wakeAt();
-    if (recipient === null) {
-      // deliver() stores the recipient before any row: rows without one cannot be sent.
-      if (wake !== null) log.error("notifier_no_recipient", { queued: this.#outbox.queuedCount() });
-      return this.ctx.storage.deleteAlarm();
-    }
-    // Inside alarm() the running alarm is spent: always re-arm explicitly.
-    if (wake === null) return this.#arm(true);
-    if (wake > now) return this.#arm(true); // early or repeated alarm
-
-    // A place in line first; when a held place comes due, the budget still
-    // grants the send itself: alarms that ran late come due together.
-    const budget = this.env.SEND_BUDGET.getByName("global");
-    const at = this.#outbox.budgetPlace() === null ? await budget.reserve(now) : await budget.claim(now);
-    if (at > now) {
-      this.#outbox.holdBudgetPlace({ dueAt: at });
-      return this.#arm(true);
-    }
-    this.#outbox.releaseBudgetPlace();
-
-    const work = pickWork(this.#outbox, recipient, now, this.digestThreshold);
-    if (work) {
-      const started = this.now();
-      const outcome = await this.#transport.send(work, recipient, started);
-      await this.#books.settle(recipient, work, outcome, { started, finished: this.now() });
-    }
-    await this.#arm(true);
   }
 
   /** What is queued during the user's quiet hours waits them out and then goes as one digest. */
@@ -194,26 +192,14 @@ export class Notifier extends DurableObject<Env> {
     if (quietWindowEnd(now, recipient.quietHours ?? null) !== null) this.#outbox.holdForQuietHours();
   }
 
-  /** The earliest moment the next send may happen; null: nothing queued. */
-  #wakeAt(): number | null {
-    return nextWakeAt({
-      earliestDue: this.#outbox.earliestDue(),
-      chatNextAllowed: this.#outbox.chatNextAllowed(),
-      budgetPlaceDue: this.#outbox.budgetPlace()?.dueAt ?? null,
+  /** When the next message may go, and in which lane; null: nothing queued. */
+  #next(): NextSend | null {
+    const head = this.#outbox.head();
+    const readyAt = nextSendAt({
+      earliestDue: head?.dueAt ?? null,
+      chatNextAllowed: this.#outbox.chatNextAllowed(CHAT_GAP_MS),
       quiet: this.#outbox.recipient()?.quietHours ?? null,
     });
-  }
-
-  /**
-   * Alarm follows the data: armed for the next send time, deleted when there
-   * is no work. Outside alarm() an alarm already set for that time is left as is.
-   */
-  async #arm(inAlarm = false): Promise<void> {
-    const wake = this.#wakeAt();
-    if (wake === null) {
-      await this.ctx.storage.deleteAlarm();
-      return;
-    }
-    if (inAlarm || (await this.ctx.storage.getAlarm()) !== wake) await this.ctx.storage.setAlarm(wake);
+    return head && readyAt !== null ? { readyAt, lane: laneOf(head.fanout) } : null;
   }
 }

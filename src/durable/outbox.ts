@@ -18,6 +18,10 @@ export interface OutboxRow {
   inDigest: boolean;
   /** Telegram refused its photo once: send it as text. */
   photoRefused: boolean;
+  /** An earlier attempt's outcome is unknown: Telegram may have delivered it already. */
+  uncertain: boolean;
+  /** When it entered the outbox (the hand-over). */
+  addedAt: number;
 }
 
 /** A message recorded instead of sent (mock mode). */
@@ -59,6 +63,12 @@ const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL
    );
    CREATE INDEX IF NOT EXISTS sent_log_at_idx ON sent_log (at);`,
+  // Every index entry is a row written on insert, update and delete; an outbox
+  // holds a day of one user's messages, so a scan is cheaper than an index.
+  `DROP INDEX IF EXISTS outbox_state_due_idx;
+   DROP INDEX IF EXISTS outbox_done_idx;
+   DROP INDEX IF EXISTS sent_log_at_idx;
+   ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /**
@@ -68,8 +78,7 @@ const MIGRATIONS: readonly string[] = [
 const KEY = {
   schema: "schema_version",
   recipient: "recipient",
-  chatNextAllowed: "chat_next_allowed",
-  budgetPlace: "reserved_slot",
+  chatHold: "chat_next_allowed",
   digestTotal: "digest_total",
   digestDone: "digest_done",
   quietHold: "quiet_held",
@@ -86,15 +95,6 @@ export interface DigestProgress {
   done: number;
 }
 
-/**
- * The place this Notifier holds in the global send budget's line
- * (SendBudget.reserve), kept across alarms until it comes due and is claimed.
- */
-export interface BudgetPlace {
-  /** When the place comes due (ms). */
-  dueAt: number;
-}
-
 type RawRow = {
   notification_id: number;
   delivery: string;
@@ -103,6 +103,8 @@ type RawRow = {
   attempts: number;
   in_digest: number;
   photo_refused: number;
+  uncertain: number;
+  added_at: number;
 };
 
 function toRow(r: RawRow): OutboxRow {
@@ -114,16 +116,19 @@ function toRow(r: RawRow): OutboxRow {
     attempts: r.attempts,
     inDigest: r.in_digest === 1,
     photoRefused: r.photo_refused === 1,
+    uncertain: r.uncertain === 1,
+    addedAt: r.added_at,
   };
 }
 
-const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_digest, photo_refused";
+const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_digest, photo_refused, uncertain, added_at";
 
 /**
  * A Notifier's durable state in its SQLite storage: the outbox keyed by
  * notification id, the mock-mode record, and the side state: the recipient,
- * the pause, the chat's next allowed send time, the held BudgetPlace, the
- * quiet hold and the DigestProgress. Every method is synchronous (the storage
+ * the pause, the chat's hold after a 429, the quiet hold and the DigestProgress.
+ * Writes are what the bill counts (one row each, no indexes), so nothing is
+ * written that is already known. Every method is synchronous (the storage
  * API is), so a caller's sequence of calls cannot interleave with another event.
  */
 export class Outbox extends DoStore {
@@ -140,7 +145,7 @@ export class Outbox extends DoStore {
   add(deliveries: readonly Delivery[], now: number): number[] {
     const added: number[] = [];
     for (const d of deliveries) {
-      // rowsWritten counts index entries too: RETURNING says whether the row is new.
+      // RETURNING says whether the row is new.
       const isNew = this.sql.exec(
         `INSERT OR IGNORE INTO outbox (notification_id, delivery, state, due_at, added_at)
          VALUES (?, ?, 'queued', ?, ?) RETURNING notification_id`,
@@ -158,8 +163,9 @@ export class Outbox extends DoStore {
     return this.kv.get<Recipient>(KEY.recipient) ?? null;
   }
 
+  /** Stores the recipient when it changed (the filter hands it over with every batch). */
   setRecipient(recipient: Recipient): void {
-    this.kv.put(KEY.recipient, recipient);
+    if (JSON.stringify(this.recipient()) !== JSON.stringify(recipient)) this.kv.put(KEY.recipient, recipient);
   }
 
   /** The user paused all notifications: nothing is to be queued until they resume. */
@@ -168,7 +174,7 @@ export class Outbox extends DoStore {
   }
 
   setPaused(paused: boolean): void {
-    this.kv.put(KEY.paused, paused);
+    if (this.isPaused() !== paused) this.kv.put(KEY.paused, paused);
   }
 
   /**
@@ -180,46 +186,44 @@ export class Outbox extends DoStore {
   }
 
   holdForQuietHours(): void {
-    this.kv.put(KEY.quietHold, true);
+    if (!this.heldForQuietHours()) this.kv.put(KEY.quietHold, true);
   }
 
   releaseQuietHold(): void {
     if (this.heldForQuietHours()) this.kv.put(KEY.quietHold, false);
   }
 
-  /** The first time the chat may get another message (ms). */
-  chatNextAllowed(): number {
-    return this.kv.get<number>(KEY.chatNextAllowed) ?? 0;
+  /**
+   * The first time the chat may get another message (ms): CHAT_GAP_MS after
+   * the last message Telegram took or refused (read off the rows, so a send
+   * writes nothing for it), or later after a 429.
+   */
+  chatNextAllowed(gapMs: number): number {
+    const last = this.sql
+      .exec<{ at: number | null }>(`SELECT max(done_at) AS at FROM outbox WHERE state IN ('sent', 'failed')`)
+      .one().at;
+    return Math.max(this.kv.get<number>(KEY.chatHold) ?? 0, last === null ? 0 : last + gapMs);
   }
 
-  /** Pushes the chat's next allowed time forward (never back). */
+  /** Telegram said 429 for this chat: nothing before `until`. */
   holdChat(until: number): void {
-    if (until > this.chatNextAllowed()) this.kv.put(KEY.chatNextAllowed, until);
-  }
-
-  /** The place held in the global send budget's line; null: none. */
-  budgetPlace(): BudgetPlace | null {
-    const dueAt = this.kv.get<number>(KEY.budgetPlace);
-    return dueAt === undefined ? null : { dueAt };
-  }
-
-  holdBudgetPlace(place: BudgetPlace): void {
-    this.kv.put(KEY.budgetPlace, place.dueAt);
-  }
-
-  /** The place was used, or is no use any more (stale, or nothing left to send). */
-  releaseBudgetPlace(): void {
-    if (this.budgetPlace() !== null) this.kv.delete(KEY.budgetPlace);
+    if (until > (this.kv.get<number>(KEY.chatHold) ?? 0)) this.kv.put(KEY.chatHold, until);
   }
 
   queuedCount(): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'queued'`).one().n;
   }
 
-  /** Due time of the earliest queued row; null: no work. */
-  earliestDue(): number | null {
-    const row = this.sql.exec<{ at: number | null }>(`SELECT min(due_at) AS at FROM outbox WHERE state = 'queued'`).one();
-    return row.at;
+  /** The earliest queued row's due time and its listing's fan-out (users it went to); null: no work. */
+  head(): { dueAt: number; fanout: number } | null {
+    const rows = this.sql
+      .exec<{ due_at: number; fanout: number | null }>(
+        `SELECT due_at, delivery ->> '$.fanout' AS fanout FROM outbox WHERE state = 'queued'
+         ORDER BY due_at, notification_id LIMIT 1`,
+      )
+      .toArray();
+    const first = rows[0];
+    return first ? { dueAt: first.due_at, fanout: first.fanout ?? 1 } : null;
   }
 
   /** The oldest queued row due by `now`. */
@@ -286,8 +290,7 @@ export class Outbox extends DoStore {
    * repeated hand-over until pruned. Rows of the current digest count in its
    * progress: sent ones as listed, the others as no longer part of it, so
    * the ranges of the parts still to come end at the digest's new total.
-   * Once nothing is queued, the quiet hold and a held budget place end too:
-   * they were about rows that are gone.
+   * Once nothing is queued, the quiet hold ends too: it was about rows that are gone.
    */
   finish(ids: readonly number[], state: Exclude<OutboxState, "queued">, now: number): void {
     const list = JSON.stringify(ids);
@@ -310,19 +313,17 @@ export class Outbox extends DoStore {
       if (state === "sent") this.kv.put(KEY.digestDone, progress.done + inDigest);
       else this.kv.put(KEY.digestTotal, progress.total - inDigest);
     }
-    if (this.queuedCount() === 0) {
-      this.releaseQuietHold();
-      this.releaseBudgetPlace();
-    }
+    if (this.queuedCount() === 0) this.releaseQuietHold();
   }
 
-  /** Records a failed attempt: the rows wait until `dueAt`. */
-  retryLater(ids: readonly number[], attempts: number, dueAt: number): void {
+  /** Records a failed attempt: the rows wait until `dueAt`; `uncertain`: Telegram may have taken it. */
+  retryLater(ids: readonly number[], attempts: number, dueAt: number, uncertain: boolean): void {
     this.sql.exec(
-      `UPDATE outbox SET attempts = ?, due_at = ?
+      `UPDATE outbox SET attempts = ?, due_at = ?, uncertain = max(uncertain, ?)
        WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?))`,
       attempts,
       dueAt,
+      uncertain ? 1 : 0,
       JSON.stringify(ids),
     );
   }

@@ -4,6 +4,7 @@ import type { Recipient } from "../model/recipient.ts";
 import { sendAdminAlert } from "../telegram/admin-alert.ts";
 import { type OutgoingMessage, createTelegramApi, messageText, sendOutgoing } from "../telegram/api.ts";
 import { type TelegramFailure, classifyTelegramError } from "../telegram/errors.ts";
+import type { SendGrant } from "../model/dispatch.ts";
 import type { Work } from "./next-work.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -48,18 +49,20 @@ export class Transport {
    * recipient or in mock mode. Never throws for a Telegram failure.
    *
    * @param at the time a recorded message is stamped with
+   * @param grant the scheduler's: whether this one goes as a paid broadcast
    */
-  async send(work: Work, recipient: Recipient, at: number): Promise<Outcome> {
+  async send(work: Work, recipient: Recipient, at: number, grant: SendGrant): Promise<Outcome> {
     if (this.#settings.telegramMode === "mock" || recipient.isMock) {
       this.#recordMessage(work.message, work.rows.map((r) => r.notificationId), at);
       return { message: work.message, failure: null, mock: true, refusedPhoto: null };
     }
     const api = createTelegramApi(this.#env);
-    const failure = await attempt(api, work.message);
+    const opts = { paidBroadcast: grant.paid };
+    const failure = await attempt(api, work.message, opts);
     const text = work.textFallback;
     if (failure?.kind !== "photo_refused" || !text) return { message: work.message, failure, mock: false, refusedPhoto: null };
     // The refused photo was no delivered message: the text goes now, not after another gap.
-    return { message: text, failure: await attempt(api, text), mock: false, refusedPhoto: failure };
+    return { message: text, failure: await attempt(api, text, opts), mock: false, refusedPhoto: failure };
   }
 
   /** One message to ADMIN_CHAT_ID, when set; recorded in mock mode. Its own failure is logged, never retried. */
@@ -86,9 +89,9 @@ export class Transport {
 }
 
 /** One Bot API call; null when Telegram accepted it. */
-async function attempt(api: Api, message: OutgoingMessage): Promise<TelegramFailure | null> {
+async function attempt(api: Api, message: OutgoingMessage, opts: { paidBroadcast: boolean }): Promise<TelegramFailure | null> {
   try {
-    await sendOutgoing(api, message);
+    await sendOutgoing(api, message, opts);
     return null;
   } catch (error) {
     return classifyTelegramError(error);

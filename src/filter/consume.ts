@@ -6,12 +6,12 @@ import {
   type PendingNotification,
   insertMatchesStatements,
   markFilteredStatement,
-  markHandedStatements,
   pendingHandoffStatement,
 } from "../db/notifications.ts";
 import type { ActiveSearch } from "../db/saved-searches.ts";
 import { searchVersion } from "../db/settings.ts";
 import type { Delivery } from "../model/delivery.ts";
+import type { Enlisted } from "../model/dispatch.ts";
 import { listingTime } from "../model/listing.ts";
 import type { Recipient } from "../model/recipient.ts";
 import { errorMessage, log } from "../lib/log.ts";
@@ -27,6 +27,8 @@ const HANDOFF_CONCURRENCY = 50;
 export interface FilterDeps {
   d1: D1Database;
   notifier: Env["NOTIFIER"];
+  /** Tells the bot's SendScheduler who has messages waiting (durable/dispatch.ts's enlist). */
+  enlist: (entries: readonly Enlisted[]) => Promise<void>;
   cache: SearchCache;
   metrics?: AnalyticsEngineDataset;
   clock: () => number;
@@ -43,11 +45,12 @@ export interface FilterResult {
 /**
  * Matches one queue batch of new listings against the saved searches of their
  * cities, records each (user, listing) once, and hands each user's matches to
- * that user's Notifier in one RPC. A constant number of D1 round trips whatever
- * the batch size: listings + search version (1), searches when the cache is cold
- * (0 or 1), matches written + pending read (1), hand-over recorded (1).
- * Idempotent: a redelivered batch records nothing twice and hands over only
- * what an earlier try left behind.
+ * that user's Notifier in one RPC, then enlists them all with the
+ * SendScheduler in one more. A constant number of D1 round trips whatever the
+ * batch size: listings + search version (1), searches when the cache is cold
+ * (0 or 1), matches written + pending read (1), listings marked filtered (1).
+ * Idempotent: a redelivered batch records nothing twice and hands over again
+ * only what nobody has sent yet (the outboxes ignore ids they hold).
  */
 export async function filterListings(listingIds: readonly number[], deps: FilterDeps): Promise<FilterResult> {
   const started = deps.clock();
@@ -89,7 +92,10 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
 
   const byId = new Map(listings.map((l) => [l.id, l]));
   const byUser = Map.groupBy(pending, (n) => n.userId);
+  const fanout = new Map<number, number>();
+  for (const n of pending) fanout.set(n.listingId, (fanout.get(n.listingId) ?? 0) + 1);
   const handed: number[] = [];
+  const waiting: Enlisted[] = [];
   let failedUsers = 0;
   await mapBounded([...byUser], HANDOFF_CONCURRENCY, async ([userId, notes]) => {
     const deliveries: Delivery[] = [];
@@ -105,19 +111,28 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
         searchId: n.searchId,
         searchName: search?.name ?? "",
         matchedAt: n.matchedAt,
+        fanout: fanout.get(n.listingId) ?? 1,
         listing: card,
       });
     }
     // The user paused, deleted the search or blocked the bot since the match: leave it pending.
     if (!recipient || deliveries.length === 0) return;
     try {
-      await deps.notifier.getByName(String(userId)).deliver(recipient, deliveries);
+      const { next } = await deps.notifier.getByName(String(userId)).deliver(recipient, deliveries);
       handed.push(...deliveries.map((d) => d.notificationId));
+      if (next) waiting.push({ userId, ...next });
     } catch (error) {
       failedUsers++;
       log.error("handoff_failed", { user: userId, notifications: deliveries.length, error: errorMessage(error) });
     }
   });
+  try {
+    await deps.enlist(waiting);
+  } catch (error) {
+    // Handed over but nobody will start the sends: the batch is retried, and enlists again.
+    failedUsers = byUser.size;
+    log.error("enlist_failed", { users: waiting.length, error: errorMessage(error) });
+  }
   // Analytics Engine takes 250 points per invocation: one per batch, not per user.
   recordMetric(deps.metrics, {
     stage: "handoff",
@@ -127,7 +142,7 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   });
 
   const now = deps.clock();
-  await d1.batch([markFilteredStatement(d1, listingIds, matchedAt), ...markHandedStatements(d1, handed, now)]);
+  await markFilteredStatement(d1, listingIds, matchedAt).run();
 
   // First time through only (not on a redelivery), one point per source and city.
   const firstTime = listings.filter((l) => l.filteredAt === null);

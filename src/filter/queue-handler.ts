@@ -2,6 +2,7 @@ import { useDb } from "../db/client.ts";
 import { deadLetterOf, insertDeadLetters } from "../db/dead-letters.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
+import { enlist } from "../model/dispatch.ts";
 import { filterListings } from "./consume.ts";
 import { newListingsMessage } from "../model/queue-message.ts";
 import { SearchCache } from "./search-cache.ts";
@@ -48,6 +49,7 @@ export async function handleNewListings(batch: MessageBatch, env: Env, options: 
     const result = await filterListings([...ids], {
       d1: env.DB,
       notifier: env.NOTIFIER,
+      enlist: (entries) => enlist(env, entries),
       cache: options.cache ?? isolateCache,
       metrics: env.METRICS,
       clock,

@@ -32,6 +32,12 @@ const configSchema = z.object({
   adminChatId: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : null), z.number().int().nullable()).catch(null),
   /** Scheme and host of the Bot API (a local fake in tests and `npm start`). */
   telegramApiRoot: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.replace(/\/+$/, "") : undefined), z.string().default("https://api.telegram.org")),
+  /**
+   * Telegram's paid broadcasts: what the free 30 messages a second cannot
+   * carry goes with allow_paid_broadcast (up to 1 000 a second, 0.1 Star
+   * each, from the bot's Stars balance). Off unless set to "true".
+   */
+  paidBroadcast: z.preprocess((v) => v === "true", z.boolean()).catch(false),
   /** Where the Worker is reached from outside (webhook, settings links), without a trailing slash. */
   publicUrl: z.string().transform((v) => v.replace(/\/+$/, "")).catch(""),
 });
@@ -41,7 +47,7 @@ export type Config = z.infer<typeof configSchema>;
 /** The vars the schema reads, by their wrangler names. */
 type ConfigVars = Pick<
   Env,
-  "OLX_REQUESTS_PER_MIN" | "OTODOM_REQUESTS_PER_MIN" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL"
+  "OLX_REQUESTS_PER_MIN" | "OTODOM_REQUESTS_PER_MIN" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL" | "PAID_BROADCAST"
 >;
 
 /**
@@ -60,6 +66,7 @@ export function config(env: Partial<ConfigVars>): Config {
     telegramMode: env.TELEGRAM_MODE,
     adminChatId: env.ADMIN_CHAT_ID,
     telegramApiRoot: env.TELEGRAM_API_ROOT,
+    paidBroadcast: env.PAID_BROADCAST,
     publicUrl: env.PUBLIC_URL ?? "",
   });
 }

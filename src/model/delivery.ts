@@ -7,5 +7,7 @@ export interface Delivery {
   searchId: number | null;
   searchName: string;
   matchedAt: number;
+  /** How many users this listing went to in its batch: a large fan-out waits behind small ones (durable/send-line.ts). */
+  fanout: number;
   listing: StoredListing;
 }

@@ -2,8 +2,8 @@ import { Api, type ApiClientOptions } from "grammy";
 import { config } from "../lib/config.ts";
 import type { InlineButton } from "./render.ts";
 
-/** Seconds a Bot API call may take before it counts as a network error (grammY's default is 500). */
-const CALL_TIMEOUT_S = 15;
+/** Seconds a Bot API call may take before its outcome counts as unknown (grammY's default is 500): long enough that a slow answer under load is still taken. */
+const CALL_TIMEOUT_S = 60;
 
 /**
  * How every grammY client of the bot reaches Telegram: TELEGRAM_API_ROOT (the
@@ -59,12 +59,15 @@ function keyboard(buttons: readonly InlineButton[]) {
  *
  * @returns Telegram's message id
  */
-export async function sendOutgoing(api: Api, message: OutgoingMessage): Promise<number> {
+export async function sendOutgoing(api: Api, message: OutgoingMessage, opts: { paidBroadcast?: boolean } = {}): Promise<number> {
+  // Paid broadcasts: over the free 30 a second, 0.1 Star each (config.paidBroadcast).
+  const paid = opts.paidBroadcast ? { allow_paid_broadcast: true } : {};
   if (message.method === "sendPhoto") {
     const sent = await api.sendPhoto(message.chatId, message.photo, {
       caption: message.caption,
       parse_mode: "HTML",
       reply_markup: keyboard(message.buttons),
+      ...paid,
     });
     return sent.message_id;
   }
@@ -72,6 +75,7 @@ export async function sendOutgoing(api: Api, message: OutgoingMessage): Promise<
     parse_mode: "HTML",
     reply_markup: keyboard(message.buttons),
     link_preview_options: message.previewUrl ? { url: message.previewUrl } : { is_disabled: true },
+    ...paid,
   });
   return sent.message_id;
 }

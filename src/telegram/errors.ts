@@ -5,7 +5,9 @@ import { GrammyError, HttpError } from "grammy";
  * (GrammyError: Telegram answered ok:false; HttpError: the request itself failed).
  *
  * - rate_limited: 429, wait `retryAfterS` before the next call.
- * - transient: 5xx or a network error, back off and retry.
+ * - transient: 5xx, or a network error before the request left: back off and retry.
+ * - unknown: the call timed out or the connection broke once the request
+ *   may have left: Telegram may have delivered it, so a retry may be a copy.
  * - blocked: 403, the user blocked the bot or is gone: stop sending to them.
  * - photo_refused: 400 on sendPhoto because of the photo: send text instead.
  * - rejected: any other 4xx: retrying will not help.
@@ -13,6 +15,7 @@ import { GrammyError, HttpError } from "grammy";
 export type TelegramFailure =
   | { kind: "rate_limited"; code: 429; description: string; retryAfterS: number }
   | { kind: "transient"; code: number | null; description: string }
+  | { kind: "unknown"; code: null; description: string }
   | { kind: "blocked"; code: 403; description: string }
   | { kind: "photo_refused"; code: 400; description: string }
   | { kind: "rejected"; code: number; description: string };
@@ -35,6 +38,9 @@ const PHOTO_REFUSALS = [
 ];
 
 const PHOTO_METHODS = new Set(["sendPhoto", "sendMediaGroup"]);
+
+/** Network errors raised before a request can have left: retrying them cannot make a copy. */
+const NOT_SENT = /refused|ENOTFOUND|getaddrinfo|could not resolve|dns|no such host|certificate|TLS handshake/i;
 
 /**
  * Removes a bot token from text: grammY's messages and a fetch error's cause
@@ -83,8 +89,10 @@ export function classifyTelegramError(error: unknown): TelegramFailure {
   }
   if (error instanceof HttpError) {
     // HttpError's message names the method only (sensitiveLogs is off); its
-    // `error` (the fetch failure) may hold the URL with the token, so it is dropped.
-    return { kind: "transient", code: null, description: redactToken(error.message) };
+    // `error` (the fetch failure) may hold the URL with the token, so only its kind is kept.
+    const cause = error.error instanceof Error ? error.error.message : String(error.error);
+    const kind = NOT_SENT.test(cause) ? "transient" : "unknown";
+    return { kind, code: null, description: `${redactToken(error.message)} (${kind === "unknown" ? "outcome unknown" : "not sent"})` };
   }
   const name = error instanceof Error ? error.name : "Error";
   return { kind: "transient", code: null, description: redactToken(`${name}: ${String(error instanceof Error ? error.message : error)}`) };

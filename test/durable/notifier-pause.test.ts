@@ -4,14 +4,14 @@ import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import {
   HOUR,
   NIGHT,
-  armedAlarm,
+  nextSendAt,
   drain,
   handedOver,
   heldOvernight,
   lateEvening,
   notificationRows,
   notifierFor,
-  runNextAlarm,
+  runNextSend,
   seedDeliveries,
   seedRecipient,
 } from "./seed.ts";
@@ -31,10 +31,10 @@ describe("Notifier.pause", () => {
   it("drops what waits out the quiet hours: nothing goes in the morning", async ({ expect }) => {
     const clock = testClock();
     const { telegram, deliveries, stub, morning } = await heldOvernight(clock);
-    expect(await armedAlarm(stub)).toBe(morning);
+    expect(await nextSendAt(stub)).toBe(morning);
 
     expect(await stub.pause()).toEqual({ dropped: 3 });
-    expect(await armedAlarm(stub)).toBeNull();
+    expect(await nextSendAt(stub)).toBeNull();
     clock.now = morning + HOUR;
     expect(await drain(stub, clock)).toEqual([]);
     expect(telegram.calls).toHaveLength(0);
@@ -45,7 +45,7 @@ describe("Notifier.pause", () => {
   it("drops the rest of a digest being sent in parts", async ({ expect }) => {
     const clock = testClock();
     const { telegram, deliveries, stub } = await handedOver(clock, 120, {}, longDistricts);
-    await runNextAlarm(stub, clock);
+    await runNextSend(stub, clock);
     expect(telegram.messages).toHaveLength(1);
     const listed = [...(telegram.messages[0]?.text ?? "").matchAll(/<a href=/g)].length;
     expect(listed).toBeLessThan(120);
@@ -61,7 +61,7 @@ describe("Notifier.pause", () => {
   it("drops what is paced behind the chat's 1 s gap", async ({ expect }) => {
     const clock = testClock();
     const { telegram, deliveries, stub } = await handedOver(clock, 5, { digestThreshold: 100 });
-    await runNextAlarm(stub, clock);
+    await runNextSend(stub, clock);
     expect(telegram.messages).toHaveLength(1);
 
     expect(await stub.pause()).toEqual({ dropped: 4 });
@@ -78,8 +78,8 @@ describe("Notifier.pause", () => {
     const { stub } = await notifierFor(recipient, clock);
     expect(await stub.pause()).toEqual({ dropped: 0 });
 
-    expect(await stub.deliver(recipient, raced)).toEqual({ accepted: 0 });
-    expect(await armedAlarm(stub)).toBeNull();
+    expect((await stub.deliver(recipient, raced)).accepted).toBe(0);
+    expect(await nextSendAt(stub)).toBeNull();
     expect(await drain(stub, clock)).toEqual([]);
     expect(telegram.calls).toHaveLength(0);
     expect(await statuses(raced)).toEqual(Array(2).fill(["dropped", "paused"]));
@@ -87,8 +87,8 @@ describe("Notifier.pause", () => {
     await stub.resume();
     expect(await stub.inspect()).toMatchObject({ paused: false });
     // What was dropped stays dropped, even handed over again.
-    expect(await stub.deliver(recipient, raced)).toEqual({ accepted: 0 });
-    expect(await stub.deliver(recipient, fresh)).toEqual({ accepted: 1 });
+    expect((await stub.deliver(recipient, raced)).accepted).toBe(0);
+    expect((await stub.deliver(recipient, fresh)).accepted).toBe(1);
     await drain(stub, clock);
     expect(telegram.messages.map((m) => m.photo)).toEqual(fresh.map((d) => d.listing.photoUrl));
     expect(await statuses(fresh)).toEqual([["sent", null]]);
@@ -120,7 +120,7 @@ describe("Notifier.dropSearches", () => {
     const deliveries = (await seedDeliveries(recipient, 120, clock.now, longDistricts)).map((d, i) => ({ ...d, searchId: i % 3 === 0 ? 21 : 22 }));
     const { stub } = await notifierFor(recipient, clock);
     await stub.deliver(recipient, deliveries);
-    await runNextAlarm(stub, clock);
+    await runNextSend(stub, clock);
     const listed = [...(telegram.messages[0]?.text ?? "").matchAll(/<a href=/g)].length;
     const rest = deliveries.slice(listed);
     const dropped = rest.filter((d) => d.searchId === 21);
@@ -144,7 +144,7 @@ describe("Notifier.updateRecipient", () => {
   it("writes a queued message in the new language", async ({ expect }) => {
     const clock = testClock();
     const { telegram, recipient, stub } = await handedOver(clock, 2, { language: "pl", digestThreshold: 100 });
-    await runNextAlarm(stub, clock);
+    await runNextSend(stub, clock);
     expect(telegram.messages[0]?.caption).toContain("dodano");
 
     await stub.updateRecipient({ ...recipient, language: "en" });
@@ -158,11 +158,11 @@ describe("Notifier.updateRecipient", () => {
     const clock = testClock();
     clock.now = lateEvening(clock.now);
     const { telegram, recipient, stub } = await handedOver(clock, 3, { digestThreshold: 100 });
-    expect(await armedAlarm(stub)).toBe(clock.now);
+    expect(await nextSendAt(stub)).toBe(clock.now);
 
     await stub.updateRecipient({ ...recipient, quietHours: NIGHT });
     const morning = clock.now + 7.5 * HOUR; // 06:00 UTC = 07:00 CET
-    expect(await armedAlarm(stub)).toBe(morning);
+    expect(await nextSendAt(stub)).toBe(morning);
     await drain(stub, clock);
     expect(telegram.messages.map((m) => [m.method, m.at])).toEqual([["sendMessage", morning]]);
     expect(telegram.messages[0]?.text?.split("\n")[0]).toBe("📬 <b>3 nowe ogłoszenia</b>");

@@ -93,7 +93,7 @@ export async function seedDeliveries(
     nonEmpty(listingIds).map((listingId) =>
       d
         .insert(notifications)
-        .values({ userId: recipient.userId, listingId, matchedAt: now, handedAt: now, status: "queued" })
+        .values({ userId: recipient.userId, listingId, matchedAt: now, status: "pending" })
         .returning({ id: notifications.id }),
     ),
   );
@@ -102,7 +102,7 @@ export async function seedDeliveries(
     const card = cards[i];
     const listingId = listingIds[i];
     if (notificationId === undefined || !card || listingId === undefined) throw new Error("notification not inserted");
-    return { notificationId, searchId: null, searchName, matchedAt: now, listing: { ...card, id: listingId } };
+    return { notificationId, searchId: null, searchName, matchedAt: now, fanout: 1, listing: { ...card, id: listingId } };
   });
 }
 
@@ -157,4 +157,4 @@ export async function heldOvernight(clock: TestClock) {
   return { ...(await handedOver(clock, 3, { quietHours: NIGHT })), morning: clock.now + 7.5 * HOUR };
 }
 
-export { armedAlarm, drain, type MetricRecord, notifierFor, runNextAlarm } from "../helpers/notifier.ts";
+export { drain, type MetricRecord, nextSendAt, notifierFor, runNextSend } from "../helpers/notifier.ts";

@@ -15,6 +15,7 @@ import { countingD1 } from "../helpers/count-d1.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { db, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
 import { drain, notifierFor } from "../helpers/notifier.ts";
+import type { Enlisted } from "../../src/model/dispatch.ts";
 
 const QUEUE = "getmeone-new-listings";
 
@@ -62,6 +63,9 @@ function message(listingIds: number[]): { id: string; timestamp: Date; attempts:
   return { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { listingIds, feedId: 1, enqueuedAt: Date.now() } };
 }
 
+/** The scheduler is not under test here: who would be enlisted is enough. */
+const noEnlist = async () => {};
+
 describe("filter: D1 round trips", () => {
   it("uses the same number of queries for a batch of 1 and of 100 listings", async ({ expect }) => {
     const users = await Promise.all(Array.from({ length: 5 }, () => seedUser({ isMock: true })));
@@ -71,20 +75,20 @@ describe("filter: D1 round trips", () => {
     for (const size of [1, 100]) {
       const ids = await storeListings(size);
       const { db: counted, counter } = countingD1(env.DB);
-      const result = await filterListings(ids, { d1: counted, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
+      const result = await filterListings(ids, { d1: counted, notifier: env.NOTIFIER, enlist: noEnlist, cache: new SearchCache(), clock: Date.now });
       expect(result.matches).toBe(size * users.length);
       expect(result.handedOver).toBe(size * users.length);
       counts.push(counter.roundTrips);
     }
     expect(counts[0]).toBe(counts[1]);
-    // listings + version, searches, centroids, matches + pending, hand-over recorded
+    // listings + version, searches, centroids, matches + pending, listings marked filtered
     expect(counts[0]).toBe(5);
 
     // Warm cache, same version: the search and centroid queries disappear.
     const cache = new SearchCache();
-    await filterListings(await storeListings(1), { d1: env.DB, notifier: env.NOTIFIER, cache, clock: Date.now });
+    await filterListings(await storeListings(1), { d1: env.DB, notifier: env.NOTIFIER, enlist: noEnlist, cache, clock: Date.now });
     const { db: counted, counter } = countingD1(env.DB);
-    await filterListings(await storeListings(50), { d1: counted, notifier: env.NOTIFIER, cache, clock: Date.now });
+    await filterListings(await storeListings(50), { d1: counted, notifier: env.NOTIFIER, enlist: noEnlist, cache, clock: Date.now });
     expect(counter.roundTrips).toBe(3);
   });
 });
@@ -127,7 +131,7 @@ describe("filter: exactly once", () => {
     await seedSearch(paused.id, { city: "wroclaw" });
     const ids = await storeListings(1);
 
-    const result = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
+    const result = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, enlist: noEnlist, cache: new SearchCache(), clock: Date.now });
     expect(result.matches).toBe(1);
     const rows = await db().select().from(notifications);
     expect(rows.map((r) => r.userId)).toEqual([fits.id]);
@@ -150,7 +154,7 @@ describe("filter: failures", () => {
     expect(await db().select().from(notifications)).toHaveLength(2);
   });
 
-  it("retries with a delay when a user's Notifier cannot be reached, and hands over only what was left", async ({ expect }) => {
+  it("retries with a delay when a user's Notifier cannot be reached, and the retry queues each match once", async ({ expect }) => {
     const ok = await seedUser({ isMock: true });
     await seedSearch(ok.id, { city: "wroclaw" });
     const unlucky = await seedUser({ isMock: true });
@@ -164,7 +168,7 @@ describe("filter: failures", () => {
         return env.NOTIFIER.getByName(name);
       },
     } as unknown as Env["NOTIFIER"];
-    const first = await filterListings(ids, { d1: env.DB, notifier: flaky, cache: new SearchCache(), clock: Date.now });
+    const first = await filterListings(ids, { d1: env.DB, notifier: flaky, enlist: noEnlist, cache: new SearchCache(), clock: Date.now });
     expect(first).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 1 });
 
     // Through the queue handler, the same outage means: retry the batch later, with a delay.
@@ -177,10 +181,21 @@ describe("filter: failures", () => {
     expect(queued.retryMessages.map((m) => m.msgId)).toEqual([batch.messages[0]?.id]);
     expect([1, 2, 3, 4, 10].map(retryDelaySeconds)).toEqual([5, 10, 20, 40, 300]);
 
-    const second = await filterListings(ids, { d1: env.DB, notifier: env.NOTIFIER, cache: new SearchCache(), clock: Date.now });
-    expect(second).toMatchObject({ matches: 4, handedOver: 2, failedUsers: 0 });
-    const rows = await db().select().from(notifications);
-    expect(rows).toHaveLength(4);
-    expect(rows.every((r) => r.handedAt !== null)).toBe(true);
+    // The retry hands over every unsent match again; the outbox that has them ignores them.
+    const enlisted: Enlisted[] = [];
+    const second = await filterListings(ids, {
+      d1: env.DB,
+      notifier: env.NOTIFIER,
+      enlist: async (entries) => void enlisted.push(...entries),
+      cache: new SearchCache(),
+      clock: Date.now,
+    });
+    expect(second).toMatchObject({ matches: 4, handedOver: 4, failedUsers: 0 });
+    expect(await db().select().from(notifications)).toHaveLength(4);
+    for (const user of [ok, unlucky]) {
+      expect((await env.NOTIFIER.getByName(String(user.id)).inspect()).counts.queued).toBe(2);
+    }
+    expect(enlisted.map((e) => e.userId).sort()).toEqual([ok.id, unlucky.id].sort());
+    expect(enlisted.every((e) => e.lane === "steady")).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Recipient } from "../../src/model/recipient.ts";
 import type { Notifier } from "../../src/durable/notifier.ts";
@@ -38,30 +38,31 @@ export async function notifierFor(recipient: Recipient, clock: TestClock, setup:
 }
 
 /**
- * Moves the clock to the armed alarm (never back) and runs it.
+ * Plays the SendScheduler for one user: moves the clock to the Notifier's
+ * next send time (never back) and grants that send.
  *
- * @returns the alarm time it ran, or null when none was armed
+ * @returns the time it was due, or null when nothing is queued
  */
-export async function runNextAlarm(stub: DurableObjectStub<Notifier>, clock: TestClock): Promise<number | null> {
-  const at = await runInDurableObject(stub, (_n: Notifier, state) => state.storage.getAlarm());
+export async function runNextSend(stub: DurableObjectStub<Notifier>, clock: TestClock): Promise<number | null> {
+  const at = await nextSendAt(stub);
   if (at === null) return null;
   clock.now = Math.max(clock.now, at);
-  await runDurableObjectAlarm(stub);
+  await stub.sendNext({ paid: false });
   return at;
 }
 
-/** Runs alarms until none is armed; returns the times they were armed for. */
+/** Grants sends until nothing is queued; returns the times they were due. */
 export async function drain(stub: DurableObjectStub<Notifier>, clock: TestClock, max = 500): Promise<number[]> {
   const schedule: number[] = [];
   for (let i = 0; i < max; i++) {
-    const at = await runNextAlarm(stub, clock);
+    const at = await runNextSend(stub, clock);
     if (at === null) return schedule;
     schedule.push(at);
   }
-  throw new Error(`outbox not drained after ${max} alarms`);
+  throw new Error(`outbox not drained after ${max} sends`);
 }
 
-/** The alarm the Notifier has armed, or null. */
-export function armedAlarm(stub: DurableObjectStub<Notifier>): Promise<number | null> {
-  return runInDurableObject(stub, (_n: Notifier, state) => state.storage.getAlarm());
+/** When the Notifier's next message may go, or null when nothing is queued. */
+export async function nextSendAt(stub: DurableObjectStub<Notifier>): Promise<number | null> {
+  return (await stub.inspect()).next?.readyAt ?? null;
 }

@@ -72,9 +72,17 @@ describe("classifyTelegramError", () => {
   it("accepts grammY's error classes directly", ({ expect }) => {
     const error = new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: 429, description: "Too Many Requests" }, "sendMessage", {});
     expect(classifyTelegramError(error)).toMatchObject({ kind: "rate_limited", retryAfterS: 5 });
-    expect(classifyTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("x")))).toMatchObject({
+    // A broken connection may have delivered the message; one that was never made cannot have.
+    expect(classifyTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("Network connection lost.")))).toMatchObject({
+      kind: "unknown",
+      description: "Network request for 'getMe' failed! (outcome unknown)",
+    });
+    expect(classifyTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED 127.0.0.1:443")))).toMatchObject({
       kind: "transient",
-      description: "Network request for 'getMe' failed!",
+      description: "Network request for 'getMe' failed! (not sent)",
+    });
+    expect(classifyTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("Request to 'getMe' timed out after 60 seconds")))).toMatchObject({
+      kind: "unknown",
     });
   });
 });

@@ -8,7 +8,7 @@ const NOW = Date.UTC(2030, 5, 1, 12);
 const TO = { chatId: 42, language: "en" } as const;
 
 function delivery(id: number, photoUrl: string | null = `https://img.example/${id}.jpg`): Delivery {
-  return { notificationId: id, searchId: 7, searchName: "Mokotów", matchedAt: NOW, listing: { ...sampleListing(NOW, { photoUrl }), id } };
+  return { notificationId: id, searchId: 7, searchName: "Mokotów", matchedAt: NOW, fanout: 1, listing: { ...sampleListing(NOW, { photoUrl }), id } };
 }
 
 describe("listingMessage", () => {

@@ -18,6 +18,7 @@ function delivery(i: number, fields: Partial<Delivery["listing"]> = {}, searchNa
     searchId: 1,
     searchName,
     matchedAt: NOW,
+    fanout: 1,
     listing: {
       ...podgorzeBalkonItem,
       id: i,

@@ -39,7 +39,7 @@ async function seedJourney(userId: number, now: number, t: { published: number; 
   await env.DB.prepare(
     `INSERT INTO notifications (user_id, listing_id, matched_at, handed_at, sent_at, status, error, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-    .bind(userId, listingId, at(t.matched), at(t.matched), t.sent === null ? null : at(t.sent), t.error ? "failed" : t.sent === null ? "queued" : "sent", t.error?.[1] ?? null, t.error?.[0] ?? null)
+    .bind(userId, listingId, at(t.matched), at(t.matched), t.sent === null ? null : at(t.sent), t.error ? "failed" : t.sent === null ? "pending" : "sent", t.error?.[1] ?? null, t.error?.[0] ?? null)
     .run();
 }
 
@@ -79,6 +79,8 @@ describe("/admin", () => {
       .bind(now, now)
       .run();
     await env.DB.prepare(`INSERT INTO dead_letters (queue, body, attempts, received_at) VALUES ('getmeone-new-listings', '{}', 6, ?)`).bind(now).run();
+    // One send went out after a timeout whose outcome was unknown: the user may have it twice.
+    await env.DB.prepare(`UPDATE notifications SET uncertain = 1 WHERE id = (SELECT min(id) FROM notifications WHERE status = 'sent')`).run();
     // A blocked feed as its poller reported it to the reconciler.
     const stats: PollerStats = {
       key: "otodom:sale:flat:pl",
@@ -110,7 +112,7 @@ describe("/admin", () => {
     expect(h.stages.day.e2e).toMatchObject({ n: 4, p99: 3_600_000 });
     expect(h.stages.hour.detection).toMatchObject({ n: 5, p50: 60_000, p95: 300_000 });
     expect(h.stages.hour.send).toEqual({ n: 3, p50: 54_000, p95: 120_000, p99: 120_000 });
-    expect(h.backlog).toEqual({ unfiltered: 1, outbox: 1, deadLetters: 1, failedToday: 1 });
+    expect(h.backlog).toEqual({ unfiltered: 1, outbox: 1, deadLetters: 1, failedToday: 1, unknownToday: 1 });
     expect(h.feeds).toContainEqual(expect.objectContaining({ source: "otodom", scope: "pl", subscribers: 4, stats }));
     expect(h.telegramErrors).toEqual([{ code: 403, count: 1 }]);
     expect(h.hourly.reduce((n, r) => n + r.n, 0)).toBe(4);
@@ -122,5 +124,6 @@ describe("/admin", () => {
     expect(page).toContain("<td>10.2</td><td>6.0</td><td>600 (590)</td><td>12</td><td>14</td><td>2</td><td>4.0 / 9.0</td><td>0</td>");
     expect(page).toContain('aria-label="End-to-end latency per hour, last 24 h"');
     expect(page).toContain("<polyline");
+    expect(page).toMatch(/sends with an unknown outcome[^<]*<\/td>\s*<td class="bad">1<\/td>/);
   });
 });

@@ -77,7 +77,7 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <td>{h.backlog.unfiltered}</td>
           </tr>
           <tr>
-            <td>messages in Notifier outboxes</td>
+            <td>matched in the last day, not yet sent (handed over or waiting for it)</td>
             <td>{h.backlog.outbox}</td>
           </tr>
           <tr>
@@ -87,6 +87,10 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
           <tr>
             <td>messages failed, last day</td>
             <td class={h.backlog.failedToday ? "bad" : undefined}>{h.backlog.failedToday}</td>
+          </tr>
+          <tr>
+            <td>sends with an unknown outcome (timeout after the request left; the user may have a copy), last day</td>
+            <td class={h.backlog.unknownToday ? "bad" : undefined}>{h.backlog.unknownToday}</td>
           </tr>
         </table>
         <h2>Feeds</h2>
