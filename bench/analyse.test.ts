@@ -258,20 +258,38 @@ test("a world that expects nothing fails: a bench that checks nothing must not p
   assert.equal(r.result.ok, false);
 });
 
-test("the burst is timed from its publication: first, median, last and messages per second", () => {
+test("the burst is timed from its publication, and the steady users' messages while it drained are timed apart", () => {
   const burst = listing("olx", 50, T + 30_000);
   const at = [31_000, 31_500, 33_000].map((t) => T + t);
   const chats = [A, B, 500_003];
   const r = analyse(input({
     preset: { name: "large", burstUsers: 3, feedIntervalS: 5 },
-    published: [burst],
-    expected: new Set(chats.map((c) => key(c, burst))),
-    telegram: telegram(chats.map((c, i) => message(c, at[i] as number, [urlOf(burst)]))),
+    published: [burst, L1],
+    expected: new Set([...chats.map((c) => key(c, burst)), key(500_004, L1)]),
+    telegram: telegram([
+      ...chats.map((c, i) => message(c, at[i] as number, [urlOf(burst)])),
+      // A steady listing's message, inside the burst's window.
+      message(500_004, T + 32_000, [urlOf(L1)]),
+    ]),
     burstListing: burst,
   }));
-  assert.deepEqual(r.result.burst, { users: 3, delivered: 3, first_ms: 1_000, p50_ms: 1_500, last_ms: 3_000, msgs_per_s: 1 });
+  assert.deepEqual(r.result.burst, {
+    users: 3,
+    delivered: 3,
+    first_ms: 1_000,
+    p50_ms: 1_500,
+    p95_ms: 3_000,
+    last_ms: 3_000,
+    msgs_per_s: 1,
+    // 4 messages from 31 s to 33 s.
+    all_msgs_per_s: 2,
+    steady_during: { n: 1, p50_ms: T + 32_000 - L1.publishedAt, p95_ms: T + 32_000 - L1.publishedAt, seen_p95_ms: null },
+    steady_outside: { n: 0, p95_ms: null },
+  });
+  assert.equal(r.result.steady_during_burst_p95_ms, T + 32_000 - L1.publishedAt);
+  assert.equal(r.result.burst_msgs_per_s, 2);
   assert.equal(r.result.peak_msgs_in_1s, 2);
-  assert.equal(r.result.backlog_msgs_per_s, 0.6);
+  assert.equal(r.result.backlog_msgs_per_s, 0.8);
 });
 
 test("run times come from the timestamps given: publication, drain, wall, and the feed interval each site saw", () => {

@@ -186,7 +186,7 @@ export function analyse(input: AnalysisInput): Analysis {
   const notificationRow = new Map(rows.notifications.map((r) => [pairKey(r.chat_id, `${r.source}:${r.external_id}`), r]));
 
   const d = deliveries(got, expected, listingRow, notificationRow, input.publishFrom);
-  const burst = input.burstListing ? burstOf(input.burstListing, got, preset.burstUsers) : null;
+  const burst = input.burstListing ? burstOf(input.burstListing, got, preset.burstUsers, listingRow, telegram.messages) : null;
   const lostPairs = missingPairs(expected, got);
   const lost = lostPairs.length;
   // Where the first few lost ones stopped: what D1 knows of them.
@@ -268,6 +268,8 @@ export function analyse(input: AnalysisInput): Analysis {
     wall_s: Math.round(input.wallMs / 100) / 10,
     feed_interval_s: preset.feedIntervalS,
     drift: drift(d.points, input.drainFrom - input.publishFrom),
+    steady_during_burst_p95_ms: burst?.steady_during.p95_ms ?? null,
+    burst_msgs_per_s: burst?.all_msgs_per_s ?? null,
     burst,
     ok: failures.length === 0,
     failures,
@@ -328,18 +330,51 @@ function deliveries(
   return { delivered, duplicates, unexpected, e2e, fromPublished, fromPublishedBySource, stages, points, samples };
 }
 
-/** The burst: how fast its messages went out (against the 30 msg/s ceiling), timed from its publication. */
-function burstOf(listing: Published, got: ReadonlyMap<string, Delivery[]>, users: number): NonNullable<BenchResult["burst"]> {
+/**
+ * The burst: how fast its messages went out (against the 30 msg/s ceiling),
+ * timed from its publication; and what it did to everyone else. While its
+ * messages went out (first to last), every user message counts towards the
+ * delivered rate, and the other listings' first arrivals are the steady
+ * users' latency during the burst, published → accepted and, to tell delivery
+ * from detection, first seen → accepted.
+ */
+function burstOf(
+  listing: Published,
+  got: ReadonlyMap<string, Delivery[]>,
+  users: number,
+  listingRow: ReadonlyMap<string, ListingRow>,
+  messages: readonly { chat_id: number; at: number }[],
+): NonNullable<BenchResult["burst"]> {
   const at = [...got].filter(([pair]) => pair.endsWith(`|${listing.key}`)).map(([, d]) => (d[0] as Delivery).at).sort((a, b) => a - b);
   const from = listing.publishedAt;
-  const spanS = at.length > 1 ? ((at.at(-1) as number) - (at[0] as number)) / 1000 : null;
+  const start = at[0];
+  const end = at.at(-1);
+  const spanS = start !== undefined && end !== undefined && end > start ? (end - start) / 1000 : null;
+  const during = (t: number) => start !== undefined && end !== undefined && t >= start && t <= end;
+  const steady = [...got].filter(([pair]) => !pair.endsWith(`|${listing.key}`)).map(([, d]) => d[0] as Delivery);
+  const inside = steady.filter((d) => during(d.at));
+  const outside = steady.filter((d) => !during(d.at));
+  const seenToAccepted = inside.flatMap((d) => {
+    const row = listingRow.get(d.listing.key);
+    return row ? [d.at - row.first_seen_at] : [];
+  });
+  const sent = messages.filter((m) => m.chat_id !== ADMIN_CHAT_ID && during(m.at)).length;
   return {
     users,
     delivered: at.length,
-    first_ms: at.length ? (at[0] as number) - from : null,
+    first_ms: start !== undefined ? start - from : null,
     p50_ms: percentile(at.map((t) => t - from), 50),
-    last_ms: at.length ? (at.at(-1) as number) - from : null,
+    p95_ms: percentile(at.map((t) => t - from), 95),
+    last_ms: end !== undefined ? end - from : null,
     msgs_per_s: spanS ? Math.round(((at.length - 1) / spanS) * 10) / 10 : null,
+    all_msgs_per_s: spanS ? Math.round((sent / spanS) * 10) / 10 : null,
+    steady_during: {
+      n: inside.length,
+      p50_ms: percentile(inside.map((d) => d.at - d.listing.publishedAt), 50),
+      p95_ms: percentile(inside.map((d) => d.at - d.listing.publishedAt), 95),
+      seen_p95_ms: percentile(seenToAccepted, 95),
+    },
+    steady_outside: { n: outside.length, p95_ms: percentile(outside.map((d) => d.at - d.listing.publishedAt), 95) },
   };
 }
 
