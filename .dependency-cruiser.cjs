@@ -13,7 +13,7 @@
  *   cron     the parser stage: FeedPoller objects and the  model, lib, db, sources, telegram
  *            once-a-minute reconciler
  *   filter   the queue consumer                           model, lib, db
- *   durable  Notifier and SendBudget objects              model, lib, db, telegram
+ *   durable  Notifier and SendScheduler objects           model, lib, db, telegram
  *   bot      Telegram commands                            model, lib, db, searches, account, telegram
  *   web      Hono app: webhook, /app, /admin              model, lib, db, searches, account, telegram, bot's entry
  *   index.ts wiring                                       anything

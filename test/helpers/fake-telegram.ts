@@ -19,9 +19,9 @@ const ONE_DAY = 24 * 60 * 60 * 1000; // ms
 let clocks = 0;
 
 /**
- * A fresh clock, a day after the previous one: the one global SendBudget
- * instance (and its in-memory "next allowed time") outlives a test, and a
- * clock that only moves forward never finds it ahead.
+ * A fresh clock, a day after the previous one: the one SendScheduler
+ * instance (and its in-memory send window) outlives a test, and a clock
+ * that only moves forward never finds it ahead.
  */
 export function testClock(): TestClock {
   return { now: FAR_FUTURE + ONE_DAY * clocks++ };
