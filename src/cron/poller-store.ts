@@ -35,7 +35,7 @@ const INITIAL_STATE: PollerState = { baselineAt: null, consecutiveFailures: 0, b
  */
 export class PollerStore extends DoStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, MIGRATIONS, KEY.schema);
+    super(storage, { migrations: MIGRATIONS }, KEY.schema);
   }
 
   config(): PollerConfig | null {

@@ -1,4 +1,5 @@
 import type { Delivery } from "../model/delivery.ts";
+import { BULK_FANOUT } from "../model/dispatch.ts";
 import { DoStore } from "../lib/do-schema.ts";
 import type { Recipient } from "../model/recipient.ts";
 
@@ -39,7 +40,7 @@ export interface SentLogEntry {
  * Versioned schema, applied in order (agents' idempotent migrations): the
  * stored version says which statements already ran.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS outbox (
      notification_id INTEGER PRIMARY KEY,
      delivery TEXT NOT NULL,
@@ -70,6 +71,30 @@ const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS sent_log_at_idx;
    ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;`,
 ];
+
+/** What MIGRATIONS come to, for a new Notifier (test/durable/outbox-schema.test.ts holds the two equal). */
+export const CURRENT = `
+  CREATE TABLE IF NOT EXISTS outbox (
+    notification_id INTEGER PRIMARY KEY,
+    delivery TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    due_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    in_digest INTEGER NOT NULL DEFAULT 0,
+    photo_refused INTEGER NOT NULL DEFAULT 0,
+    added_at INTEGER NOT NULL,
+    done_at INTEGER,
+    uncertain INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE IF NOT EXISTS sent_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    method TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    photo TEXT,
+    notification_ids TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );`;
 
 /**
  * The outbox's side state in the object's KV storage. The stored names are
@@ -123,6 +148,9 @@ function toRow(r: RawRow): OutboxRow {
 
 const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_digest, photo_refused, uncertain, added_at";
 
+/** Steady rows first (fan-out at most the bound parameter), then the oldest: the order rows go out in. */
+const NEXT_FIRST = "coalesce(delivery ->> '$.fanout', 1) > ? ASC, due_at, notification_id";
+
 /**
  * A Notifier's durable state in its SQLite storage: the outbox keyed by
  * notification id, the mock-mode record, and the side state: the recipient,
@@ -133,7 +161,7 @@ const ROW_COLUMNS = "notification_id, delivery, state, due_at, attempts, in_dige
  */
 export class Outbox extends DoStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, MIGRATIONS, KEY.schema);
+    super(storage, { migrations: MIGRATIONS, current: CURRENT }, KEY.schema);
   }
 
   /**
@@ -214,25 +242,34 @@ export class Outbox extends DoStore {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'queued'`).one().n;
   }
 
-  /** The earliest queued row's due time and its listing's fan-out (users it went to); null: no work. */
+  /**
+   * The row that goes next (see nextDue): its due time and its listing's
+   * fan-out (users it went to); null: no work.
+   */
   head(): { dueAt: number; fanout: number } | null {
     const rows = this.sql
       .exec<{ due_at: number; fanout: number | null }>(
         `SELECT due_at, delivery ->> '$.fanout' AS fanout FROM outbox WHERE state = 'queued'
-         ORDER BY due_at, notification_id LIMIT 1`,
+         ORDER BY ${NEXT_FIRST} LIMIT 1`,
+        BULK_FANOUT,
       )
       .toArray();
     const first = rows[0];
     return first ? { dueAt: first.due_at, fanout: first.fanout ?? 1 } : null;
   }
 
-  /** The oldest queued row due by `now`. */
+  /**
+   * The row to send now: an ordinary listing's before a large fan-out's, so
+   * a user who was in a burst does not hold their other matches behind it
+   * (the burst's waits in the scheduler's bulk lane); then the oldest.
+   */
   nextDue(now: number): OutboxRow | null {
     const rows = this.sql
       .exec<RawRow>(
         `SELECT ${ROW_COLUMNS} FROM outbox WHERE state = 'queued' AND due_at <= ?
-         ORDER BY due_at, notification_id LIMIT 1`,
+         ORDER BY ${NEXT_FIRST} LIMIT 1`,
         now,
+        BULK_FANOUT,
       )
       .toArray();
     const first = rows[0];

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../lib/config.ts";
-import { DoStore } from "../lib/do-schema.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import type { Enlisted, SendReport } from "../model/dispatch.ts";
 import { SendLine } from "./send-line.ts";
@@ -19,27 +18,28 @@ export const WATCHDOG_MS = 60_000;
 /** One alarm's loop runs at most this long, then hands over to the next alarm (ms; the limit is 15 min). */
 export const LOOP_MAX_MS = 10 * 60_000;
 
-const MIGRATIONS: readonly string[] = [`CREATE TABLE IF NOT EXISTS waiting (user_id INTEGER PRIMARY KEY)`];
+/** Leavers are written down at most this often (ms): forgetting one costs a restart one extra question. */
+export const LEAVERS_FLUSH_MS = 1_000;
 
-/** Who is waiting, durably: one row per user from enlisting until their outbox is empty. */
-class WaitingStore extends DoStore {
+/**
+ * Who is waiting, durably, as one KV value (a row written per change, not
+ * per user): rewritten before enlist() returns whenever someone new joins;
+ * those who leave are written down lazily, since after a restart a user
+ * whose outbox is empty only answers "nothing" once.
+ */
+class WaitingStore {
+  readonly #kv: SyncKvStorage;
+
   constructor(storage: DurableObjectStorage) {
-    super(storage, MIGRATIONS);
+    this.#kv = storage.kv;
   }
 
   all(): number[] {
-    return this.sql
-      .exec<{ user_id: number }>(`SELECT user_id FROM waiting`)
-      .toArray()
-      .map((r) => r.user_id);
+    return this.#kv.get<number[]>("waiting") ?? [];
   }
 
-  add(userId: number): void {
-    this.sql.exec(`INSERT OR IGNORE INTO waiting (user_id) VALUES (?)`, userId);
-  }
-
-  remove(userId: number): void {
-    this.sql.exec(`DELETE FROM waiting WHERE user_id = ?`, userId);
+  save(users: readonly number[]): void {
+    this.#kv.put("waiting", users);
   }
 }
 
@@ -56,9 +56,9 @@ class WaitingStore extends DoStore {
  * a second, counted over each send's whole [start, answer] interval. Each
  * answer says when that user's next message may go, or that there is none.
  *
- * Who waits is stored (one row per user, written when they join and when
- * they leave), so a restart loses nobody; everything else (ready times,
- * lanes, the window) is memory, rebuilt from the Notifiers' next answers.
+ * Who waits is stored (WaitingStore), so a restart loses nobody; everything
+ * else (ready times, lanes, the window) is memory, rebuilt from the
+ * Notifiers' next answers.
  * Pushing sends from one place costs one Notifier call per message and no
  * Notifier alarms; a line of places handed out ahead (Notifiers waking on
  * their own alarms to claim them) cost four calls and two alarms.
@@ -76,6 +76,9 @@ export class SendScheduler extends DurableObject<Env> {
   readonly #window: SendWindow;
   readonly #paid: SendWindow | null;
   #running = false;
+  /** Someone left the line since it was last saved. */
+  #leaversUnsaved = false;
+  #savedAt = 0;
   #wake: () => void = () => {};
   #woken: Promise<void> = Promise.resolve();
 
@@ -97,11 +100,10 @@ export class SendScheduler extends DurableObject<Env> {
    * @example await env.SEND_SCHEDULER.getByName("global").enlist([{ userId, readyAt, lane: "steady" }])
    */
   async enlist(entries: readonly Enlisted[]): Promise<void> {
-    for (const { userId, readyAt, lane } of entries) {
-      if (!this.#line.has(userId)) this.#store.add(userId);
-      this.#line.put(userId, { readyAt, lane }, this.random);
-    }
     if (entries.length === 0) return;
+    const joined = entries.some((e) => !this.#line.has(e.userId));
+    for (const { userId, readyAt, lane } of entries) this.#line.put(userId, { readyAt, lane }, this.random);
+    if (joined) this.#save();
     if (this.#running) this.#wake();
     else await this.ctx.storage.setAlarm(this.now());
   }
@@ -141,6 +143,7 @@ export class SendScheduler extends DurableObject<Env> {
           continue;
         }
         // Nothing soon: an alarm wakes the next loop (enlist() sets one sooner when work comes).
+        if (this.#leaversUnsaved) this.#save();
         if (ready === null) await this.ctx.storage.deleteAlarm();
         else await this.ctx.storage.setAlarm(Math.max(ready, now + 1));
         return;
@@ -190,9 +193,16 @@ export class SendScheduler extends DurableObject<Env> {
     else if (report.next) this.#line.put(userId, report.next, this.random);
     else {
       this.#line.remove(userId);
-      this.#store.remove(userId);
+      this.#leaversUnsaved = true;
+      if (now - this.#savedAt >= LEAVERS_FLUSH_MS) this.#save();
     }
     this.#wake();
+  }
+
+  #save(): void {
+    this.#store.save(this.#line.users());
+    this.#savedAt = this.now();
+    this.#leaversUnsaved = false;
   }
 
   #resetWake(): void {

@@ -126,6 +126,23 @@ describe("SendScheduler: fairness under a burst", () => {
   });
 });
 
+describe("Notifier: lanes", () => {
+  it("sends a burst user's ordinary match ahead of the burst's, and waits in the bulk lane only for the burst's", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const recipient = await seedRecipient();
+    const [fromBurst, ordinary] = await seedDeliveries(recipient, 2, clock.now);
+    if (!fromBurst || !ordinary) throw new Error("not seeded");
+    const { stub } = await notifierFor(recipient, clock);
+    expect((await stub.deliver(recipient, [{ ...fromBurst, fanout: 2000 }])).next?.lane).toBe("bulk");
+    expect((await stub.deliver(recipient, [ordinary])).next).toEqual({ readyAt: clock.now, lane: "steady" });
+
+    const report = await stub.sendNext({ paid: false });
+    expect(telegram.messages.map((m) => m.photo)).toEqual([ordinary.listing.photoUrl]);
+    expect(report.next).toEqual({ readyAt: clock.now + 1000, lane: "bulk" });
+  });
+});
+
 describe("SendScheduler: restarts", () => {
   it("keeps who is waiting across an eviction, and asks each Notifier when it may really send", { timeout: 30_000 }, async ({ expect }) => {
     const clock = testClock();
