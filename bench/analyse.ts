@@ -457,10 +457,10 @@ function usageFigures(input: AnalysisInput, userMessages: number) {
   if (cpuMs !== null) {
     // The run's window stands for this much production time: its clock runs 60 / FEED_INTERVAL_S times fast.
     const productionS = ((input.drainedAt - input.publishFrom) / 1000) * (60 / input.preset.feedIntervalS);
-    // The pollers poll at production's pace whatever the compression: their share is scaled by wall time.
+    // The pollers poll at production's pace whatever the compression: their per-poll share is scaled by wall time.
     const wallS = (input.drainedAt - input.publishFrom) / 1000;
     const estimate = estimateMonthlyCost(usageOf(delta, cpuMs), productionS, CRON_PER_MONTH, {
-      label: "FeedPollers (real clock)",
+      label: "FeedPollers' polls (real clock)",
       usage: pollerUsage(delta),
       seconds: wallS,
     });

@@ -30,9 +30,16 @@ function durableUsage(t: BenchCounts["durable"]["notifier"]): Pick<RunUsage, "do
   return { doRequests: t.calls + t.alarms, doDuration: (t.ms / 1000) * DO_GB, doRowsRead: t.rowsRead, doRowsWritten: t.rowsWritten };
 }
 
-/** The FeedPollers' share of the Durable Object lines, shown under them in the estimate. */
+/**
+ * The FeedPollers' per-poll share of the Durable Object lines: a poll's
+ * alarm (a request and its setAlarm row) and its wall time. The pollers poll
+ * at production's pace whatever the run's compression, so this share is
+ * scaled by wall time; what they do per new listing (seen-set rows, D1) grows
+ * with the compressed publication and is scaled with the rest.
+ */
 export function pollerUsage(c: BenchCounts): Partial<RunUsage> {
-  return durableUsage(c.durable.poller);
+  const { doRequests, doDuration } = durableUsage(c.durable.poller);
+  return { doRequests, doDuration, doRowsWritten: c.durable.poller.alarms };
 }
 
 /** The billed quantities of a run's window. `cpuMs`: the runtime's CPU time (an upper bound of the Worker's own). */
