@@ -1,13 +1,27 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { errorMessage, log } from "../lib/log.ts";
 import { admin } from "./admin/routes.tsx";
 import { favicon } from "./favicon.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { settings } from "./settings/routes.tsx";
 import { webhook } from "./webhook.ts";
 
 /** The Worker's HTTP surface: one sub-app per concern. */
 export const app = new Hono<{ Bindings: Env }>();
+
+/**
+ * The most a request body may be, read before anything parses it. An update
+ * is JSON of at most a 4096-character message and its entities; the settings
+ * forms at their fields' bounds (src/searches/form.ts), URL-encoded, stay
+ * under 20 KB.
+ */
+export const BODY_LIMITS = { update: 256 * 1024, form: 32 * 1024 } as const; // bytes
+
+app.use("*", securityHeaders());
+app.use("/telegram/webhook", bodyLimit({ maxSize: BODY_LIMITS.update, onError: (c) => c.text("request body too large", 413) }));
+for (const area of ["/app/*", "/admin/*"]) app.use(area, bodyLimit({ maxSize: BODY_LIMITS.form, onError: (c) => c.text("form too large", 413) }));
 
 app.get("/", (c) => c.text("GetMeOne"));
 app.route("/", favicon);

@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import { ICON_PATH } from "../favicon.ts";
+import { usePageNonce } from "../page.tsx";
 import type { FC } from "hono/jsx";
 import { type Health, type Percentiles, STAGES, type StageName } from "../../db/health.ts";
 import { lineChart } from "./svg.ts";
@@ -45,9 +46,8 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>GetMeOne admin</title>
-      <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
         <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
-        <style>{STYLE}</style>
+        <style nonce={usePageNonce()}>{STYLE}</style>
       </head>
       <body>
         <h1>GetMeOne</h1>

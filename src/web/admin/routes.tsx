@@ -1,16 +1,20 @@
 import { type Context, Hono } from "hono";
+import type { SecureHeadersVariables } from "hono/secure-headers";
 import { config } from "../../lib/config.ts";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import { loadHealth } from "../../db/health.ts";
 import { log } from "../../lib/log.ts";
+import { renderPage } from "../page.tsx";
 import { secretMatches } from "../secret.ts";
 import { AdminLogin, AdminPage } from "./page.tsx";
+
+type AdminEnv = { Bindings: Env; Variables: SecureHeadersVariables };
 
 const COOKIE = "gm_admin";
 const SESSION_MS = 12 * 60 * 60 * 1000;
 
 /** Bearer ADMIN_TOKEN, or the signed admin session opened with it. */
-async function isAdmin(c: Context<{ Bindings: Env }>, now: number): Promise<boolean> {
+async function isAdmin(c: Context<AdminEnv>, now: number): Promise<boolean> {
   const token = c.env.ADMIN_TOKEN;
   if (!token) return false;
   const bearer = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
@@ -22,14 +26,14 @@ async function isAdmin(c: Context<{ Bindings: Env }>, now: number): Promise<bool
 }
 
 /** /admin: the operator's dashboard. Without ADMIN_TOKEN set, nobody gets in. */
-export const admin = new Hono<{ Bindings: Env }>();
+export const admin = new Hono<AdminEnv>();
 
 admin.post("/login", async (c) => {
   const body = await c.req.parseBody();
   const presented = typeof body.token === "string" ? body.token : undefined;
   if (!c.env.ADMIN_TOKEN || !c.env.APP_SECRET || !(await secretMatches(presented, c.env.ADMIN_TOKEN))) {
     log.warn("admin_login_refused", {});
-    return c.html(<AdminLogin />, 401);
+    return renderPage(c, <AdminLogin />, 401);
   }
   const now = Date.now();
   await setSignedCookie(c, COOKIE, `admin.${now + SESSION_MS}`, c.env.APP_SECRET, {
@@ -44,7 +48,7 @@ admin.post("/login", async (c) => {
 
 admin.get("/", async (c) => {
   const now = Date.now();
-  if (!(await isAdmin(c, now))) return c.html(<AdminLogin />, 401);
+  if (!(await isAdmin(c, now))) return renderPage(c, <AdminLogin />, 401);
   const { olxRequestsPerMin, otodomRequestsPerMin } = config(c.env);
-  return c.html(<AdminPage health={await loadHealth(c.env.DB, now)} budgets={{ olx: olxRequestsPerMin, otodom: otodomRequestsPerMin }} />);
+  return renderPage(c, <AdminPage health={await loadHealth(c.env.DB, now)} budgets={{ olx: olxRequestsPerMin, otodom: otodomRequestsPerMin }} />);
 });
