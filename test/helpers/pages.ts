@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import worker from "../../src/index.ts";
 import { issueLoginToken } from "../../src/account/login-link.ts";
 
-/** A request to the real Worker, waiting for everything it started. */
-export async function request(path: string, init: RequestInit = {}) {
+/** A request to the real Worker, waiting for everything it started; `bindings` replace some of the env's. */
+export async function request(path: string, init: RequestInit = {}, bindings: Partial<Env> = {}) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), env, ctx);
+  const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

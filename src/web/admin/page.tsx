@@ -31,7 +31,7 @@ const Row: FC<{ label: string; p: Percentiles }> = ({ label, p }) => (
 );
 
 /** The operator's page: latency by stage, the e2e trend, backlogs, feeds, Telegram errors. */
-export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> = ({ health: h, budgets }) => {
+export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; csrf: string }> = ({ health: h, budgets, csrf }) => {
   const hourNow = Math.floor(h.now / 3_600_000);
   const chart = lineChart(
     [
@@ -81,7 +81,7 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <td>{h.backlog.outbox}</td>
           </tr>
           <tr>
-            <td>dead letters</td>
+            <td>dead letters, not replayed</td>
             <td class={h.backlog.deadLetters ? "bad" : undefined}>{h.backlog.deadLetters}</td>
           </tr>
           <tr>
@@ -89,6 +89,12 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <td class={h.backlog.failedToday ? "bad" : undefined}>{h.backlog.failedToday}</td>
           </tr>
         </table>
+        {h.backlog.deadLetters > 0 && (
+          <form method="post" action="/admin/dead-letters/replay">
+            <input type="hidden" name="csrf" value={csrf} />
+            <button type="submit">Replay dead letters</button> (back on the new-listings queue; each listing still reaches each user once)
+          </form>
+        )}
         <h2>Feeds</h2>
         <p>
           Politeness budget (requests a minute, the whole bot):{" "}

@@ -14,7 +14,7 @@ import { log } from "../../lib/log.ts";
 import type { Language } from "../../model/language.ts";
 import { texts } from "../../model/texts/index.ts";
 import { formatMinutes, readAccountSettings } from "../../account/settings.ts";
-import { csrfToken, csrfValid } from "./csrf.ts";
+import { csrfToken, csrfValid } from "../csrf.ts";
 import { verifyInitData } from "./init-data.ts";
 import { verifyLoginToken } from "../../account/login-link.ts";
 import { type AccountValues, SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
