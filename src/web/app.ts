@@ -12,16 +12,14 @@ import { webhook } from "./webhook.ts";
 export const app = new Hono<{ Bindings: Env }>();
 
 /**
- * The most a request body may be, read before anything parses it. An update
- * is JSON of at most a 4096-character message and its entities; the settings
+ * The most a form's body may be, read before anything parses it: the settings
  * forms at their fields' bounds (src/searches/form.ts), URL-encoded, stay
- * under 20 KB.
+ * under 20 KB. The webhook has its own (src/web/webhook.ts).
  */
-export const BODY_LIMITS = { update: 256 * 1024, form: 32 * 1024 } as const; // bytes
+export const FORM_BODY_LIMIT = 32 * 1024; // bytes
 
 app.use("*", securityHeaders());
-app.use("/telegram/webhook", bodyLimit({ maxSize: BODY_LIMITS.update, onError: (c) => c.text("request body too large", 413) }));
-for (const area of ["/app/*", "/admin/*"]) app.use(area, bodyLimit({ maxSize: BODY_LIMITS.form, onError: (c) => c.text("form too large", 413) }));
+for (const area of ["/app/*", "/admin/*"]) app.use(area, bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: (c) => c.text("form too large", 413) }));
 
 app.get("/", (c) => c.text("GetMeOne"));
 app.route("/", favicon);

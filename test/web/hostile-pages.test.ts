@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
-import { BODY_LIMITS } from "../../src/web/app.ts";
+import { FORM_BODY_LIMIT } from "../../src/web/app.ts";
 import { FORM_FIELD_CHARS } from "../../src/searches/form.ts";
 import { alice } from "../helpers/bot.ts";
 import { csrfOf, get, login, post, request } from "../helpers/pages.ts";
@@ -126,7 +126,7 @@ describe("hostile text in the settings forms", () => {
     }
     const account = await post("/app/account", { csrf, quietStart: spaces, quietEnd: "07:00", language: "pl" }, cookie);
     expect(account.status).toBe(422);
-    const huge = await post("/app/searches", { ...form, name: "x".repeat(BODY_LIMITS.form) }, cookie);
+    const huge = await post("/app/searches", { ...form, name: "x".repeat(FORM_BODY_LIMIT) }, cookie);
     expect(huge.status).toBe(413);
     expect(await searchRows(user.id)).toEqual([]);
     expect(await env.DB.prepare("SELECT quiet_start_min FROM users WHERE id = ?").bind(user.id).first()).toEqual({ quiet_start_min: null });
