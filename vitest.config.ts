@@ -9,6 +9,8 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // An empty database of its own for test/db/migrations.test.ts (migrated in steps, not by the setup file).
+        d1Databases: { MIGRATION_DB: "migration-test" },
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
           TELEGRAM_BOT_TOKEN: "123456:test-token",

@@ -18,7 +18,7 @@ export default {
   fetch: app.fetch,
 
   async scheduled(controller, env, _ctx) {
-    await handleScheduled(env, controller.scheduledTime);
+    await handleScheduled(env, controller.scheduledTime, controller.cron);
   },
 
   async queue(batch, env, _ctx) {

@@ -9,6 +9,9 @@ const minutes = (text: string) => {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 };
 
+/** The most characters a time or threshold field may hold: checked before the field is trimmed or read. */
+const FIELD_CHARS = 16;
+
 /**
  * The account part of the settings page, as posted: global pause, language,
  * quiet hours (Europe/Warsaw, "HH:MM", both or neither) and the digest
@@ -18,10 +21,11 @@ export const accountSettingsSchema = z
   .object({
     paused: z.boolean(),
     language: z.enum(LANGUAGES),
-    quietStart: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
-    quietEnd: z.string().trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
+    quietStart: z.string().max(FIELD_CHARS, { error: "time" }).trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
+    quietEnd: z.string().max(FIELD_CHARS, { error: "time" }).trim().refine((t) => t === "" || minutes(t) !== null, { error: "time" }),
     digestThreshold: z
       .string()
+      .max(FIELD_CHARS, { error: "threshold" })
       .trim()
       .refine((t) => t === "" || (/^\d+$/.test(t) && Number(t) >= DIGEST_THRESHOLD_RANGE.min && Number(t) <= DIGEST_THRESHOLD_RANGE.max), { error: "threshold" }),
   })

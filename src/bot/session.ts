@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from "grammy";
-import { countUpdate } from "../db/bot-rate.ts";
+import { countHit } from "../db/rate-limits.ts";
 import { useDb } from "../db/client.ts";
 import { userByTelegramId } from "../db/users.ts";
 import { config } from "../lib/config.ts";
@@ -21,7 +21,7 @@ export const session: MiddlewareFn<BotContext> = async (ctx, next) => {
   if (!from) return;
   const db = useDb(ctx.env.DB);
   const now = Date.now();
-  const [rate, [row]] = await db.batch([countUpdate(db, from.id, now, RATE_WINDOW_MS), userByTelegramId(db, from.id)]);
+  const [rate, [row]] = await db.batch([countHit(db, `bot:${from.id}`, now, RATE_WINDOW_MS), userByTelegramId(db, from.id)]);
   ctx.user = row ? { id: row.id, language: row.language, paused: row.paused, isAdmin: row.isAdmin } : null;
   ctx.language = ctx.user?.language ?? languageOf(from.language_code);
   ctx.texts = texts(ctx.language).bot;

@@ -10,6 +10,9 @@ import { botFlows } from "./schema.ts";
 
 export type FlowRow = typeof botFlows.$inferSelect;
 
+/** An untouched flow this old is forgotten: the user moved on (and the hourly prune deletes it). */
+export const FLOW_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** The user's stored flow, whatever its age or shape (the caller judges both). */
 export async function findFlow(db: Db, telegramId: number): Promise<FlowRow | null> {
   const [row] = await db.select().from(botFlows).where(eq(botFlows.telegramId, telegramId));

@@ -1,3 +1,4 @@
+import { and, asc, gt, inArray, isNull } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { deadLetters } from "./schema.ts";
 
@@ -15,4 +16,27 @@ export function deadLetterOf(queue: string, message: { body: unknown; attempts: 
 export async function insertDeadLetters(db: Db, rows: readonly DeadLetter[]): Promise<void> {
   const [first, ...rest] = rows.map((row) => db.insert(deadLetters).values(row));
   if (first) await db.batch([first, ...rest]);
+}
+
+export type StoredDeadLetter = Pick<typeof deadLetters.$inferSelect, "id" | "queue" | "body">;
+
+/** Dead letters not yet put back on their queue, oldest first, after id `afterId`, at most `limit`. */
+export function unreplayedDeadLetters(db: Db, afterId: number, limit: number): Promise<StoredDeadLetter[]> {
+  return db
+    .select({ id: deadLetters.id, queue: deadLetters.queue, body: deadLetters.body })
+    .from(deadLetters)
+    .where(and(isNull(deadLetters.replayedAt), gt(deadLetters.id, afterId)))
+    .orderBy(asc(deadLetters.id))
+    .limit(limit);
+}
+
+/** Marks dead letters replayed; only those not marked yet, so a second replay counts nothing. @returns the ids it marked */
+export async function markReplayed(db: Db, ids: readonly number[], now: number): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(deadLetters)
+    .set({ replayedAt: now })
+    .where(and(inArray(deadLetters.id, [...ids]), isNull(deadLetters.replayedAt)))
+    .returning({ id: deadLetters.id });
+  return rows.map((r) => r.id);
 }

@@ -113,7 +113,7 @@ export function healthStatements(d1: D1Database, now: number): D1PreparedStateme
         `SELECT
            (SELECT count(*) FROM listings WHERE notify = 1 AND filtered_at IS NULL) AS unfiltered,
            (SELECT count(*) FROM notifications WHERE status = 'pending' AND matched_at >= ?1) AS outbox,
-           (SELECT count(*) FROM dead_letters) AS deadLetters,
+           (SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL) AS deadLetters,
            (SELECT count(*) FROM notifications WHERE status = 'failed' AND matched_at >= ?1) AS failedToday,
            (SELECT count(*) FROM notifications WHERE uncertain = 1 AND matched_at >= ?1) AS unknownToday`,
       )

@@ -244,6 +244,8 @@ export const deadLetters = sqliteTable(
     body: text("body").notNull(),
     attempts: integer("attempts").notNull(),
     receivedAt: integer("received_at").notNull(),
+    /** When it was put back on its queue (/admin, `npm run dlq:replay`); null: not yet. */
+    replayedAt: integer("replayed_at"),
   },
   (t) => [index("dead_letters_received_idx").on(t.receivedAt)],
 );
@@ -259,27 +261,43 @@ export const settings = sqliteTable("settings", {
  * awaiting confirmation, an edit): in D1, not isolate memory, so a restart
  * mid-wizard loses nothing. One per user; abandoned ones expire.
  */
-export const botFlows = sqliteTable("bot_flows", {
-  telegramId: integer("telegram_id").primaryKey(),
-  kind: text("kind", { enum: ["new", "link", "edit"] }).notNull(),
-  /** The question the user is answering (src/bot/wizard/steps.ts), or "confirm". */
-  step: text("step").notNull(),
-  /** The search as answered so far and what the flow remembers about it (src/bot/wizard/flow.ts), JSON. */
-  state: text("state").notNull(),
-  /** The saved search being edited; null for a new one. */
-  searchId: integer("search_id"),
-  updatedAt: integer("updated_at").notNull(),
-});
+export const botFlows = sqliteTable(
+  "bot_flows",
+  {
+    telegramId: integer("telegram_id").primaryKey(),
+    kind: text("kind", { enum: ["new", "link", "edit"] }).notNull(),
+    /** The question the user is answering (src/bot/wizard/steps.ts), or "confirm". */
+    step: text("step").notNull(),
+    /** The search as answered so far and what the flow remembers about it (src/bot/wizard/flow.ts), JSON. */
+    state: text("state").notNull(),
+    /** The saved search being edited; null for a new one. */
+    searchId: integer("search_id"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("bot_flows_updated_idx").on(t.updatedAt)],
+);
 
-/** Updates per user in the current window, for the bot's politeness limit (src/bot/rate-limit.ts). */
-export const botRate = sqliteTable("bot_rate", {
-  telegramId: integer("telegram_id").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  hits: integer("hits").notNull(),
-});
+/**
+ * Fixed-window counters, one row per thing limited (src/db/rate-limits.ts):
+ * `bot:<telegram id>` for the bot's politeness limit, `admin-login:<address>`
+ * for /admin sign-ins. Pruned once an hour.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    windowStart: integer("window_start").notNull(),
+    hits: integer("hits").notNull(),
+  },
+  (t) => [index("rate_limits_window_idx").on(t.windowStart)],
+);
 
 /** Settings-page login links already used (single use); kept until they would have expired anyway. */
-export const usedLoginLinks = sqliteTable("used_login_links", {
-  nonce: text("nonce").primaryKey(),
-  expiresAt: integer("expires_at").notNull(),
-});
+export const usedLoginLinks = sqliteTable(
+  "used_login_links",
+  {
+    nonce: text("nonce").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("used_login_links_expires_idx").on(t.expiresAt)],
+);

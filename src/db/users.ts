@@ -102,3 +102,8 @@ export function markBlockedStatements(d1: D1Database, userId: number, at: number
     .where(and(eq(users.id, userId), isNull(users.blockedAt)));
   return [asD1Statement(d1, update), bumpSearchVersionStatement(d1)];
 }
+
+/** Users of a restored export that D1 lacks, with their ids; rows D1 has are left as they are (src/db/backup.ts). */
+export function insertMissingUsers(db: Db, rows: User[]) {
+  return db.insert(users).values(rows).onConflictDoNothing().returning({ id: users.id });
+}

@@ -1,5 +1,6 @@
 import { BotError, GrammyError } from "grammy";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Update } from "grammy/types";
 import { z } from "zod";
@@ -34,14 +35,27 @@ async function handleUpdate(env: Env, update: Update): Promise<void> {
  */
 export const webhook = new Hono<{ Bindings: Env }>();
 
+/**
+ * The most an update's body may be, checked (after the secret, so a forger
+ * learns nothing) before it is read: an update is JSON of at most a
+ * 4096-character message and its entities, far under this.
+ */
+export const UPDATE_BODY_LIMIT = 256 * 1024; // bytes
+
 webhook.use("*", requireSecrets("TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN"));
 
-webhook.post("/", async (c) => {
+webhook.use("*", async (c, next) => {
   const presented = c.req.header("X-Telegram-Bot-Api-Secret-Token");
   if (!(await secretMatches(presented, c.env.TELEGRAM_WEBHOOK_SECRET))) {
     log.warn("webhook_forged", { hasHeader: presented !== undefined });
     throw new HTTPException(401, { message: "unauthorized" });
   }
+  await next();
+});
+
+webhook.use("*", bodyLimit({ maxSize: UPDATE_BODY_LIMIT, onError: (c) => c.text("request body too large", 413) }));
+
+webhook.post("/", async (c) => {
   const body: unknown = await c.req.json().catch(() => null);
   if (!isUpdate(body)) throw new HTTPException(400, { message: "not a Telegram update" });
   // A pasted link may ask OLX for its ids: the update is handled after answering, so

@@ -18,7 +18,7 @@ describe("politeness", () => {
     expect(texts).toEqual(["Co umiem:", "Co umiem:", "Co umiem:", "Zwolnij trochę 🙂 Odpowiem na kolejne wiadomości za kilka sekund."]);
     expect(telegram.callbackAnswers).toEqual([{ callback_query_id: expect.any(String), text: "Zwolnij trochę 🙂 Odpowiem na kolejne wiadomości za kilka sekund." }]);
     // The window is on the Worker's clock; a new window starts the count again.
-    await env.DB.prepare("UPDATE bot_rate SET window_start = window_start - 10000").run();
+    await env.DB.prepare("UPDATE rate_limits SET window_start = window_start - 10000").run();
     await chat.say("/help");
     expect(chat.last()).toMatch(/^Co umiem:/);
   });

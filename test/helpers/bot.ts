@@ -74,6 +74,8 @@ export interface PostOptions {
   env?: Partial<Env>;
   /** The Worker module to call; a re-imported one stands for a fresh isolate. */
   worker?: ExportedHandler<Env>;
+  /** The body as sent, instead of `body` as JSON: for bodies that are not updates. */
+  rawBody?: string;
 }
 
 export async function postUpdate(body: unknown, options: PostOptions = {}) {
@@ -84,7 +86,7 @@ export async function postUpdate(body: unknown, options: PostOptions = {}) {
   const handler = options.worker ?? worker;
   if (!handler.fetch) throw new Error("the worker has no fetch handler");
   const response = await handler.fetch(
-    new Request("https://getmeone.example/telegram/webhook", { method: "POST", headers, body: JSON.stringify(body) }),
+    new Request("https://getmeone.example/telegram/webhook", { method: "POST", headers, body: options.rawBody ?? JSON.stringify(body) }),
     { ...env, ...options.env },
     ctx,
   );

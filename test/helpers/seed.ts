@@ -55,7 +55,7 @@ export async function seedSearch(userId: number, fields: Partial<typeof savedSea
  */
 export async function resetDb(): Promise<void> {
   await env.DB.batch(
-    ["notifications", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "bot_rate"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["notifications", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "rate_limits"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
 }
 

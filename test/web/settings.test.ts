@@ -8,48 +8,13 @@ import { expectToContainAll } from "../helpers/expect-text.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { loadActiveSearches } from "../../src/db/saved-searches.ts";
 import { signInitData } from "../helpers/init-data.ts";
+import { cookieOf, csrfOf, get, login, post, request } from "../helpers/pages.ts";
 import { cityId, resetDb, seedSearch, seedUser } from "../helpers/seed.ts";
 
 beforeEach(async () => {
   await resetDb();
   await env.DB.prepare("DELETE FROM used_login_links").run();
 });
-
-async function request(path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://getmeone.example${path}`, init), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-const get = (path: string, cookie?: string) => request(path, { headers: cookie ? { cookie } : {} });
-
-/** A form post as a browser sends it. */
-const post = (path: string, fields: Record<string, string>, cookie?: string) =>
-  request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams(fields).toString(),
-  });
-
-/** Logs a Telegram user in through a fresh login link; returns the session cookie. */
-async function login(telegramId: number): Promise<string> {
-  const token = await issueLoginToken(env.APP_SECRET, telegramId, Date.now());
-  const response = await get(`/app/auth?t=${token}`);
-  if (response.status !== 303) throw new Error(`login answered ${response.status}`);
-  return cookieOf(response);
-}
-
-/** The CSRF token in a page's forms. */
-async function csrfOf(cookie: string): Promise<string> {
-  const html = await (await get("/app", cookie)).text();
-  const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error("no CSRF token on the page");
-  return token;
-}
-
-/** The name=value part of a Set-Cookie header, as a browser would send it back. */
-const cookieOf = (response: Response) => response.headers.get("set-cookie")?.split(";")[0] ?? "";
 
 const BOB = 777001;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { findFlow, saveFlow } from "../../db/bot-flows.ts";
+import { FLOW_TTL_MS, findFlow, saveFlow } from "../../db/bot-flows.ts";
 import type { SearchDraft } from "../../model/search.ts";
 
 /** The order /new asks in; "districts" and "radius" are reached from "place". */
@@ -24,9 +24,6 @@ export interface Flow {
   /** OLX could not tell the pasted link's city ids: the summary says the search runs on Otodom for now. */
   olxIdsMissing: boolean;
 }
-
-/** An untouched flow this old is forgotten: the user moved on. */
-export const FLOW_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** What is stored of a flow besides kind, step and search id. The draft is checked in full only when saved. */
 const stateSchema = z.object({

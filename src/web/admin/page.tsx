@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import { ICON_PATH } from "../favicon.ts";
+import { usePageNonce } from "../page.tsx";
 import type { FC } from "hono/jsx";
 import { type Health, type Percentiles, STAGES, type StageName } from "../../db/health.ts";
 import { lineChart } from "./svg.ts";
@@ -30,7 +31,7 @@ const Row: FC<{ label: string; p: Percentiles }> = ({ label, p }) => (
 );
 
 /** The operator's page: latency by stage, the e2e trend, backlogs, feeds, Telegram errors. */
-export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> = ({ health: h, budgets }) => {
+export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; csrf: string }> = ({ health: h, budgets, csrf }) => {
   const hourNow = Math.floor(h.now / 3_600_000);
   const chart = lineChart(
     [
@@ -45,9 +46,8 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>GetMeOne admin</title>
-      <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
         <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
-        <style>{STYLE}</style>
+        <style nonce={usePageNonce()}>{STYLE}</style>
       </head>
       <body>
         <h1>GetMeOne</h1>
@@ -81,7 +81,7 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <td>{h.backlog.outbox}</td>
           </tr>
           <tr>
-            <td>dead letters</td>
+            <td>dead letters, not replayed</td>
             <td class={h.backlog.deadLetters ? "bad" : undefined}>{h.backlog.deadLetters}</td>
           </tr>
           <tr>
@@ -93,6 +93,12 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number> }> 
             <td class={h.backlog.unknownToday ? "bad" : undefined}>{h.backlog.unknownToday}</td>
           </tr>
         </table>
+        {h.backlog.deadLetters > 0 && (
+          <form method="post" action="/admin/dead-letters/replay">
+            <input type="hidden" name="csrf" value={csrf} />
+            <button type="submit">Replay dead letters</button> (back on the new-listings queue; each listing still reaches each user once)
+          </form>
+        )}
         <h2>Feeds</h2>
         <p>
           Politeness budget (requests a minute, the whole bot):{" "}

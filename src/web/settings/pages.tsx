@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import { ICON_PATH } from "../favicon.ts";
+import { usePageNonce } from "../page.tsx";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { City } from "../../model/location.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
@@ -76,21 +77,24 @@ const MINI_APP_SCRIPT = `(function () {
   post("web_app_setup_main_button", form ? { is_visible: true, is_active: true, text: form.getAttribute("data-main-button") } : { is_visible: false });
 })();`;
 
-const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => (
+const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => {
+  const nonce = usePageNonce();
+  return (
   <html lang={language}>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{title}</title>
       <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
-      <style>{STYLE}</style>
+      <style nonce={nonce}>{STYLE}</style>
     </head>
     <body>
       <main>{children}</main>
-      <script>{raw(MINI_APP_SCRIPT)}</script>
+      <script nonce={nonce}>{raw(MINI_APP_SCRIPT)}</script>
     </body>
   </html>
-);
+  );
+};
 
 /** Why the page cannot be shown, and how to get in: a plain page, no data. */
 export const Unauthorized: FC<{ language: Language }> = ({ language }) => (

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import type { SecureHeadersVariables } from "hono/secure-headers";
 import { changeSearch, createSearch, register, removeSearch, saveAccount, setSearchState } from "../../account/changes.ts";
 import { useDb } from "../../db/client.ts";
 import { listCities } from "../../db/locations.ts";
@@ -8,15 +9,16 @@ import { type User, findUser } from "../../db/users.ts";
 import { config } from "../../lib/config.ts";
 import { languageOf } from "../../model/language.ts";
 import { type DraftIssue, validateDraft } from "../../model/search.ts";
-import { type SearchForm, draftFromForm, formFromDraft } from "../../searches/form.ts";
+import { type SearchForm, formFromDraft, readSearchForm } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
 import type { Language } from "../../model/language.ts";
 import { texts } from "../../model/texts/index.ts";
 import { formatMinutes, readAccountSettings } from "../../account/settings.ts";
-import { csrfToken, csrfValid } from "./csrf.ts";
+import { csrfToken, csrfValid } from "../csrf.ts";
 import { verifyInitData } from "./init-data.ts";
 import { verifyLoginToken } from "../../account/login-link.ts";
 import { type AccountValues, SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
+import { renderPage } from "../page.tsx";
 import { requireSecrets } from "../require-secrets.ts";
 import { openSession, sessionUser } from "./session.ts";
 
@@ -27,7 +29,7 @@ interface AppUser {
   account: AccountValues;
 }
 
-type SettingsEnv = { Bindings: Env; Variables: { user: AppUser; csrf: string; now: number } };
+type SettingsEnv = { Bindings: Env; Variables: SecureHeadersVariables & { user: AppUser; csrf: string; now: number } };
 
 /** A user's row as the pages show it: the account form's fields as typed text. */
 function appUser(user: User): AppUser {
@@ -45,7 +47,7 @@ function appUser(user: User): AppUser {
   };
 }
 
-const unauthorized = (c: Context) => c.html(<Unauthorized language="pl" />, 401);
+const unauthorized = (c: Context<SettingsEnv>) => renderPage(c, <Unauthorized language="pl" />, 401);
 const limitReached = (c: Context<SettingsEnv>) => c.text(texts(c.get("user").language).settingsPage.limitReached(config(c.env).maxSearchesPerUser), 409);
 
 /**
@@ -118,7 +120,7 @@ settings.use("*", async (c, next) => {
 settings.get("/", async (c) => {
   const user = c.get("user");
   const searches = await listSearches(useDb(c.env.DB), user.id);
-  return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={user.account} />);
+  return renderPage(c, <SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={user.account} />);
 });
 
 /** The form's fields as posted (strings only; files ignored). */
@@ -131,12 +133,12 @@ async function formPage(c: Context<SettingsEnv>, action: string, values: SearchF
   const user = c.get("user");
   const cities = await listCities(useDb(c.env.DB));
   const editing = action !== "/app/searches";
-  return c.html(<SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} issues={issues} />, status);
+  return renderPage(c, <SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} issues={issues} />, status);
 }
 
 /** Validates a posted form with the shared draft schema, and its city against ours; every problem at once. */
-async function checkForm(c: Context<SettingsEnv>, form: SearchForm) {
-  const { input, issues } = draftFromForm(form);
+async function checkForm(c: Context<SettingsEnv>, posted: Record<string, string>) {
+  const { input, issues } = readSearchForm(posted);
   const cities = await listCities(useDb(c.env.DB));
   if (!cities.some((city) => city.id === input.cityId)) issues.push({ field: "cityId", problem: "required" });
   const checked = validateDraft(input);
@@ -204,7 +206,7 @@ settings.post("/account", async (c) => {
       quietEnd: form.quietEnd ?? "",
       digestThreshold: form.digestThreshold ?? "",
     };
-    return c.html(<SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={shown} accountIssues={read.issues} />, 422);
+    return renderPage(c, <SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={shown} accountIssues={read.issues} />, 422);
   }
   await saveAccount(c.env, user.id, read.settings);
   return c.redirect("/app", 303);
