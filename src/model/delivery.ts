@@ -1,4 +1,5 @@
 import type { StoredListing } from "./listing.ts";
+import type { MarketComparison } from "./price-median.ts";
 
 /** One match to deliver: the filter hands a user's batch of these to their Notifier in one RPC. */
 export interface Delivery {
@@ -8,4 +9,10 @@ export interface Delivery {
   searchName: string;
   matchedAt: number;
   listing: StoredListing;
+  /**
+   * Its price per m² against the stored medians (src/model/price-median.ts compareToMedian), when
+   * a large enough sample exists; absent or null: the card says nothing about it. Phase 2 of
+   * issue 16 fills it where the deliveries are built (db/price-medians.ts loadPriceMedians).
+   */
+  market?: MarketComparison | null;
 }
