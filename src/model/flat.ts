@@ -112,12 +112,14 @@ export function flatBlockKeys(l: Pick<FlatFacts, "deal" | "property" | "city" | 
 /** The rule's verdict on two ads, with what decided it (for the pair fixtures and docs/FLATS.md). */
 export interface FlatMatch {
   same: boolean;
+  /** No gate failed: only the evidence decides. */
+  gatesPassed: boolean;
   score: number;
   /** The gate that failed, or the evidence that counted. */
   reasons: string[];
 }
 
-const apart = (reason: string): FlatMatch => ({ same: false, score: 0, reasons: [reason] });
+const apart = (reason: string): FlatMatch => ({ same: false, gatesPassed: false, score: 0, reasons: [reason] });
 
 /** "Podgórze" and "Podgórze Duchackie" (OLX's sub-district) agree; "Mokotów" and "Ochota" do not. */
 function districtsAgree(a: string | null, b: string | null): boolean {
@@ -169,7 +171,7 @@ export function sameFlat(a: FlatFacts, b: FlatFacts): FlatMatch {
   if (areaGap < 0.005 && !Number.isInteger(a.areaM2)) add(1, "same area to the hundredth");
   if (a.floor !== null && a.floor === b.floor) add(1, "same floor");
   if (km !== null && km <= 0.15) add(1, "pins within 150 m");
-  return { same: score >= SAME_FLAT_SCORE, score, reasons };
+  return { same: score >= SAME_FLAT_SCORE, gatesPassed: true, score, reasons };
 }
 
 /** A stored ad a new one may be another ad of: its dedup key, its flat, its facts. */
