@@ -74,8 +74,3 @@ export function quietWindowEnd(instant: number, quiet: QuietHours | null): numbe
  * (issue 16, phase 2).
  */
 export const GROUP_MESSAGES_PER_MINUTE = 20;
-
-/** Group and supergroup chat ids are negative in the Bot API; users' chats are positive. */
-export function isGroupChat(chatId: number): boolean {
-  return chatId < 0;
-}

@@ -28,12 +28,3 @@ describe("priceChange", () => {
     expect(priceChange(0, 2900)).toBeNull();
   });
 });
-
-describe("group chats (model only; delivery is phase 2)", () => {
-  it("knows a group's chat id and Telegram's group limit", async ({ expect }) => {
-    const { GROUP_MESSAGES_PER_MINUTE, isGroupChat } = await import("../../src/model/recipient.ts");
-    expect(GROUP_MESSAGES_PER_MINUTE).toBe(20);
-    expect(isGroupChat(-1001234567890)).toBe(true);
-    expect(isGroupChat(123456789)).toBe(false);
-  });
-});
