@@ -13,8 +13,9 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const FIXTURES = new URL("../test/fixtures/", import.meta.url).pathname;
 const FIELDS = [
-  "source", "externalId", "url", "title", "price", "currency", "rent", "areaM2", "rooms", "pricePerM2",
+  "source", "externalId", "url", "title", "price", "currency", "rent", "areaM2", "rooms", "pricePerM2", "floor",
   "city", "district", "lat", "lon", "isPrivate", "photoUrl", "deal", "property", "publishedAt",
+  "firstListedAt", "bumpedAt",
 ];
 
 async function parse(source: string, file: string): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {

@@ -3,7 +3,7 @@
  *
  * Parses a saved page (any form the sources layer knows, see
  * src/sources/saved-page.ts) and prints one JSON object per listing, one per
- * line, with exactly the Listing field names (absent values null, publishedAt
+ * line, with exactly the Listing field names (absent values null, times
  * UTC ISO 8601). Counts of item errors, warnings and skipped items go to
  * stderr. Exit 1 when the page itself can't be read, 2 on usage errors.
  */
@@ -15,16 +15,19 @@ import { parseSavedPage } from "../src/sources/saved-page.ts";
 
 /** Listing's fields in declaration order; `satisfies` + the check below keep it complete. */
 const FIELDS = [
-  "source", "externalId", "url", "title", "price", "currency", "rent", "areaM2", "rooms", "pricePerM2",
+  "source", "externalId", "url", "title", "price", "currency", "rent", "areaM2", "rooms", "pricePerM2", "floor",
   "city", "district", "lat", "lon", "isPrivate", "photoUrl", "deal", "property", "publishedAt",
+  "firstListedAt", "bumpedAt",
 ] as const satisfies readonly (keyof Listing)[];
 type Missing = Exclude<keyof Listing, (typeof FIELDS)[number]>;
 const complete: Missing extends never ? true : Missing = true;
 void complete;
 
-/** One listing as a JSON line; publishedAt (ms in the Listing) is printed as UTC ISO 8601 for people to read. */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** One listing as a JSON line; its times (ms in the Listing) are printed as UTC ISO 8601 for people to read. */
 export function listingLine(listing: Listing): string {
-  const readable = { ...listing, publishedAt: listing.publishedAt === null ? null : new Date(listing.publishedAt).toISOString() };
+  const readable = { ...listing, publishedAt: iso(listing.publishedAt), firstListedAt: iso(listing.firstListedAt), bumpedAt: iso(listing.bumpedAt) };
   return JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, readable[f] ?? null])));
 }
 

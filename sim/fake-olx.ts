@@ -63,6 +63,11 @@ export interface OlxTarget {
   promoted: boolean;
   /** An Otodom ad cross-posted to OLX (partner otodom_pl, external_url to that Otodom ad id); null: an OLX ad. */
   otodomId: number | null;
+  /**
+   * 0: a new ad. More: a bump, published at its time but created this long before (ms), as the
+   * real 2023 Wrocław offer was (created_time 2021-01-28, pushup_time 2023-05-20).
+   */
+  bumpedAfterMs: number;
 }
 
 /** `initial`, `now`, `clock` and `firstId` as sim/publisher.ts documents them. */
@@ -258,6 +263,7 @@ function targetOf(offer: Json): OlxTarget {
     lon: map.lon ?? 0,
     promoted: false,
     otodomId: null,
+    bumpedAfterMs: 0,
   };
 }
 
@@ -267,7 +273,7 @@ function rewrite(template: Json, id: number, at: number, target: OlxTarget, n: n
   const time = formatWarsawOffset(at);
   offer.id = id;
   offer.url = String(offer.url).replace(/-ID[0-9A-Za-z]+\.html$/, `-ID${toBase62(id)}.html`);
-  offer.created_time = time;
+  offer.created_time = formatWarsawOffset(at - target.bumpedAfterMs);
   offer.last_refresh_time = time;
   if ("pushup_time" in offer) offer.pushup_time = time;
   if ("omnibus_pushup_time" in offer) offer.omnibus_pushup_time = time;

@@ -1,7 +1,8 @@
-import { type ListingInput, upsertListings } from "../db/listings.ts";
+import { type ListingInput, findFlatCandidates, upsertListings } from "../db/listings.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import type { FeedTarget } from "../model/feed.ts";
+import { type FlatCandidate, flatBlockKey, flatBlockKeys, flatKeyFor } from "../model/flat.ts";
 import type { Listing } from "../model/listing.ts";
 import { dedupKey, type PageFetcher, type SearchPage, readSearchPage } from "../sources/index.ts";
 import { enqueueListings } from "./enqueue.ts";
@@ -100,15 +101,25 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
   result.changed += changed.length;
 
   const now = deps.clock();
+  const typed = changed.map((l) => ({ ...l, deal: l.deal ?? deps.feed.deal, property: l.property ?? deps.feed.property }));
+  // One read for the page: the stored ads that may show the same flats (src/model/flat.ts).
+  const candidates: FlatCandidate[] = await findFlatCandidates(deps.d1, typed.flatMap(flatBlockKeys), now);
   const inputs: ListingInput[] = [];
-  for (const l of changed) {
+  for (const l of typed) {
     const cityId = await deps.cityOf(l);
     if (cityId === null) result.unknownCity++;
-    // The feed's query fixes deal and property when the page does not say.
+    // The feed's query fixes deal and property when the page does not say (typed, above).
     // An ad published before anybody watched that shows up now (OLX rotates older promoted ads onto
-    // its first pages) is stored, not sent: it is not news, whatever its id.
+    // its first pages) is stored, not sent: it is not news, whatever its id. publishedAt is the
+    // platform's last bump, not firstListedAt: a bumped ad nobody stored yet is news once (its card
+    // says when it was first listed); one already stored is no news by its (source, id).
     const old = deps.baselineAt !== null && l.publishedAt !== null && l.publishedAt < deps.baselineAt - OLD_NEWS_GRACE_MS;
-    inputs.push({ ...l, deal: l.deal ?? deps.feed.deal, property: l.property ?? deps.feed.property, dedupKey: dedupKey(l), cityId, ...(old ? { notify: false } : {}) });
+    const key = dedupKey(l);
+    const flatKey = flatKeyFor({ ...l, dedupKey: key }, candidates);
+    const fingerprint = flatBlockKey(l);
+    inputs.push({ ...l, dedupKey: key, cityId, fingerprint, flatKey, ...(old ? { notify: false } : {}) });
+    // Two ads of one flat on one page: the second joins the first.
+    if (fingerprint !== null) candidates.push({ ...l, dedupKey: key, flatKey });
   }
   const { rows, rowsWritten } = await upsertListings(deps.d1, inputs, { feedId: deps.feedId, now, notify: !deps.baseline });
   result.d1RowsWritten += rowsWritten;

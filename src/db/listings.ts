@@ -1,4 +1,5 @@
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { FlatCandidate } from "../model/flat.ts";
 import type { Listing, StoredListing } from "../model/listing.ts";
 import type { Db } from "./client.ts";
 import { JSON_LIST, inJsonList, rowsOf } from "./json-list.ts";
@@ -11,7 +12,14 @@ export interface ListingInput extends Listing {
   cityId: number | null;
   /** false: stored but no news (published before anyone watched the feed); default: the call's `notify`. */
   notify?: boolean;
+  /** The flat's blocking key (src/model/flat.ts flatBlockKey); null: too little known to compare. */
+  fingerprint: string | null;
+  /** The flat this ad shows (src/model/flat.ts flatKeyFor); a stored row keeps the one it has. */
+  flatKey: string;
 }
+
+/** Price rows kept per flat (flat_prices): the newest, enough for a settings page's history. */
+export const FLAT_PRICE_HISTORY = 20;
 
 export interface UpsertedListing {
   id: number;
@@ -29,26 +37,31 @@ export interface UpsertedListing {
  * again costs no D1 write. A listing whose dedup key is already stored from
  * the other site is kept (duplicate_of) but never notified; nor is anything
  * stored as a baseline. A stored listing is rewritten only when its title,
- * price or rent changed.
+ * price or rent changed. In the same round trip, each ad's price goes into its
+ * flat's history (flat_prices) when it differs from the flat's latest, and the
+ * history is cut to its newest FLAT_PRICE_HISTORY rows.
  */
 export async function upsertListings(
   d1: D1Database,
   page: readonly ListingInput[],
   opts: { feedId: number; now: number; notify: boolean },
 ): Promise<{ rows: UpsertedListing[]; rowsWritten: number }> {
-  const result = await d1
+  const json = JSON.stringify(page);
+  const [result] = await d1.batch([
+    d1
     .prepare(
       `INSERT INTO listings (
          source, external_id, dedup_key, duplicate_of, feed_id, city_id, url, title, price, currency, rent,
-         area_m2, rooms, price_per_m2, city, district, lat, lon, is_private, photo_url, deal, property,
-         published_at, first_seen_at, last_seen_at, seen_count, notify)
+         area_m2, rooms, price_per_m2, floor, city, district, lat, lon, is_private, photo_url, deal, property,
+         published_at, first_listed_at, bumped_at, fingerprint, flat_key, first_seen_at, last_seen_at, seen_count, notify)
        SELECT
          j.value ->> 'source', j.value ->> 'externalId', j.value ->> 'dedupKey',
          (SELECT d.id FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source' LIMIT 1),
          ?2, j.value ->> 'cityId', j.value ->> 'url', j.value ->> 'title', j.value ->> 'price', j.value ->> 'currency',
-         j.value ->> 'rent', j.value ->> 'areaM2', j.value ->> 'rooms', j.value ->> 'pricePerM2',
+         j.value ->> 'rent', j.value ->> 'areaM2', j.value ->> 'rooms', j.value ->> 'pricePerM2', j.value ->> 'floor',
          j.value ->> 'city', j.value ->> 'district', j.value ->> 'lat', j.value ->> 'lon', j.value ->> 'isPrivate',
          j.value ->> 'photoUrl', j.value ->> 'deal', j.value ->> 'property', j.value ->> 'publishedAt',
+         j.value ->> 'firstListedAt', j.value ->> 'bumpedAt', j.value ->> 'fingerprint', j.value ->> 'flatKey',
          ?3, ?3, 1,
          CASE WHEN ?4 = 1 AND coalesce(j.value ->> 'notify', 1) = 1 AND NOT EXISTS (
            SELECT 1 FROM listings d WHERE d.dedup_key = j.value ->> 'dedupKey' AND d.source <> j.value ->> 'source'
@@ -60,13 +73,32 @@ export async function upsertListings(
          title = excluded.title, price = excluded.price, rent = excluded.rent,
          photo_url = coalesce(excluded.photo_url, listings.photo_url),
          city_id = coalesce(listings.city_id, excluded.city_id),
+         flat_key = coalesce(listings.flat_key, excluded.flat_key),
+         fingerprint = coalesce(listings.fingerprint, excluded.fingerprint),
          inactive_at = NULL
        WHERE listings.inactive_at IS NOT NULL
          OR listings.title IS NOT excluded.title OR listings.price IS NOT excluded.price OR listings.rent IS NOT excluded.rent
        RETURNING id, external_id, seen_count, notify`,
     )
-    .bind(JSON.stringify(page), opts.feedId, opts.now, opts.notify ? 1 : 0)
-    .all();
+    .bind(json, opts.feedId, opts.now, opts.notify ? 1 : 0),
+    d1
+      .prepare(
+        `INSERT INTO flat_prices (flat_key, price, currency, listing_id, seen_at)
+         SELECT l.flat_key, l.price, l.currency, l.id, ?2
+         FROM json_each(?1) j JOIN listings l ON l.source = j.value ->> 'source' AND l.external_id = j.value ->> 'externalId'
+         WHERE l.price > 0 AND l.flat_key IS NOT NULL
+           AND l.price IS NOT (SELECT p.price FROM flat_prices p WHERE p.flat_key = l.flat_key ORDER BY p.seen_at DESC, p.id DESC LIMIT 1)`,
+      )
+      .bind(json, opts.now),
+    d1
+      .prepare(
+        `DELETE FROM flat_prices
+         WHERE flat_key IN (SELECT j.value ->> 'flatKey' FROM json_each(?1) j)
+           AND id NOT IN (SELECT p.id FROM flat_prices p WHERE p.flat_key = flat_prices.flat_key ORDER BY p.seen_at DESC, p.id DESC LIMIT ?2)`,
+      )
+      .bind(json, FLAT_PRICE_HISTORY),
+  ]);
+  if (!result) throw new Error("upsertListings: D1 batch returned no result");
   const rows = rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
     id: r.id,
     externalId: r.external_id,
@@ -74,6 +106,42 @@ export async function upsertListings(
     fresh: r.seen_count === 1 && r.notify === 1,
   }));
   return { rows, rowsWritten: result.meta.rows_written };
+}
+
+/** Candidates older than this are not looked at: an ad back after three months is news again. */
+const FLAT_CANDIDATE_WINDOW_MS = 90 * 24 * 3_600_000;
+/** Candidates read at most per page: a block of one city, rooms and m² rarely holds more in 90 days. */
+const FLAT_CANDIDATE_LIMIT = 500;
+
+/**
+ * The stored ads that may show the same flat as the ads of a page: those under one of their
+ * blocking keys (src/model/flat.ts flatBlockKeys), first seen within 90 days, newest first.
+ * One indexed query, the keys as one parameter.
+ */
+export async function findFlatCandidates(d1: D1Database, keys: readonly string[], now: number): Promise<FlatCandidate[]> {
+  if (keys.length === 0) return [];
+  const result = await d1
+    .prepare(
+      `SELECT dedup_key AS dedupKey, flat_key AS flatKey, deal, property, city, district, area_m2 AS areaM2, rooms, floor,
+              lat, lon, price, title, photo_url AS photoUrl
+       FROM listings WHERE fingerprint IN ${JSON_LIST} AND first_seen_at >= ?
+       ORDER BY id DESC LIMIT ?`,
+    )
+    .bind(JSON.stringify([...new Set(keys)]), now - FLAT_CANDIDATE_WINDOW_MS, FLAT_CANDIDATE_LIMIT)
+    .all();
+  return rowsOf<FlatCandidate>(result);
+}
+
+/** One flat's price history, oldest first (at most FLAT_PRICE_HISTORY rows): for the settings page and the Notifier. */
+export async function flatPriceHistory(d1: D1Database, flatKey: string) {
+  const result = await d1
+    .prepare(
+      `SELECT price, currency, listing_id AS listingId, seen_at AS seenAt FROM flat_prices
+       WHERE flat_key = ? ORDER BY seen_at, id`,
+    )
+    .bind(flatKey)
+    .all();
+  return rowsOf<{ price: number; currency: string | null; listingId: number; seenAt: number }>(result);
 }
 
 /** Saved before queued: marks what reached the queue, so the sweep leaves it alone. */
@@ -109,6 +177,7 @@ const STORED_LISTING = {
   areaM2: listings.areaM2,
   rooms: listings.rooms,
   pricePerM2: listings.pricePerM2,
+  floor: listings.floor,
   city: listings.city,
   district: listings.district,
   lat: listings.lat,
@@ -118,6 +187,9 @@ const STORED_LISTING = {
   deal: listings.deal,
   property: listings.property,
   publishedAt: listings.publishedAt,
+  firstListedAt: listings.firstListedAt,
+  bumpedAt: listings.bumpedAt,
+  flatKey: listings.flatKey,
   firstSeenAt: listings.firstSeenAt,
 } satisfies Record<keyof StoredListing, SQLiteColumn>;
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Deal, Property, Source } from "../model/listing.ts";
 import type { SearchProperty } from "../model/search.ts";
 
@@ -157,6 +157,7 @@ export const listings = sqliteTable(
     areaM2: real("area_m2"),
     rooms: integer("rooms"),
     pricePerM2: real("price_per_m2"),
+    floor: integer("floor"),
     city: text("city"),
     district: text("district"),
     lat: real("lat"),
@@ -166,6 +167,14 @@ export const listings = sqliteTable(
     deal: text("deal").$type<Deal>(),
     property: text("property").$type<Property>(),
     publishedAt: integer("published_at"),
+    /** The platform's first publication, which a bump does not move (src/model/listing.ts). */
+    firstListedAt: integer("first_listed_at"),
+    /** The platform's last bump when we first stored the ad; null: not bumped. */
+    bumpedAt: integer("bumped_at"),
+    /** The flat's blocking key (src/model/flat.ts flatBlockKey): candidates for "the same flat" share it. */
+    fingerprint: text("fingerprint"),
+    /** The flat this ad shows: the dedup key of the first stored ad of the same flat (src/model/flat.ts). */
+    flatKey: text("flat_key"),
     firstSeenAt: integer("first_seen_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
     /** How many times an upsert touched the row; 1 right after the insert. */
@@ -186,7 +195,53 @@ export const listings = sqliteTable(
       .where(sql`${t.notify} = 1 AND ${t.enqueuedAt} IS NULL`),
     index("listings_first_seen_idx").on(t.firstSeenAt),
     index("listings_city_idx").on(t.cityId),
+    index("listings_fingerprint_idx").on(t.fingerprint),
+    index("listings_flat_idx").on(t.flatKey),
   ],
+);
+
+/**
+ * The asking prices a flat was seen at, newest last, at most FLAT_PRICE_HISTORY rows a flat
+ * (src/db/flat-prices.ts): a row each time one of its ads was stored with another price.
+ */
+export const flatPrices = sqliteTable(
+  "flat_prices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    flatKey: text("flat_key").notNull(),
+    price: real("price").notNull(),
+    currency: text("currency"),
+    /** The ad that showed this price. */
+    listingId: integer("listing_id")
+      .notNull()
+      .references(() => listings.id),
+    seenAt: integer("seen_at").notNull(),
+  },
+  (t) => [index("flat_prices_flat_idx").on(t.flatKey, t.seenAt), index("flat_prices_listing_idx").on(t.listingId)],
+);
+
+/**
+ * The median price per m² of comparable flats seen in the last 90 days, recomputed by the cron
+ * (src/db/price-medians.ts); the listing card compares with it (src/model/price-median.ts).
+ * `district` "" is the whole city.
+ */
+export const priceMedians = sqliteTable(
+  "price_medians",
+  {
+    deal: text("deal").$type<Deal>().notNull(),
+    property: text("property").$type<Property>().notNull(),
+    cityId: integer("city_id")
+      .notNull()
+      .references(() => locations.id),
+    district: text("district").notNull(),
+    /** 1, 2, 3, or 4 for four rooms and more. */
+    roomsBand: integer("rooms_band").notNull(),
+    medianPerM2: real("median_per_m2").notNull(),
+    /** Flats in the sample (one per flat, however many ads it had). */
+    n: integer("n").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deal, t.property, t.cityId, t.district, t.roomsBand] })],
 );
 
 /**

@@ -1,4 +1,5 @@
 import type { StoredListing } from "./listing.ts";
+import type { MarketComparison } from "./price-median.ts";
 
 /** One match to deliver: the filter hands a user's batch of these to their Notifier in one RPC. */
 export interface Delivery {
@@ -10,4 +11,10 @@ export interface Delivery {
   /** How many users this listing went to in its batch: a large fan-out waits behind small ones (durable/send-line.ts). */
   fanout: number;
   listing: StoredListing;
+  /**
+   * Its price per m² against the stored medians (src/model/price-median.ts compareToMedian), when
+   * a large enough sample exists; absent or null: the card says nothing about it. Phase 2 of
+   * issue 16 fills it where the deliveries are built (db/price-medians.ts loadPriceMedians).
+   */
+  market?: MarketComparison | null;
 }

@@ -27,6 +27,8 @@ export interface Listing {
   /** Number of rooms; OLX "4 i więcej" reads as 4, Otodom "MORE" as 10. */
   rooms: number | null;
   pricePerM2: number | null;
+  /** Storey: 0 ground floor, -1 basement; null when not given or not a number (attic, "above 10th"). */
+  floor: number | null;
   city: string | null;
   district: string | null;
   /** The site's own id of the city (OLX `location.city.id`); null where the site gives none (Otodom). */
@@ -46,6 +48,16 @@ export interface Listing {
    * carry the number as it is.
    */
   publishedAt: number | null;
+  /**
+   * When the ad was first published (OLX `created_time`, Otodom `createdAtFirst`), ms; null when
+   * the page does not say. Unlike publishedAt it does not move when the ad is bumped.
+   */
+  firstListedAt: number | null;
+  /**
+   * When the ad was last pushed back to the top of the results (OLX `pushup_time` or a later
+   * refresh, Otodom `pushedUpAt`) after it was first listed, ms; null: never bumped, or unknown.
+   */
+  bumpedAt: number | null;
 }
 
 /**
@@ -57,6 +69,27 @@ export interface StoredListing extends Omit<Listing, "olxCityId" | "region"> {
   id: number;
   /** When the parser first saw it (ms since epoch). */
   firstSeenAt: number;
+  /**
+   * The flat this ad shows (src/model/flat.ts): the dedup key of the first ad of the same flat we
+   * stored, its own dedup key when none; null for rows stored before flats were recognised.
+   */
+  flatKey: string | null;
+}
+
+/** A bump this long after the first listing is worth saying: "first listed 3 weeks ago". */
+export const RELISTED_NOTE_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * When a bumped ad was first listed, if that is worth telling the user (a bump more than
+ * RELISTED_NOTE_AFTER_MS after the first listing); else null. A bump makes an old ad look new
+ * in the feeds; the user should know it is not.
+ *
+ * @example relistedSince({ firstListedAt: t, bumpedAt: t + 21 * DAY }) // t
+ */
+export function relistedSince(listing: Pick<Listing, "firstListedAt" | "bumpedAt">): number | null {
+  const { firstListedAt, bumpedAt } = listing;
+  if (firstListedAt === null || bumpedAt === null) return null;
+  return bumpedAt - firstListedAt >= RELISTED_NOTE_AFTER_MS ? firstListedAt : null;
 }
 
 /**

@@ -67,3 +67,10 @@ export function quietWindowEnd(instant: number, quiet: QuietHours | null): numbe
   const until = (quiet.endMin - minute + DAY_MINUTES) % DAY_MINUTES;
   return warsawInstant(local - (local % MINUTE) + until * MINUTE, "later");
 }
+
+/**
+ * Telegram's limit for one group or supergroup: about 20 messages a minute (Bot API FAQ), stricter
+ * than a private chat's one a second. For the per-chat pacer once searches can deliver to groups
+ * (issue 16, phase 2).
+ */
+export const GROUP_MESSAGES_PER_MINUTE = 20;

@@ -44,3 +44,18 @@ export const readIsoTime = timeReader(parseIsoInstant, "an ISO 8601 time with of
 
 /** Otodom's Warsaw wall-clock "YYYY-MM-DD hh:mm:ss" (dateCreated) → ms, see timeReader. */
 export const readWarsawTime = timeReader(parseWarsawLocal, "a Warsaw wall-clock time");
+
+/** A push-up within this of the creation is the publication itself, not a bump (Otodom writes both within seconds). */
+const SAME_MOMENT_MS = 60_000;
+
+/**
+ * The bump time of an ad first listed at `firstListedAt` and last put on top at `topAt` (both
+ * ms, read by the parser): `topAt` when it is a later moment, else null (never bumped, or one
+ * of the two unknown).
+ *
+ * @example bumpAfter(Date.parse("2021-01-28T14:17:54+01:00"), Date.parse("2023-05-20T11:32:37+02:00")) // the 2023 time
+ */
+export function bumpAfter(firstListedAt: number | null, topAt: number | null): number | null {
+  if (firstListedAt === null || topAt === null) return null;
+  return topAt - firstListedAt > SAME_MOMENT_MS ? topAt : null;
+}

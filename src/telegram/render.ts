@@ -1,8 +1,8 @@
 import type { Delivery } from "../model/delivery.ts";
-import { type StoredListing, listingTime } from "../model/listing.ts";
+import { type StoredListing, listingTime, relistedSince } from "../model/listing.ts";
 import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
-import { formatAge, formatNumber, formatPrice, texts } from "../model/texts/index.ts";
+import { formatAge, formatNumber, formatPrice, formatSignedPct, texts } from "../model/texts/index.ts";
 import type { Language } from "../model/language.ts";
 
 /** Telegram's limits, in characters of the HTML we send (stricter than Telegram, which counts visible text). */
@@ -86,8 +86,16 @@ export function renderListing(delivery: Delivery, language: Language, now: numbe
   if (details) lines.push(`📐 ${details}`);
   const place = placeHtml(l);
   if (place) lines.push(`📍 ${place}`);
+  const market = delivery.market;
+  if (market) {
+    const where = market.district ?? l.city ?? "";
+    lines.push(`📊 ${escapeHtml(t.vsMedian(formatSignedPct(market.pct), where.slice(0, PLACE_CAP), market.roomsBand, market.n))}`);
+  }
   const age = formatAge(now - listingTime(l), language);
-  lines.push(`🏷 ${escapeHtml(`${SOURCE_LABELS[l.source]} · ${t.published(age)}`)}`);
+  // A bumped ad looks new in the feeds; the card says how old it really is.
+  const since = relistedSince(l);
+  const first = since === null ? "" : ` · ${t.firstListed(formatAge(now - since, language))}`;
+  lines.push(`🏷 ${escapeHtml(`${SOURCE_LABELS[l.source]} · ${t.published(age)}${first}`)}`);
   if (delivery.searchName.trim()) {
     lines.push(`🔎 ${escapeHtml(t.searchLabel)}: ${escapeTruncated(delivery.searchName.trim(), SEARCH_NAME_CAP)}`);
   }

@@ -112,6 +112,21 @@ describe("FeedPoller", () => {
     expect(rows.find((l) => l.externalId === String(fresh))?.enqueuedAt).not.toBeNull();
   });
 
+  it("sends a bump of an ad nobody stored yet once, published at its bump, with when it was first listed", async ({ expect }) => {
+    const { clock, olx, poll } = await olxRentals(2);
+    await poll(0);
+    // First listed three weeks before the feed was watched, pushed to the top now: news once.
+    const threeWeeks = 21 * 24 * 3_600_000;
+    const [bumped] = olx.publish(1, clock.now, { bumpedAfterMs: threeWeeks });
+    await poll();
+    const row = (await stored()).find((l) => l.externalId === String(bumped));
+    const at = Math.floor(clock.now / 1000) * 1000 - 5_000; // published at the poll before, to the second
+    expect(row).toMatchObject({ notify: true, firstListedAt: at - threeWeeks, bumpedAt: at, publishedAt: at, fingerprint: "rent|flat|wroclaw|2|48" });
+    expect(row?.enqueuedAt).not.toBeNull();
+    await poll();
+    expect((await stored()).filter((l) => l.externalId === String(bumped))).toHaveLength(1);
+  });
+
   it("counts an alarm that runs twice once: nothing is stored or queued twice", async ({ expect }) => {
     const { clock, olx, stub, poll } = await olxRentals(2);
     await poll(0);

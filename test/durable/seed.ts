@@ -53,6 +53,10 @@ export function sampleListing(now: number, fields: Partial<StoredListing> = {}):
     deal: "rent",
     property: "flat",
     publishedAt: now - 5 * 60_000,
+    floor: null,
+    firstListedAt: null,
+    bumpedAt: null,
+    flatKey: `olx:${externalId}`,
     firstSeenAt: now - 60_000,
     ...fields,
   };

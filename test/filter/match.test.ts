@@ -64,6 +64,9 @@ const wolaOlx: CityListing = {
   deal: "rent",
   property: "flat",
   publishedAt: Date.parse("2023-01-04T14:03:15Z"),
+  floor: null,
+  firstListedAt: null,
+  bumpedAt: null,
 };
 
 const search = (fields: Partial<SearchCriteria> = {}): SearchCriteria => ({

@@ -15,6 +15,7 @@ export const grunwaldzkiOffer: Listing = {
   areaM2: 48,
   rooms: 2,
   pricePerM2: 60.42, // no price_per_m param on rentals: 2900 / 48
+  floor: 2, // floor_select "floor_2"
   city: "Wrocław",
   district: "Śródmieście",
   olxCityId: 19701,
@@ -26,6 +27,8 @@ export const grunwaldzkiOffer: Listing = {
   deal: "rent",
   property: "flat",
   publishedAt: Date.parse("2023-05-20T11:32:37+02:00"), // last_refresh_time
+  firstListedAt: Date.parse("2021-01-28T14:17:54+01:00"), // created_time
+  bumpedAt: Date.parse("2023-05-20T11:32:37+02:00"), // pushup_time: a bump two years after the first listing
 };
 
 /**
@@ -44,6 +47,7 @@ export const podgorzeBalkonItem: Listing = {
   areaM2: 40,
   rooms: 2,
   pricePerM2: 19200,
+  floor: 3, // floorNumber "THIRD"
   city: "Kraków",
   olxCityId: null,
   region: "malopolskie",
@@ -55,4 +59,6 @@ export const podgorzeBalkonItem: Listing = {
   deal: "sale",
   property: "flat",
   publishedAt: Date.parse("2026-04-09T17:08:40Z"),
+  firstListedAt: Date.parse("2022-09-13T13:03:57+02:00"), // createdAtFirst, Warsaw wall clock
+  bumpedAt: Date.parse("2026-04-09T17:08:40Z"), // pushedUpAt
 };

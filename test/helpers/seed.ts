@@ -4,6 +4,7 @@ import { useDb } from "../../src/db/client.ts";
 import { upsertListings } from "../../src/db/listings.ts";
 import { feeds, locations, savedSearches, users } from "../../src/db/schema.ts";
 import type { Listing } from "../../src/model/listing.ts";
+import { flatBlockKey } from "../../src/model/flat.ts";
 import { dedupKey } from "../../src/sources/index.ts";
 import { bumpSearchVersionStatement } from "../../src/db/settings.ts";
 
@@ -55,7 +56,7 @@ export async function seedSearch(userId: number, fields: Partial<typeof savedSea
  */
 export async function resetDb(): Promise<void> {
   await env.DB.batch(
-    ["notifications", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "rate_limits"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["notifications", "flat_prices", "price_medians", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "rate_limits"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
 }
 
@@ -88,7 +89,7 @@ export async function storeAsThePoller(
   const city = await cityId(opts.city ?? "warszawa");
   const { rows } = await upsertListings(
     env.DB,
-    items.map((l) => ({ olxCityId: null, region: null, ...l, dedupKey: dedupKey(l), cityId: city })),
+    items.map((l) => ({ olxCityId: null, region: null, ...l, dedupKey: dedupKey(l), cityId: city, fingerprint: flatBlockKey(l), flatKey: dedupKey(l) })),
     { feedId, now: opts.seenAt, notify: opts.notify ?? true },
   );
   return items.map((l) => {

@@ -21,6 +21,7 @@ describe("OLX list page with __PRERENDERED_STATE__ (2023, all of Poland)", () =>
       areaM2: 62,
       rooms: 3,
       pricePerM2: 4919.35,
+      floor: 4, // floor_select "floor_4"
       city: "Rawicz",
       district: "Osiedle 350 Lecia Rawicza",
       olxCityId: 14787,
@@ -32,6 +33,8 @@ describe("OLX list page with __PRERENDERED_STATE__ (2023, all of Poland)", () =>
       deal: "sale",
       property: "flat",
       publishedAt: Date.parse("2023-01-02T19:23:41+01:00"), // lastRefreshTime
+      firstListedAt: Date.parse("2022-05-17T18:39:08+02:00"), // createdTime
+      bumpedAt: Date.parse("2023-01-02T19:23:41+01:00"), // refreshed seven months after it was first listed
     });
   });
 
@@ -81,6 +84,7 @@ describe("OLX legacy list page (2016, Warszawa sale)", () => {
       areaM2: null,
       rooms: null,
       pricePerM2: null,
+      floor: null,
       city: "Warszawa",
       district: "Wola",
       olxCityId: null,
@@ -93,6 +97,8 @@ describe("OLX legacy list page (2016, Warszawa sale)", () => {
       deal: "sale",
       property: "flat",
       publishedAt: null, // "16 lis": no year, no time
+      firstListedAt: null,
+      bumpedAt: null,
     });
   });
 

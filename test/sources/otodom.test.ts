@@ -34,6 +34,7 @@ describe("Otodom search __NEXT_DATA__ (2026, Kraków sale)", () => {
       areaM2: 82.79,
       rooms: 3,
       pricePerM2: 19060,
+      floor: 3, // floorNumber "THIRD"
       city: "Kraków",
       district: "Krowodrza",
       olxCityId: null,
@@ -46,6 +47,8 @@ describe("Otodom search __NEXT_DATA__ (2026, Kraków sale)", () => {
       deal: "sale",
       property: "flat",
       publishedAt: Date.parse("2026-04-09T19:25:11+02:00"), // pushedUpAt
+      firstListedAt: Date.parse("2026-04-09T13:23:51+02:00"), // createdAtFirst "13:23:51Z", Warsaw wall clock
+      bumpedAt: Date.parse("2026-04-09T19:25:11+02:00"), // pushed up six hours after it was listed
     });
   });
 
@@ -133,6 +136,7 @@ describe("Otodom ad page __NEXT_DATA__ (2021)", () => {
         areaM2: 72,
         rooms: 3,
         pricePerM2: 20833,
+        floor: 1, // floor_no "floor_1"
         city: "Warszawa",
         district: "Śródmieście",
         olxCityId: null,
@@ -145,6 +149,8 @@ describe("Otodom ad page __NEXT_DATA__ (2021)", () => {
         deal: "sale",
         property: "flat",
         publishedAt: Date.parse("2021-10-08T10:20:53+02:00"), // dateCreated "2021-10-08 10:20:53", Warsaw summer time
+        firstListedAt: Date.parse("2021-10-08T10:20:53+02:00"), // an ad page does not tell a bump from the creation
+        bumpedAt: null,
       },
     ]);
     expect(page.hasNextPage).toBe(false);

@@ -30,6 +30,9 @@ function delivery(i: number, fields: Partial<Delivery["listing"]> = {}, searchNa
       rooms: 3,
       pricePerM2: null,
       publishedAt: null,
+      firstListedAt: null,
+      bumpedAt: null,
+      flatKey: null,
       firstSeenAt: NOW - 3 * 3_600_000,
       ...fields,
     },
@@ -84,6 +87,19 @@ describe("listing card", () => {
       NOW,
     );
     expect(card.caption).toBe(["<b>Mieszkanie 1</b>", "💰 cena do uzgodnienia", "🏷 Otodom · dodano przed chwilą"].join("\n"));
+  });
+
+  it("tells a bumped ad's first listing, and how its price per m² stands against the median (pl and en)", ({ expect }) => {
+    const DAY = 24 * 3_600_000;
+    const bumped = delivery(1, { publishedAt: NOW - 5 * 60_000, firstListedAt: NOW - 21 * DAY, bumpedAt: NOW - 5 * 60_000 });
+    const market = { pct: -12, district: "Podgórze", roomsBand: 3, n: 143, medianPerM2: 18_575 };
+    const pl = renderListing({ ...bumped, market }, "pl", NOW).caption.split("\n");
+    expect(pl.slice(4)).toEqual(["📊 −12 % względem mediany, Podgórze, 3 pokoje (n=143)", "🏷 Otodom · dodano 5 min temu · pierwsze ogłoszenie 3 tygodnie temu", "🔎 Wyszukiwanie: Mokotów"]);
+    const en = renderListing({ ...bumped, market: { ...market, pct: 5, district: null, roomsBand: 4 } }, "en", NOW).caption.split("\n");
+    expect(en.slice(4, 6)).toEqual(["📊 +5 % vs median, Kraków, 4+ rooms (n=143)", "🏷 Otodom · published 5 min ago · first listed 3 weeks ago"]);
+    // Pushed up the day it was listed, and no median: neither line.
+    const fresh = renderListing(delivery(1, { firstListedAt: NOW - 3 * 3_600_000, bumpedAt: NOW - 3_600_000 }), "en", NOW).caption;
+    expect(fresh).not.toMatch(/first listed|median/);
   });
 
   it("keeps a huge title with HTML characters within the caption and message limits", ({ expect }) => {

@@ -41,7 +41,8 @@ export function formatPrice(amount: number, currency: string | null, language: L
 }
 
 /**
- * A length of time, coarsely: "45 s", "5 min", "3 godz." / "3 h", "2 dni" / "2 days".
+ * A length of time, coarsely: "45 s", "5 min", "3 godz." / "3 h", "2 dni" / "2 days", from two
+ * weeks on "3 tygodnie" / "3 weeks".
  *
  * @example formatDuration(90_000, "pl") // "1 min"
  */
@@ -53,7 +54,8 @@ export function formatDuration(ms: number, language: Language): string {
   const hours = Math.floor(minutes / 60);
   const words = texts(language).format;
   if (hours < 24) return words.hours(hours);
-  return words.days(Math.floor(hours / 24));
+  const days = Math.floor(hours / 24);
+  return days < 14 ? words.days(days) : words.weeks(Math.floor(days / 7));
 }
 
 /**
@@ -65,4 +67,14 @@ export function formatAge(ageMs: number, language: Language): string {
   const words = texts(language).format;
   if (ageMs < 60_000) return words.justNow;
   return words.ago(formatDuration(ageMs, language));
+}
+
+/**
+ * A signed whole per cent with a true minus sign: "−12 %", "+5 %", "0 %".
+ *
+ * @example formatSignedPct(-12) // "−12 %"
+ */
+export function formatSignedPct(pct: number): string {
+  const n = Math.round(pct);
+  return `${n < 0 ? "−" : n > 0 ? "+" : ""}${Math.abs(n)} %`;
 }

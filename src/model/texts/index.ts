@@ -6,5 +6,5 @@ export { texts } from "./tables.ts";
 export type { BotTexts, CommandTexts, FormatTexts, NotifierTexts, SearchTexts, SettingsPageTexts, SummaryTexts, Texts, WizardTexts } from "./shape.ts";
 export { describeIssues } from "./issues.ts";
 export { LANGUAGE_NAMES } from "./language-names.ts";
-export { currencySymbol, formatAge, formatDuration, formatNumber, formatPrice } from "./format.ts";
+export { currencySymbol, formatAge, formatDuration, formatNumber, formatPrice, formatSignedPct } from "./format.ts";
 export { plPlural } from "./plural.ts";

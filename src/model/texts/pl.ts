@@ -9,6 +9,7 @@ export const pl: Texts = {
     decimalMark: ",",
     hours: (n) => `${n} godz.`,
     days: (n) => `${n} ${plPlural(n, "dzień", "dni", "dni")}`,
+    weeks: (n) => `${n} ${plPlural(n, "tydzień", "tygodnie", "tygodni")}`,
     justNow: "przed chwilą",
     ago: (duration) => `${duration} temu`,
   },
@@ -16,6 +17,9 @@ export const pl: Texts = {
     rentExtra: (amount) => `+ czynsz ${amount}`,
     rooms: (n) => `${n} ${plPlural(n, "pokój", "pokoje", "pokoi")}`,
     published: (age) => `dodano ${age}`,
+    firstListed: (age) => `pierwsze ogłoszenie ${age}`,
+    vsMedian: (pct, place, band, n) =>
+      `${pct} względem mediany, ${place}, ${band >= 4 ? "4+ pokoje" : `${band} ${plPlural(band, "pokój", "pokoje", "pokoi")}`} (n=${n})`,
     searchLabel: "Wyszukiwanie",
     priceUnknown: "cena do uzgodnienia",
     openButton: "Otwórz ogłoszenie",

@@ -27,6 +27,8 @@ export interface FormatTexts {
   hours: (n: number) => string;
   /** Whole days: "2 dni". */
   days: (n: number) => string;
+  /** Whole weeks, from two weeks on: "3 tygodnie". */
+  weeks: (n: number) => string;
   /** An age under a minute. */
   justNow: string;
   /** An age as a duration before now: "5 min temu". */
@@ -38,6 +40,13 @@ export interface NotifierTexts {
   rentExtra: (amount: string) => string;
   rooms: (n: number) => string;
   published: (age: string) => string;
+  /** A bumped ad's first publication: "first listed 3 weeks ago". */
+  firstListed: (age: string) => string;
+  /**
+   * The price per m² against comparable flats: "−12 % vs median, Mokotów, 2 rooms (n=143)".
+   * @param pct signed text ("−12 %", "+5 %"); place the district or city; band 4 means "4 and more"
+   */
+  vsMedian: (pct: string, place: string, band: number, n: number) => string;
   searchLabel: string;
   priceUnknown: string;
   openButton: string;

@@ -3,7 +3,8 @@ import { otodomPublicId } from "../dedup-key.ts";
 import type { Listing } from "../../model/listing.ts";
 import { lookup } from "../lookup.ts";
 import { parseDecimal, perSquareMetre } from "../parse-number.ts";
-import { readIsoTime } from "../published-at.ts";
+import { floorFromKey } from "../floor.ts";
+import { bumpAfter, readIsoTime } from "../published-at.ts";
 import { OTODOM_PARTNER, olxCategory } from "./category.ts";
 import { OLX_ROOMS } from "./rooms.ts";
 
@@ -35,6 +36,10 @@ export interface OlxAd {
   externalUrl: string | null | undefined;
   /** The last refresh time (what "newest first" sorts by), else the creation time: ISO 8601 with offset. */
   time: string | null | undefined;
+  /** When the ad was created (ISO 8601 with offset): its first listing, which a bump does not move. */
+  createdTime: string | null | undefined;
+  /** The last paid bump (API `pushup_time`, 2023 page state `pushupTime`). */
+  pushupTime: string | null | undefined;
 }
 
 /**
@@ -44,10 +49,15 @@ export interface OlxAd {
  * - url: the Otodom ad for an Otodom cross-post (`partner.code "otodom_pl"` + its external url), so that
  *   dedupKey joins it with the same ad read from Otodom; else the OLX url.
  * - isPrivate: not `business`; deal and property: from the category id; publishedAt: `time` as ms.
+ * - floor: the `floor_select` param; firstListedAt: `createdTime`; bumpedAt: the later of the
+ *   push-up and the refresh time, when after the creation (a refresh also puts the ad back on top).
  */
 export function olxAdToListing(ad: OlxAd, warn: (message: string) => void): Listing {
   const areaM2 = parseDecimal(ad.params.get("m"));
   const { deal, property } = olxCategory(ad.categoryId);
+  const publishedAt = readIsoTime(ad.time, warn);
+  const firstListedAt = readIsoTime(ad.createdTime, warn);
+  const pushedUp = readIsoTime(ad.pushupTime, warn);
   return {
     source: "olx",
     externalId: String(ad.id),
@@ -59,6 +69,7 @@ export function olxAdToListing(ad: OlxAd, warn: (message: string) => void): List
     areaM2,
     rooms: lookup(OLX_ROOMS, ad.params.get("rooms"), "rooms value", warn),
     pricePerM2: parseDecimal(ad.params.get("price_per_m")) ?? perSquareMetre(ad.price, areaM2),
+    floor: floorFromKey(ad.params.get("floor_select")),
     city: ad.city || null,
     district: ad.district || null,
     // 0 is what OLX writes for "no district"; a city id of 0 would be no city either.
@@ -70,7 +81,9 @@ export function olxAdToListing(ad: OlxAd, warn: (message: string) => void): List
     photoUrl: ad.photoUrl,
     deal,
     property,
-    publishedAt: readIsoTime(ad.time, warn),
+    publishedAt,
+    firstListedAt,
+    bumpedAt: bumpAfter(firstListedAt, Math.max(pushedUp ?? 0, publishedAt ?? 0) || null),
   };
 }
 

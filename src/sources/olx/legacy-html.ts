@@ -89,6 +89,7 @@ function cardToListing(card: RawCard, warn: (message: string) => void): Listing 
     areaM2: null,
     rooms: null,
     pricePerM2: null,
+    floor: null,
     city: city || null,
     district: district || null,
     olxCityId: null,
@@ -100,6 +101,8 @@ function cardToListing(card: RawCard, warn: (message: string) => void): Listing 
     deal,
     property,
     publishedAt: null,
+    firstListedAt: null,
+    bumpedAt: null,
   };
 }
 

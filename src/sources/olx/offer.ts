@@ -19,6 +19,7 @@ export const OlxApiOffer = z.object({
   title: z.string(),
   last_refresh_time: nullishString,
   created_time: nullishString,
+  pushup_time: nullishString,
   params: z.array(Param).nullish(),
   business: z.boolean().nullish(),
   map: z.object({ lat: z.number().nullish(), lon: z.number().nullish() }).nullish(),
@@ -40,7 +41,7 @@ export type OlxApiOffer = z.infer<typeof OlxApiOffer>;
  * OLX API v1 offer → Listing (the decisions: olxAdToListing). Where the API keeps each fact:
  * - price, currency: `params[price].value.{value,currency}` (olx.uz prices stay in their own currency, e.g. "UYE"); no price param → null.
  * - the other params: `params[].value.key`.
- * - time: `last_refresh_time`, else `created_time`.
+ * - time: `last_refresh_time`, else `created_time`; first listed: `created_time`; bumped: `pushup_time`.
  * - photoUrl: `photos[0].link` with its `{width}`/`{height}` placeholders filled from the photo's size.
  *
  * @throws ZodError when the object is not an offer (the caller counts it as an item error)
@@ -72,6 +73,8 @@ export function olxOfferToListing(raw: unknown, warn: (message: string) => void)
       partnerCode: offer.partner?.code,
       externalUrl: offer.external_url,
       time: offer.last_refresh_time || offer.created_time,
+      createdTime: offer.created_time,
+      pushupTime: offer.pushup_time,
     },
     warn,
   );

@@ -17,6 +17,7 @@ const PrerenderedAd = z.object({
   title: z.string(),
   createdTime: nullishString,
   lastRefreshTime: nullishString,
+  pushupTime: nullishString,
   isBusiness: z.boolean().nullish(),
   map: z.object({ lat: z.number().nullish(), lon: z.number().nullish() }).nullish(),
   location: z
@@ -116,6 +117,8 @@ export function prerenderedAdToListing(raw: unknown, warn: (message: string) => 
       partnerCode: ad.partner?.code,
       externalUrl: ad.externalUrl,
       time: ad.lastRefreshTime || ad.createdTime,
+      createdTime: ad.createdTime,
+      pushupTime: ad.pushupTime,
     },
     warn,
   );

@@ -4,7 +4,8 @@ import type { Deal, Listing, Property } from "../../model/listing.ts";
 import { lookup } from "../lookup.ts";
 import { parseDecimal, perSquareMetre } from "../parse-number.ts";
 import { PageError } from "../parse-result.ts";
-import { readIsoTime, readWarsawTime } from "../published-at.ts";
+import { floorFromKey, floorFromOtodomOrdinal } from "../floor.ts";
+import { bumpAfter, readIsoTime, readWarsawTime } from "../published-at.ts";
 import { type PageParse, readItems, type Skipped, skip } from "../sanitize.ts";
 import { OTODOM_ROOMS } from "./rooms.ts";
 
@@ -43,6 +44,7 @@ const SearchItem = z.object({
   areaInSquareMeters: z.number().nullish(),
   roomsNumber: nullishString,
   hidePrice: z.boolean().nullish(),
+  floorNumber: nullishString,
   dateCreated: nullishString,
   createdAtFirst: nullishString,
   pushedUpAt: nullishString,
@@ -156,6 +158,9 @@ const folded = (name: string | null | undefined) => (name ? fold(name) : null);
  * - publishedAt: `pushedUpAt` (ISO with offset), else `dateCreated` (Warsaw wall clock), else
  *   `createdAtFirst`, read as Warsaw wall clock: its "Z" is wrong (a 2026 capture has items
  *   "created" two hours after it was saved). 2021 items have no date: null.
+ * - firstListedAt: `createdAtFirst` (as above), which a bump leaves alone while `dateCreated`
+ *   becomes `pushedUpAt` (the 2026 Gdańsk item); bumpedAt: `pushedUpAt` when it is later.
+ * - floor: `floorNumber` ("GROUND", "FIRST", …).
  */
 export function searchItemToListing(raw: unknown, warn: (message: string) => void): Listing | Skipped {
   const item = SearchItem.parse(raw);
@@ -166,6 +171,8 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
   const levels = item.location?.reverseGeocoding?.locations ?? [];
   const label = (item.locationLabel?.value ?? "").split(",").map((s) => s.trim());
   const labelDistrict = label[1] && !/^(ul\.|al\.|pl\.)/i.test(label[1]) ? label[1] : null;
+  const pushedUpAt = readIsoTime(item.pushedUpAt, warn);
+  const firstListedAt = readWarsawTime(item.createdAtFirst?.replace(/Z$/, ""), warn);
   return otodomAdToListing({
     id: item.id,
     slug: item.slug || item.href?.replace(/^\[lang\]\/ad\//, "") || "",
@@ -176,6 +183,7 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     areaM2: item.areaInSquareMeters ?? null,
     rooms: lookup(OTODOM_ROOMS, item.roomsNumber, "rooms value", warn),
     pricePerM2: item.pricePerSquareMeter?.value,
+    floor: floorFromOtodomOrdinal(item.floorNumber),
     city:
       item.location?.address?.city?.name ||
       levels.find((l) => l.locationLevel === "city_or_village")?.name ||
@@ -190,17 +198,16 @@ export function searchItemToListing(raw: unknown, warn: (message: string) => voi
     images: item.images,
     deal: lookup(TRANSACTIONS, item.transaction, "transaction", warn),
     estate: item.estate,
-    publishedAt:
-      readIsoTime(item.pushedUpAt, warn) ??
-      readWarsawTime(item.dateCreated, warn) ??
-      readWarsawTime(item.createdAtFirst?.replace(/Z$/, ""), warn),
+    publishedAt: pushedUpAt ?? readWarsawTime(item.dateCreated, warn) ?? firstListedAt,
+    firstListedAt,
+    bumpedAt: bumpAfter(firstListedAt, pushedUpAt),
   });
 }
 
 /**
  * An ad page's `ad` → Listing: numbers come as strings in `characteristics[]`
  * (price, m, rooms_num, price_per_m, rent), places in `location.geoLevels`,
- * coordinates in `location.coordinates`, deal/property in `adCategory` or the
+ * coordinates in `location.coordinates`, the storey in `floor_no`, deal/property in `adCategory` or the
  * 2021 `target.OfferType/ProperType`, the seller kind in `advertiserType`.
  */
 export function adToListing(raw: unknown, warn: (message: string) => void): Listing {
@@ -220,6 +227,7 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     areaM2: number("m"),
     rooms: roomsText === null ? null : (parseDecimal(roomsText) ?? lookup(OTODOM_ROOMS, roomsText.toUpperCase(), "rooms value", warn)),
     pricePerM2: number("price_per_m"),
+    floor: floorFromKey(chars.get("floor_no")?.value?.toString()),
     city: level("city"),
     district: level("district"),
     olxCityId: null,
@@ -231,6 +239,9 @@ export function adToListing(raw: unknown, warn: (message: string) => void): List
     deal: lookup(TRANSACTIONS, ad.adCategory?.type ?? ad.target?.OfferType, "deal", warn),
     estate: ad.adCategory?.name ?? ad.target?.ProperType,
     publishedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
+    // An ad page says when it was created, not whether it was pushed up since.
+    firstListedAt: readIsoTime(ad.createdAt, warn) ?? readWarsawTime(ad.dateCreated, warn),
+    bumpedAt: null,
   });
 }
 
