@@ -23,6 +23,13 @@ import type { SearchCache } from "./search-cache.ts";
 
 /** Notifier RPCs in flight at once during a hand-over (a burst can reach thousands of users). */
 const HANDOFF_CONCURRENCY = 50;
+/**
+ * Users handed over before they are enlisted with the scheduler together:
+ * a 2 000-user burst takes seconds to hand over, and its first users (and
+ * every ordinary match of the batch, handed over first) should not wait for
+ * its last.
+ */
+export const ENLIST_WAVE = 200;
 
 export interface FilterDeps {
   d1: D1Database;
@@ -45,8 +52,9 @@ export interface FilterResult {
 /**
  * Matches one queue batch of new listings against the saved searches of their
  * cities, records each (user, listing) once, and hands each user's matches to
- * that user's Notifier in one RPC, then enlists them all with the
- * SendScheduler in one more. A constant number of D1 round trips whatever the
+ * that user's Notifier in one RPC (users with an ordinary match first, a
+ * burst's after), enlisting them with the SendScheduler every ENLIST_WAVE
+ * users. A constant number of D1 round trips whatever the
  * batch size: listings + search version (1), searches when the cache is cold
  * (0 or 1), matches written + pending read (1), listings marked filtered (1).
  * Idempotent: a redelivered batch records nothing twice and hands over again
@@ -95,9 +103,12 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   const fanout = new Map<number, number>();
   for (const n of pending) fanout.set(n.listingId, (fanout.get(n.listingId) ?? 0) + 1);
   const handed: number[] = [];
-  const waiting: Enlisted[] = [];
   let failedUsers = 0;
-  await mapBounded([...byUser], HANDOFF_CONCURRENCY, async ([userId, notes]) => {
+  // Users with an ordinary match first: a burst's fan-out is handed over after them (durable/send-line.ts).
+  const smallest = (notes: readonly PendingNotification[]) => Math.min(...notes.map((n) => fanout.get(n.listingId) ?? 1));
+  const users = [...byUser].sort(([, a], [, b]) => smallest(a) - smallest(b));
+  /** One user's matches into their outbox; what the scheduler needs to know, or null. */
+  const handOver = async (userId: number, notes: readonly PendingNotification[]): Promise<Enlisted | null> => {
     const deliveries: Delivery[] = [];
     let recipient: Recipient | null = null;
     for (const n of notes) {
@@ -116,22 +127,27 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
       });
     }
     // The user paused, deleted the search or blocked the bot since the match: leave it pending.
-    if (!recipient || deliveries.length === 0) return;
+    if (!recipient || deliveries.length === 0) return null;
     try {
       const { next } = await deps.notifier.getByName(String(userId)).deliver(recipient, deliveries);
       handed.push(...deliveries.map((d) => d.notificationId));
-      if (next) waiting.push({ userId, ...next });
+      return next ? { userId, ...next } : null;
     } catch (error) {
       failedUsers++;
       log.error("handoff_failed", { user: userId, notifications: deliveries.length, error: errorMessage(error) });
+      return null;
     }
-  });
-  try {
-    await deps.enlist(waiting);
-  } catch (error) {
-    // Handed over but nobody will start the sends: the batch is retried, and enlists again.
-    failedUsers = byUser.size;
-    log.error("enlist_failed", { users: waiting.length, error: errorMessage(error) });
+  };
+  for (let wave = 0; wave < users.length; wave += ENLIST_WAVE) {
+    const handedOver = await mapBounded(users.slice(wave, wave + ENLIST_WAVE), HANDOFF_CONCURRENCY, ([userId, notes]) => handOver(userId, notes));
+    const waiting = handedOver.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value] : []));
+    try {
+      await deps.enlist(waiting);
+    } catch (error) {
+      // Handed over but nobody will start the sends: the batch is retried, and enlists again.
+      failedUsers += waiting.length;
+      log.error("enlist_failed", { users: waiting.length, error: errorMessage(error) });
+    }
   }
   // Analytics Engine takes 250 points per invocation: one per batch, not per user.
   recordMetric(deps.metrics, {

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, it } from "vitest";
 import { notifications } from "../../src/db/schema.ts";
 import type { Notifier } from "../../src/durable/notifier.ts";
-import { filterListings } from "../../src/filter/consume.ts";
+import { ENLIST_WAVE, filterListings } from "../../src/filter/consume.ts";
 import type { NewListingsMessage } from "../../src/model/queue-message.ts";
 import { SearchCache } from "../../src/filter/search-cache.ts";
 import { retryDelaySeconds } from "../../src/filter/queue-handler.ts";
@@ -93,6 +93,33 @@ describe("filter: D1 round trips", () => {
     const { db: counted, counter } = countingD1(env.DB);
     await filterListings(await storeListings(50), { d1: counted, notifier: env.NOTIFIER, enlist: noEnlist, cache, clock: Date.now });
     expect(counter.roundTrips).toBe(3);
+  });
+});
+
+describe("filter: a burst in the batch", () => {
+  it("hands over and enlists the ordinary match first, then the burst's users in waves, in the bulk lane", { timeout: 60_000 }, async ({ expect }) => {
+    const burstUsers = ENLIST_WAVE + 10;
+    for (let i = 0; i < burstUsers; i++) {
+      const u = await seedUser({ isMock: true });
+      await seedSearch(u.id, { city: "wroclaw", priceMax: 1_500 });
+    }
+    const steady = await seedUser({ isMock: true });
+    await seedSearch(steady.id, { city: "wroclaw", priceMin: 4_000 });
+    // One cheap flat every burst user wants, and one ordinary listing, in one batch.
+    const ids = await storeListings(2, (i) => ({ price: i === 0 ? 1_200 : 4_500 }));
+
+    const calls: Enlisted[][] = [];
+    const result = await filterListings(ids, {
+      d1: env.DB,
+      notifier: env.NOTIFIER,
+      enlist: async (entries) => void calls.push([...entries]),
+      cache: new SearchCache(),
+      clock: Date.now,
+    });
+    expect(result).toMatchObject({ matches: burstUsers + 1, handedOver: burstUsers + 1, failedUsers: 0 });
+    expect(calls.map((c) => c.length)).toEqual([ENLIST_WAVE, burstUsers + 1 - ENLIST_WAVE]);
+    expect(calls[0]?.[0]).toMatchObject({ userId: steady.id, lane: "steady" });
+    expect(calls.flat().filter((e) => e.userId !== steady.id).every((e) => e.lane === "bulk")).toBe(true);
   });
 });
 
