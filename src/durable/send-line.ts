@@ -9,8 +9,9 @@ import type { NextSend } from "../model/dispatch.ts";
  * bulk lane, while a user whose message comes from an ordinary listing goes
  * in the steady lane and keeps the latency they would have without the
  * burst. The steady lane is served first, but while bulk waits it gets at
- * least one send in STEADY_PER_BULK + 1, so a steady stream that fills the
- * budget cannot starve it. Inside the bulk lane the order is shuffled: each
+ * least one send in STEADY_PER_BULK + 1 (one in ten), so a steady stream
+ * that fills the budget cannot starve it; a steady backlog rarely lasts more
+ * than seconds, so the burst still drains at nearly the whole budget. Inside the bulk lane the order is shuffled: each
  * user draws a random place when they join, so nobody is always last behind
  * the same bulk listings. Inside the steady lane: earliest ready first.
  *
@@ -18,7 +19,7 @@ import type { NextSend } from "../model/dispatch.ts";
  */
 
 /** While bulk waits, at most this many steady sends go before the next bulk one. */
-export const STEADY_PER_BULK = 4;
+export const STEADY_PER_BULK = 9;
 
 interface Waiting extends NextSend {
   /** Place in the bulk lane, drawn when the user joined it. */

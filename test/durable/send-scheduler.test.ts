@@ -117,7 +117,7 @@ describe("SendScheduler: fairness under a burst", () => {
     const order = telegram.messages.map((m) => m.chat_id);
     const steadyChats = new Set(steady.map((u) => u.recipient.chatId));
     const steadyPlaces = order.flatMap((chat, i) => (steadyChats.has(chat) ? [i] : []));
-    // Steady users go first, one bulk send in five meanwhile: all 20 within the first 20 + 5 + a window in flight.
+    // Steady users go first, one bulk send in STEADY_PER_BULK + 1 meanwhile: all 20 within the first 20 + 5 + a window in flight.
     expect(Math.max(...steadyPlaces)).toBeLessThan(20 + 5 + 30);
     const steadyDone = Math.max(...telegram.messages.filter((m) => steadyChats.has(m.chat_id)).map((m) => m.at));
     expect(steadyDone - t0).toBeLessThan(3000);

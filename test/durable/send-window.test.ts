@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { SendLine } from "../../src/durable/send-line.ts";
+import { STEADY_PER_BULK, SendLine } from "../../src/durable/send-line.ts";
 import { CLOCK_MARGIN_MS, SendWindow, WINDOW_MS } from "../../src/durable/send-window.ts";
 
 describe("SendWindow", () => {
@@ -50,19 +50,21 @@ describe("SendLine", () => {
     expect(line.nextReadyAt()).toBe(5000);
   });
 
-  it("gives bulk one turn in five while steady waits, and every turn when steady is empty", ({ expect }) => {
+  it("gives bulk one turn in STEADY_PER_BULK + 1 while steady waits, and every turn when steady is empty", ({ expect }) => {
     const line = new SendLine();
     let draw = 0;
     for (let u = 100; u < 110; u++) line.put(u, { readyAt: 0, lane: "bulk" }, () => (draw += 0.01));
-    for (let u = 1; u <= 8; u++) line.put(u, { readyAt: 0, lane: "steady" }, random);
+    const steady = STEADY_PER_BULK * 2;
+    for (let u = 1; u <= steady; u++) line.put(u, { readyAt: 0, lane: "steady" }, random);
     const lanes: string[] = [];
-    for (let i = 0; i < 14; i++) {
+    for (;;) {
       const user = line.pick(0);
       if (user === null) break;
       lanes.push(user >= 100 ? "b" : "s");
       line.remove(user);
     }
-    expect(lanes.join("")).toBe("ssssbssssbbbbb");
+    const turn = `${"s".repeat(STEADY_PER_BULK)}b`;
+    expect(lanes.join("")).toBe(`${turn}${turn}${"b".repeat(8)}`);
   });
 
   it("shuffles the bulk lane by each user's draw, kept while they stay in it", ({ expect }) => {
