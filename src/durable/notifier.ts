@@ -90,7 +90,6 @@ export class Notifier extends DurableObject<Env> {
    */
   async sendNext(grant: SendGrant = { paid: false }): Promise<SendReport> {
     const now = this.now();
-    this.#outbox.prune(now - SENT_RETENTION_MS);
     const recipient = this.#outbox.recipient();
     const next = this.#next();
     if (recipient === null || next === null) {
@@ -109,6 +108,8 @@ export class Notifier extends DurableObject<Env> {
       const outcome = await this.#transport.send(work, recipient, started, grant);
       const answeredAt = this.now();
       const { holdAllUntil } = await this.#books.settle(recipient, work, outcome, { started, finished: answeredAt });
+      // After the send, not before: the scheduler counts the time from its grant to Telegram's answer.
+      this.#outbox.prune(answeredAt - SENT_RETENTION_MS);
       return { answeredAt, next: this.#next(), holdAllUntil };
     } finally {
       this.#sending = false;
