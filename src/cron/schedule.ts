@@ -9,7 +9,6 @@ export const MIN_POLL_INTERVAL_MS = 2_000;
 /** A feed is polled at least this often while anybody wants it. */
 export const MAX_POLL_INTERVAL_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
-const BLOCK_BASE_MS = 5 * 60_000;
 const MAX_BLOCK_MS = 2 * 60 * 60_000;
 
 /** What the reconciler knows of a feed when it shares out the budget. */
@@ -84,12 +83,32 @@ export function pollIntervalMs(sharePerMin: number, requests: number): number {
   return each * Math.max(1, requests);
 }
 
-/** After a failed poll: the interval doubled per consecutive failure, capped at 30 min. */
-export function retryDelayMs(intervalMs: number, consecutiveFailures: number): number {
-  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BACKOFF_MS);
+/**
+ * When to try again after `consecutiveFailures` failed polls in a row (1 for
+ * the first): one normal interval after the first, then doubling up to `capMs`.
+ * One bad page (a 5xx, a timeout, a captcha among good pages) so costs one
+ * interval, not minutes. And whatever the length of an outage, the retry that
+ * finds the site back comes at most about as long after the outage began as
+ * the outage lasted, plus one interval: the delays double, so the last one
+ * is never longer than all the previous ones together plus the first. A site
+ * down for an hour is asked ~log2(1 h / interval) times, not once per interval.
+ */
+function backoffMs(intervalMs: number, consecutiveFailures: number, capMs: number): number {
+  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - 1), capMs);
 }
 
-/** After the site blocked us: 5 min doubling per block in a row, capped at 2 h. */
-export function blockDelayMs(consecutiveFailures: number): number {
-  return Math.min(BLOCK_BASE_MS * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BLOCK_MS);
+/** After a failed poll (5xx, timeout, a page that cannot be read): see backoffMs; capped at 30 min. */
+export function retryDelayMs(intervalMs: number, consecutiveFailures: number): number {
+  return backoffMs(intervalMs, consecutiveFailures, MAX_BACKOFF_MS);
+}
+
+/**
+ * After the site blocked us (a captcha, 403, 429): the same doubling from one
+ * interval, capped at 2 h. A lone captcha among good pages (DataDome shows
+ * them now and then) costs one interval; a site that keeps blocking is asked
+ * again after 1, 2, 4, … intervals, ~12 times in its first two hours at a
+ * 2 s interval, then every 2 h: never hammered.
+ */
+export function blockDelayMs(intervalMs: number, consecutiveFailures: number): number {
+  return backoffMs(intervalMs, consecutiveFailures, MAX_BLOCK_MS);
 }

@@ -39,10 +39,29 @@ describe("the politeness budget", () => {
     expect(pollIntervalMs(0, 1)).toBe(MAX_POLL_INTERVAL_MS);
   });
 
-  it("backs off on errors and blocks, with caps", ({ expect }) => {
+  it("retries one bad page after one interval and backs off only while failures repeat, with caps", ({ expect }) => {
     expect([1, 2, 3, 4].map((n) => retryDelayMs(4_000, n))).toEqual([4_000, 8_000, 16_000, 32_000]);
     expect(retryDelayMs(60_000, 20)).toBe(30 * 60_000);
-    expect([1, 2, 3].map(blockDelayMs)).toEqual([300_000, 600_000, 1_200_000]);
-    expect(blockDelayMs(30)).toBe(2 * 60 * 60_000);
+    expect([1, 2, 3].map((n) => blockDelayMs(2_000, n))).toEqual([2_000, 4_000, 8_000]);
+    expect(blockDelayMs(2_000, 30)).toBe(2 * 60 * 60_000);
+  });
+
+  it("never costs more than the outage lasted plus one interval, and asks a blocking site a few times an hour at most", ({ expect }) => {
+    for (const interval of [2_000, 5_000, 60_000]) {
+      for (const outageMs of [1, 1_000, 7_000, 45_000, 10 * 60_000, 3 * 60 * 60_000]) {
+        // Polls at 0, then after each failure its delay, until one lands after the outage.
+        let at = 0;
+        let failures = 0;
+        let asked = 0;
+        while (at < outageMs) {
+          failures++;
+          asked++;
+          at += blockDelayMs(interval, failures);
+        }
+        const cap = outageMs > 60 * 60_000 ? 2 * 60 * 60_000 : 0; // once capped, the wait is the cap
+        expect(at - outageMs).toBeLessThanOrEqual(Math.max(outageMs + interval, cap));
+        if (outageMs >= 60 * 60_000) expect(asked / (outageMs / 3_600_000)).toBeLessThan(15);
+      }
+    }
   });
 });
