@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { ConnectionDropped } from "./faults.ts";
 
 /** A web-standard handler, as the fakes in sim/ export them. */
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -27,6 +28,10 @@ export function serve(handler: Handler, port: number): Promise<Server> {
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
+      if (error instanceof ConnectionDropped) {
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(error));
     }
