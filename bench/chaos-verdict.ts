@@ -10,9 +10,9 @@
  *   then dropped (the Bot API has no idempotency key: a retry of such a send is
  *   the one honest source of a duplicate);
  * - max_extra_delay_ms: the slowest delivery (published → accepted) beyond
- *   the slowest one of the lead-in, the listings published before the fault
- *   began, in the same run: what the fault cost on top of the world's normal
- *   worst case.
+ *   the slowest one of the lead-in (the deliveries made before the fault
+ *   began, in the same run): what the fault cost on top of the world's
+ *   normal worst case.
  *
  * Passes when lost = 0, unexpected = 0, duplicates ≤ unknown_outcomes and
  * max_extra_delay_ms ≤ fault_ms + one poll interval.
@@ -29,7 +29,7 @@ export interface ChaosInput {
   /** Chats whose user blocked the bot during the run: their own undelivered notifications are not lost. */
   blockedChats: ReadonlySet<number>;
   unknownOutcomes: number;
-  /** When the fault began (ms): listings published before are the lead-in. */
+  /** When the fault began (ms): deliveries before it are the lead-in. */
   faultFrom: number;
   /** How long the fault lasted (ms; 0 for a single bad page or answer). */
   faultMs: number;
@@ -75,7 +75,7 @@ export function chaosFigures(input: ChaosInput): ChaosFigures {
       continue;
     }
     const first = copies[0] as Delivery;
-    delays.push({ ms: first.at - first.listing.publishedAt, leadIn: first.listing.publishedAt < input.faultFrom });
+    delays.push({ ms: first.at - first.listing.publishedAt, leadIn: first.at < input.faultFrom });
   }
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const leadIn = max(delays.filter((d) => d.leadIn).map((d) => d.ms));

@@ -26,12 +26,20 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
   "Upgrade-Insecure-Requests": "1",
 };
 
-/** Global fetch with browser headers; the answer as it came (fetchPage judges it). */
+/**
+ * How long a site may take to answer a page (headers and body). Without a
+ * bound, a site that takes the request and never answers holds the poll, and
+ * every listing behind it, until the connection dies (a minute and more,
+ * `npm run chaos -- source-timeouts`); a real page comes in well under a second.
+ */
+export const PAGE_TIMEOUT_MS = 10_000;
+
+/** Global fetch with browser headers, bounded by PAGE_TIMEOUT_MS; the answer as it came (fetchPage judges it). */
 export const directFetcher: PageFetcher = {
   fetch(request) {
     const headers = new Headers(BROWSER_HEADERS);
     request.headers.forEach((value, name) => headers.set(name, value));
-    return fetch(new Request(request, { headers }));
+    return fetch(new Request(request, { headers, signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) }));
   },
 };
 
