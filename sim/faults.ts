@@ -10,8 +10,7 @@
  * Web-standard only, like the fakes: what a fault does is decided per
  * request, on the clock given.
  */
-import type { PageEdit } from "./publisher.ts";
-import type { Handler } from "./serve.ts";
+import type { Handler, PageEdit } from "./publisher.ts";
 
 type Json = Record<string, unknown>;
 

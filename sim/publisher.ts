@@ -10,6 +10,9 @@
  */
 import { type FeedRequests, type RequestLog, createRequestLog } from "./request-log.ts";
 
+/** A web-standard handler, as the fakes in sim/ export them (served by sim/serve.ts, wrapped by sim/faults.ts). */
+export type Handler = (request: Request) => Response | Promise<Response>;
+
 export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
 
 /**

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { ConnectionDropped } from "./faults.ts";
+import type { Handler } from "./publisher.ts";
 
-/** A web-standard handler, as the fakes in sim/ export them. */
-export type Handler = (request: Request) => Response | Promise<Response>;
+export type { Handler } from "./publisher.ts";
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
   const chunks: Buffer[] = [];
