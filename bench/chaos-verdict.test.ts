@@ -32,15 +32,15 @@ const input = (messages: FakeTelegramMessage[], more: Partial<ChaosInput> = {}):
   messages,
   blockedChats: new Set(),
   unknownOutcomes: 0,
-  faultFrom: T,
+  referenceMaxDelayMs: 3_000,
   faultMs: 10_000,
   intervalMs: 5_000,
   ...more,
 });
 
-test("measures the extra delay against the lead-in's slowest delivery, and passes within fault + interval", () => {
+test("measures the extra delay against the control run's slowest delivery, and passes within fault + interval", () => {
   const f = chaosFigures(input([sent(A, early, T - 6_000), sent(B, early, T - 5_000), sent(A, late, T + 15_000), sent(B, late, T + 17_000)]));
-  assert.equal(f.lead_in_max_delay_ms, 3_000);
+  assert.equal(f.reference_max_delay_ms, 3_000);
   assert.equal(f.max_delay_ms, 16_000);
   assert.equal(f.max_extra_delay_ms, 13_000);
   assert.deepEqual([f.expected, f.delivered, f.lost, f.duplicates], [4, 4, 0, 0]);
@@ -50,7 +50,7 @@ test("measures the extra delay against the lead-in's slowest delivery, and passe
 test("fails a delivery later than fault + interval, a lost one, and duplicates beyond the unknown outcomes", () => {
   const slow = chaosFigures(input([sent(A, early, T - 6_000), sent(B, early, T - 6_000), sent(A, late, T + 30_000), sent(B, late, T + 2_000)]));
   assert.equal(slow.ok, false);
-  assert.match(slow.failures.join(), /max extra delay 27000 ms > fault 10000 ms \+ interval 5000 ms/);
+  assert.match(slow.failures.join(), /max extra delay 26000 ms > fault 10000 ms \+ interval 5000 ms/);
 
   const lost = chaosFigures(input([sent(A, early, T - 6_000), sent(B, early, T - 6_000), sent(A, late, T + 3_000)]));
   assert.deepEqual([lost.lost, lost.lost_by_source, lost.ok], [1, { otodom: 1 }, false]);
@@ -59,6 +59,11 @@ test("fails a delivery later than fault + interval, a lost one, and duplicates b
   assert.equal(chaosFigures(input(twice)).ok, false);
   const honest = chaosFigures(input(twice, { unknownOutcomes: 1 }));
   assert.deepEqual([honest.duplicates, honest.unknown_outcomes, honest.ok], [1, 1, true]);
+});
+
+test("the control run is its own reference: no extra delay", () => {
+  const f = chaosFigures(input([sent(A, early, T - 6_000), sent(B, early, T - 5_000), sent(A, late, T + 15_000), sent(B, late, T + 17_000)], { referenceMaxDelayMs: null }));
+  assert.deepEqual([f.max_extra_delay_ms, f.reference_max_delay_ms, f.ok], [0, 16_000, true]);
 });
 
 test("a user who blocked the bot loses only their own", () => {

@@ -5,7 +5,8 @@
  * scenario, from outside the Worker: in the fakes (sim/faults.ts) or on the
  * Worker's process (the cron fired over itself, wrangler dev killed and
  * restarted). Each scenario publishes for a short while, starts its fault
- * after a lead-in, drains, and is judged by bench/chaos-verdict.ts.
+ * after a lead-in, drains, and is judged by bench/chaos-verdict.ts against a
+ * control run of the same world without a fault, run first.
  *
  * Prints one JSON object per scenario, then a last line
  * `{"scenarios": N, "failed": [...], "results": {...}, "covered_by_tests": {...}}`;
@@ -24,12 +25,14 @@ import { PRESETS, type Preset } from "./presets.ts";
 import { FIRST_TELEGRAM_ID } from "./seed.ts";
 import { type Collected, type Run, Run as WorldRun, type Sites, readBudgets, sleep } from "./world-run.ts";
 
-/** Lead-in: publication before the fault, the reference for the delay it costs. */
+/** Lead-in: publication before the fault begins. */
 const LEAD_IN_MS = 8_000;
 /** How long the fakes publish in a scenario (ms), unless it says otherwise. */
 const PUBLISH_MS = 25_000;
-/** The Worker's Telegram call timeout (src/telegram/api.ts CALL_TIMEOUT_S) and a bit: a hang the Worker gives up on. */
-const TELEGRAM_HANG_MS = 16_000;
+/** The Worker's Telegram call timeout (src/telegram/api.ts CALL_TIMEOUT_S): part of what a hung send costs. */
+const TELEGRAM_TIMEOUT_MS = 15_000;
+/** A send held past that timeout: the Worker gives up first. */
+const TELEGRAM_HANG_MS = TELEGRAM_TIMEOUT_MS + 1_000;
 /** A site that never answers: held this long, far past any timeout the Worker should have. */
 const SITE_HANG_MS = 60_000;
 /** The Worker's own page timeout (src/sources/fetch-page.ts PAGE_TIMEOUT_MS): part of what a hung site costs. */
@@ -83,6 +86,16 @@ const both = (sites: Sites, edit: PageEdit | null) => {
   sites.otodom.setPageEdit(edit);
 };
 
+/** The same world without a fault: its slowest delivery is what the others' extra delay is measured from. */
+const CONTROL: Scenario = {
+  name: "control",
+  fault: "none: the reference run",
+  how: "-",
+  faultMs: 0,
+  sites: [],
+  async play() {},
+};
+
 const SCENARIOS: Scenario[] = [
   {
     name: "telegram-429-storm",
@@ -98,9 +111,9 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "telegram-5xx-timeouts",
-    fault: "20 % of sends for 15 s: half 502, half no answer until the Worker's 15 s timeout (not accepted)",
+    fault: "20 % of sends for 15 s: half 502, half no answer until the Worker's 15 s timeout (not accepted); fault_ms adds that timeout: a send hung at the window's end is cut 15 s later",
     how: "fake Bot API (flaky)",
-    faultMs: 15_000,
+    faultMs: 15_000 + TELEGRAM_TIMEOUT_MS,
     sites: [],
     drainMs: 60_000,
     async play({ switches, at }) {
@@ -370,7 +383,7 @@ function parse(): { scenarios: Scenario[]; seed: number; keepState: boolean } {
 }
 
 /** One scenario's world, run and judged; null when the world could not be run. */
-async function runScenario(scenario: Scenario, seed: number, keepState: boolean): Promise<ChaosFigures | null> {
+async function runScenario(scenario: Scenario, seed: number, keepState: boolean, referenceMaxDelayMs: number | null): Promise<ChaosFigures | null> {
   const preset: Preset = {
     ...(PRESETS.small as Preset),
     name: `chaos ${scenario.name}`,
@@ -383,7 +396,6 @@ async function runScenario(scenario: Scenario, seed: number, keepState: boolean)
   const intervalMs = Math.max(...(scenario.sites.length ? scenario.sites : (["olx", "otodom"] as const)).map(intervalOf));
   const switches: Partial<Switches> = {};
   const blockedChats = new Set<number>();
-  let faultFrom = 0;
   let faultMs = scenario.faultMs;
   let worker = "";
   let figures: ChaosFigures | null = null;
@@ -395,7 +407,6 @@ async function runScenario(scenario: Scenario, seed: number, keepState: boolean)
       telegram: (h: Parameters<typeof faultySite>[0]) => (switches.telegram = faultyTelegram(h, { random: prng(seed * 104_729 + 7) })).handle,
     },
     duringPublish: async ({ sites, publishFrom, run: r }: { sites: Sites; publishFrom: number; run: Run }) => {
-      faultFrom = publishFrom + LEAD_IN_MS;
       worker = r.workerUrl;
       await scenario.play({
         sites,
@@ -418,7 +429,7 @@ async function runScenario(scenario: Scenario, seed: number, keepState: boolean)
       messages: input.telegram.messages,
       blockedChats,
       unknownOutcomes: switches.telegram?.unknownOutcomes ?? 0,
-      faultFrom,
+      referenceMaxDelayMs,
       faultMs,
       intervalMs,
     });
@@ -430,10 +441,18 @@ async function runScenario(scenario: Scenario, seed: number, keepState: boolean)
 const { scenarios, seed, keepState } = parse();
 const results: Record<string, ChaosFigures | { error: string }> = {};
 const failed: string[] = [];
-for (const scenario of scenarios) {
+let reference: number | null = null;
+for (const scenario of [CONTROL, ...scenarios]) {
   const startedAt = Date.now();
   console.log(`--- chaos: ${scenario.name}: ${scenario.fault}`);
-  const figures = await runScenario(scenario, seed, keepState);
+  const figures = await runScenario(scenario, seed, keepState, scenario === CONTROL ? null : reference);
+  if (scenario === CONTROL) {
+    reference = figures?.max_delay_ms ?? null;
+    if (reference === null) {
+      console.error("chaos: the control run delivered nothing: no reference to measure delays against");
+      process.exit(2);
+    }
+  }
   if (!figures || !figures.ok) failed.push(scenario.name);
   results[scenario.name] = figures ?? { error: "the world could not be run (see above)" };
   console.log(JSON.stringify({ scenario: scenario.name, fault: scenario.fault, injected: scenario.how, wall_s: Math.round((Date.now() - startedAt) / 1000), ...(figures ?? { error: "not run" }) }));
@@ -443,5 +462,5 @@ const summary = Object.fromEntries(
     "error" in r ? [name, r] : [name, { expected: r.expected, delivered: r.delivered, lost: r.lost, duplicates: r.duplicates, unknown_outcomes: r.unknown_outcomes, max_extra_delay_ms: r.max_extra_delay_ms }],
   ),
 );
-console.log(JSON.stringify({ scenarios: scenarios.length, failed, results: summary, covered_by_tests: COVERED_BY_TESTS }));
+console.log(JSON.stringify({ scenarios: scenarios.length + 1, failed, results: summary, covered_by_tests: COVERED_BY_TESTS }));
 process.exit(Object.values(results).some((r) => "error" in r) ? 2 : failed.length ? 1 : 0);

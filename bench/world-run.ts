@@ -11,7 +11,7 @@
 import { type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { createServer } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NationalCity } from "../sim/cities.ts";
@@ -149,7 +149,8 @@ export class Run {
     }, limitMs);
     watchdog.unref();
 
-    const ports: Ports = { olx: await freePort(), otodom: await freePort(), telegram: await freePort(), worker: await freePort(), inspector: await freePort() };
+    // The fakes' ports are set once they listen (startFakes).
+    const ports: Ports = { olx: 0, otodom: 0, telegram: 0, worker: await freePort(), inspector: await freePort() };
     this.ports = ports;
     let exitCode = 2;
     try {
@@ -317,11 +318,15 @@ export class Run {
       this.fetchTimes[site].push(Date.now());
       return handle(request);
     };
-    this.servers.push(
-      await serve(counted("olx", wrap.olx?.(sites.olx.handle) ?? sites.olx.handle), ports.olx),
-      await serve(counted("otodom", wrap.otodom?.(sites.otodom.handle) ?? sites.otodom.handle), ports.otodom),
-      await serve(wrap.telegram?.(telegram.handle) ?? telegram.handle, ports.telegram),
-    );
+    // Bound on port 0 and read back: a port picked free earlier may be taken by now (runs back to back).
+    const listen = async (handle: Handler) => {
+      const server = await serve(handle, 0);
+      this.servers.push(server);
+      return (server.address() as AddressInfo).port;
+    };
+    ports.olx = await listen(counted("olx", wrap.olx?.(sites.olx.handle) ?? sites.olx.handle));
+    ports.otodom = await listen(counted("otodom", wrap.otodom?.(sites.otodom.handle) ?? sites.otodom.handle));
+    ports.telegram = await listen(wrap.telegram?.(telegram.handle) ?? telegram.handle);
     return { sites, telegram };
   }
 

@@ -18,10 +18,10 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 
 /**
  * Serves a fake on 127.0.0.1 only (nothing here may listen beyond loopback).
- * Resolves once listening.
+ * Resolves once listening; port 0 takes any free port (read it from the server's address).
  */
 export function serve(handler: Handler, port: number): Promise<Server> {
-  const origin = `http://127.0.0.1:${port}`;
+  let origin = `http://127.0.0.1:${port}`;
   const server = createServer(async (req, res) => {
     try {
       const response = await handler(await toRequest(req, origin));
@@ -38,6 +38,10 @@ export function serve(handler: Handler, port: number): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(server));
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      if (address && typeof address === "object") origin = `http://127.0.0.1:${address.port}`;
+      resolve(server);
+    });
   });
 }

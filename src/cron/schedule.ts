@@ -84,17 +84,26 @@ export function pollIntervalMs(sharePerMin: number, requests: number): number {
 }
 
 /**
+ * A feed failing for up to this long is retried at its normal interval: at
+ * the pace of its share of the budget, so no more than it asks of the site
+ * when all is well. A short outage (a captcha page, a few 5xx, a slow minute)
+ * then costs no more than it lasts plus one interval.
+ */
+const RETRY_AT_PACE_MS = 60_000;
+
+/**
  * When to try again after `consecutiveFailures` failed polls in a row (1 for
- * the first): one normal interval after the first, then doubling up to `capMs`.
- * One bad page (a 5xx, a timeout, a captcha among good pages) so costs one
- * interval, not minutes. And whatever the length of an outage, the retry that
- * finds the site back comes at most about as long after the outage began as
- * the outage lasted, plus one interval: the delays double, so the last one
- * is never longer than all the previous ones together plus the first. A site
- * down for an hour is asked ~log2(1 h / interval) times, not once per interval.
+ * the first): the normal interval while the failures fit in RETRY_AT_PACE_MS,
+ * then doubling per failure up to `capMs`. One bad page costs one interval,
+ * an outage of up to a minute its length plus one interval; a longer one is
+ * asked ~log2(outage / interval) more times, not once per interval, and its
+ * recovery is seen at most about as long after the outage ended as it had
+ * lasted (the delays double, so the last is never longer than those before it
+ * together, plus the first).
  */
 function backoffMs(intervalMs: number, consecutiveFailures: number, capMs: number): number {
-  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - 1), capMs);
+  const atPace = Math.max(1, Math.floor(RETRY_AT_PACE_MS / intervalMs));
+  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - atPace), capMs);
 }
 
 /** After a failed poll (5xx, timeout, a page that cannot be read): see backoffMs; capped at 30 min. */
@@ -103,11 +112,11 @@ export function retryDelayMs(intervalMs: number, consecutiveFailures: number): n
 }
 
 /**
- * After the site blocked us (a captcha, 403, 429): the same doubling from one
- * interval, capped at 2 h. A lone captcha among good pages (DataDome shows
- * them now and then) costs one interval; a site that keeps blocking is asked
- * again after 1, 2, 4, … intervals, ~12 times in its first two hours at a
- * 2 s interval, then every 2 h: never hammered.
+ * After the site blocked us (a captcha, 403, 429): the same, capped at 2 h. A
+ * lone captcha among good pages (DataDome shows them now and then) costs one
+ * interval; a site that keeps blocking is asked at its usual pace for a
+ * minute, then after 2, 4, 8, … intervals, then every 2 h: within its budget
+ * always, and a few times an hour once the block lasts.
  */
 export function blockDelayMs(intervalMs: number, consecutiveFailures: number): number {
   return backoffMs(intervalMs, consecutiveFailures, MAX_BLOCK_MS);
