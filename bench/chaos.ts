@@ -296,9 +296,9 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "source-slow",
-    fault: "for 20 s both sites answer every request 10 s late",
+    fault: "for 20 s both sites answer every request 10 s late; fault_ms adds one slow answer: a request made at the window's end still takes 10 s",
     how: "fake sites (faultySite slow)",
-    faultMs: 20_000,
+    faultMs: 20_000 + 10_000,
     sites: ["olx", "otodom"],
     async play({ switches, at }) {
       await at(LEAD_IN_MS);
