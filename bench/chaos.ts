@@ -232,7 +232,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "source-drifted-format",
-    fault: "for 10 s the items drift as the real captures did: OLX keys renamed (isBusiness, createdTime), price param and district gone; Otodom items without location and dates (2021 shape)",
+    fault: "for 10 s the items drift as the real captures did: OLX keys renamed (isBusiness, createdTime), price param and district gone; Otodom items with only the 2021 locationLabel, no location object and no dates",
     how: "fake sites (page edit)",
     faultMs: 10_000,
     sites: ["olx", "otodom"],
