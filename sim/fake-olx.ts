@@ -164,7 +164,7 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
     const organic = matching.slice(offset, Math.min(offset + step, window));
     const promoted = promotedFor(matching, Math.floor(offset / step), now);
     const { data, promotedAt, organicAt } = interleave(organic, promoted, paging.promotedPlaces);
-    const page = data.map((l) => l.offer);
+    const page = store.editPage(data.map((l) => l.offer));
 
     if (store.mode === "changed-format") return json({ offers: page, total: matching.length });
     if (offset === 0) store.log.firstPage(feed, now, data.map((l) => l.id));

@@ -146,7 +146,7 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
       .filter((l) => l.target.deal === deal && l.target.estate === estate && inScope(l.target.path, location))
       .sort((a, b) => b.publishedAt - a.publishedAt || b.id - a.id);
     const listed = matching.slice((current - 1) * limit, current * limit).map((l, i) => ({ ...l.item, rowIndex: i }));
-    const items = withTiles(listed, tiles);
+    const items = store.editPage(withTiles(listed, tiles));
     if (current === 1) store.log.firstPage(feed, now, items.map((item) => String(item.id)));
     const pagination = {
       totalItems: matching.length,

@@ -10,7 +10,18 @@
  */
 import { type FeedRequests, type RequestLog, createRequestLog } from "./request-log.ts";
 
+/** A web-standard handler, as the fakes in sim/ export them (served by sim/serve.ts, wrapped by sim/faults.ts). */
+export type Handler = (request: Request) => Response | Promise<Response>;
+
 export type FakeMode = "ok" | "blocked" | "rate-limited" | "changed-format";
+
+/**
+ * A change to the items a page lists, in the site's own JSON (OLX offers,
+ * Otodom search items), applied as each page is answered: the chaos faults
+ * (an empty page, duplicated items, a drifted format, a listing hidden for a
+ * while). It returns new objects; the stored listings stay as published.
+ */
+export type PageEdit = (items: Record<string, unknown>[]) => Record<string, unknown>[];
 
 /** One publication to come: when, and where (the site's target; absent: the site's default). */
 export interface Arrival<Target> {
@@ -51,6 +62,8 @@ export interface FakeSite<Target, Listing> {
   advance(now: number): number[];
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200, not the site's shape). */
   setMode(mode: FakeMode): void;
+  /** Every page's items go through `edit` until it is set back to null. */
+  setPageEdit(edit: PageEdit | null): void;
   readonly listings: readonly Listing[];
   /** Requests answered so far. */
   readonly requests: number;
@@ -65,6 +78,8 @@ export interface Publisher<Target, Listing> {
   readonly log: RequestLog;
   /** Counts a request and publishes what steady mode has due up to clock(); the first thing a handler does. */
   arrive(): void;
+  /** A page's items as the current PageEdit (if any) makes them. */
+  editPage(items: Record<string, unknown>[]): Record<string, unknown>[];
   /** The site object around `handle`. */
   site(handle: (request: Request) => Promise<Response>): FakeSite<Target, Listing>;
 }
@@ -85,6 +100,7 @@ export function createPublisher<Target, Listing>(
   const listings: Listing[] = [];
   let nextId = options.firstId;
   let mode: FakeMode = "ok";
+  let pageEdit: PageEdit | null = null;
   let requests = 0;
   const log = createRequestLog();
   /** The schedule being followed, with its next publication read ahead. */
@@ -123,6 +139,7 @@ export function createPublisher<Target, Listing>(
       requests++;
       advance(clock());
     },
+    editPage: (items) => (pageEdit ? pageEdit(items) : items),
     site: (handle) => ({
       handle,
       publish: (n, now, target) => Array.from({ length: n }, () => publishOne(now, target)),
@@ -131,6 +148,9 @@ export function createPublisher<Target, Listing>(
       advance,
       setMode(m) {
         mode = m;
+      },
+      setPageEdit(edit) {
+        pageEdit = edit;
       },
       get listings() {
         return listings;

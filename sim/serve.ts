@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { ConnectionDropped } from "./faults.ts";
+import type { Handler } from "./publisher.ts";
 
-/** A web-standard handler, as the fakes in sim/ export them. */
-export type Handler = (request: Request) => Response | Promise<Response>;
+export type { Handler } from "./publisher.ts";
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
   const chunks: Buffer[] = [];
@@ -17,22 +18,30 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 
 /**
  * Serves a fake on 127.0.0.1 only (nothing here may listen beyond loopback).
- * Resolves once listening.
+ * Resolves once listening; port 0 takes any free port (read it from the server's address).
  */
 export function serve(handler: Handler, port: number): Promise<Server> {
-  const origin = `http://127.0.0.1:${port}`;
+  let origin = `http://127.0.0.1:${port}`;
   const server = createServer(async (req, res) => {
     try {
       const response = await handler(await toRequest(req, origin));
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
+      if (error instanceof ConnectionDropped) {
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(error));
     }
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve(server));
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      if (address && typeof address === "object") origin = `http://127.0.0.1:${address.port}`;
+      resolve(server);
+    });
   });
 }

@@ -56,9 +56,10 @@ function siteBaseUrl(env: Env, feed: FeedTarget): string {
  * its own SQLite so that only new or changed listings reach D1 and the queue.
  * The cron's reconciler starts it (configure), changes its share, and stops
  * it when nobody wants the feed any more. Its first poll is a baseline:
- * stored, not sent. A block backs it off and tells the admin chat once;
- * other failures back off doubling. The alarm follows the data: armed while
- * the feed runs, deleted once stopped.
+ * stored, not sent. A failed poll is retried after one interval, doubling
+ * while failures repeat (schedule.ts); a block also tells the admin chat
+ * once. The alarm follows the data: armed while the feed runs, deleted once
+ * stopped.
  */
 export class FeedPoller extends DurableObject<Env> {
   /** The clock (ms since epoch); tests move it. */
@@ -190,7 +191,7 @@ export class FeedPoller extends DurableObject<Env> {
     return started + stats.intervalMs;
   }
 
-  /** A failed poll: a block backs off long and tells the admin once; anything else backs off doubling. */
+  /** A failed poll: retried after one interval, then doubling while failures repeat; a block also tells the admin once. */
   async #failed(config: PollerConfig, error: unknown, started: number): Promise<number> {
     const state = this.#store.state();
     const stats = this.#currentStats(config);
@@ -198,7 +199,8 @@ export class FeedPoller extends DurableObject<Env> {
     const failures = state.consecutiveFailures + 1;
     const message = errorMessage(error);
     const blocked = error instanceof PageError && error.kind === "blocked";
-    const retryAt = now + (blocked ? blockDelayMs(failures) : retryDelayMs(pollIntervalMs(config.sharePerMin, 1), failures));
+    const interval = pollIntervalMs(config.sharePerMin, 1);
+    const retryAt = now + (blocked ? blockDelayMs(interval, failures) : retryDelayMs(interval, failures));
     const alert = blocked && state.blockAlertedAt === null;
     this.#store.setState({ ...state, consecutiveFailures: failures, blockedUntil: blocked ? retryAt : null, blockAlertedAt: alert ? now : state.blockAlertedAt });
     stats.polls++;

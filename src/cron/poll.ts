@@ -95,7 +95,14 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
   const known = deps.store.fingerprints(parsed.listings.map((l) => l.externalId));
   // A page may list one ad twice (OLX repeats promoted ones): the first counts.
   const unique = [...new Map(parsed.listings.map((l) => [l.externalId, l])).values()];
-  const changed = unique.filter((l) => known.get(l.externalId) !== fingerprint(l));
+  // An item that says nowhere (a drifted format lost its location) could never be matched, and once
+  // remembered it would never be read again: left for a later page that says where it is.
+  const placed = unique.filter((l) => l.city !== null || l.olxCityId !== null);
+  if (placed.length < unique.length) {
+    recordMetric(deps.metrics, { stage: "parse_issue", source: deps.feed.source, outcome: "no_place", count: unique.length - placed.length });
+    log.warn("items_without_place", { feed: deps.feedId, items: unique.length - placed.length, of: unique.length });
+  }
+  const changed = placed.filter((l) => known.get(l.externalId) !== fingerprint(l));
   if (changed.length === 0) return 0;
   result.empty = false;
   result.changed += changed.length;

@@ -9,7 +9,6 @@ export const MIN_POLL_INTERVAL_MS = 2_000;
 /** A feed is polled at least this often while anybody wants it. */
 export const MAX_POLL_INTERVAL_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
-const BLOCK_BASE_MS = 5 * 60_000;
 const MAX_BLOCK_MS = 2 * 60 * 60_000;
 
 /** What the reconciler knows of a feed when it shares out the budget. */
@@ -84,12 +83,41 @@ export function pollIntervalMs(sharePerMin: number, requests: number): number {
   return each * Math.max(1, requests);
 }
 
-/** After a failed poll: the interval doubled per consecutive failure, capped at 30 min. */
-export function retryDelayMs(intervalMs: number, consecutiveFailures: number): number {
-  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BACKOFF_MS);
+/**
+ * A feed failing for up to this long is retried at its normal interval: at
+ * the pace of its share of the budget, so no more than it asks of the site
+ * when all is well. A short outage (a captcha page, a few 5xx, a slow minute)
+ * then costs no more than it lasts plus one interval.
+ */
+const RETRY_AT_PACE_MS = 60_000;
+
+/**
+ * When to try again after `consecutiveFailures` failed polls in a row (1 for
+ * the first): the normal interval while the failures fit in RETRY_AT_PACE_MS,
+ * then doubling per failure up to `capMs`. One bad page costs one interval,
+ * an outage of up to a minute its length plus one interval; a longer one is
+ * asked ~log2(outage / interval) more times, not once per interval, and its
+ * recovery is seen at most about as long after the outage ended as it had
+ * lasted (the delays double, so the last is never longer than those before it
+ * together, plus the first).
+ */
+function backoffMs(intervalMs: number, consecutiveFailures: number, capMs: number): number {
+  const atPace = Math.max(1, Math.floor(RETRY_AT_PACE_MS / intervalMs));
+  return Math.min(intervalMs * 2 ** Math.max(0, consecutiveFailures - atPace), capMs);
 }
 
-/** After the site blocked us: 5 min doubling per block in a row, capped at 2 h. */
-export function blockDelayMs(consecutiveFailures: number): number {
-  return Math.min(BLOCK_BASE_MS * 2 ** Math.max(0, consecutiveFailures - 1), MAX_BLOCK_MS);
+/** After a failed poll (5xx, timeout, a page that cannot be read): see backoffMs; capped at 30 min. */
+export function retryDelayMs(intervalMs: number, consecutiveFailures: number): number {
+  return backoffMs(intervalMs, consecutiveFailures, MAX_BACKOFF_MS);
+}
+
+/**
+ * After the site blocked us (a captcha, 403, 429): the same, capped at 2 h. A
+ * lone captcha among good pages (DataDome shows them now and then) costs one
+ * interval; a site that keeps blocking is asked at its usual pace for a
+ * minute, then after 2, 4, 8, … intervals, then every 2 h: within its budget
+ * always, and a few times an hour once the block lasts.
+ */
+export function blockDelayMs(intervalMs: number, consecutiveFailures: number): number {
+  return backoffMs(intervalMs, consecutiveFailures, MAX_BLOCK_MS);
 }

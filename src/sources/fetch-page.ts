@@ -26,12 +26,27 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = {
   "Upgrade-Insecure-Requests": "1",
 };
 
-/** Global fetch with browser headers; the answer as it came (fetchPage judges it). */
+/**
+ * How long a site may take to start answering a page. Without a bound, a site
+ * that takes the request and never answers holds the poll, and every listing
+ * behind it, until the connection dies (a minute and more, `npm run chaos --
+ * source-timeouts`); a real page starts coming in well under a second.
+ */
+export const PAGE_TIMEOUT_MS = 10_000;
+
+/** Global fetch with browser headers, given up after PAGE_TIMEOUT_MS without an answer; the answer as it came (fetchPage judges it). */
 export const directFetcher: PageFetcher = {
-  fetch(request) {
+  async fetch(request) {
     const headers = new Headers(BROWSER_HEADERS);
     request.headers.forEach((value, name) => headers.set(name, value));
-    return fetch(new Request(request, { headers }));
+    // A timer cleared once the answer starts (not AbortSignal.timeout, whose timer outlives the poll).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no answer from ${new URL(request.url).host} in ${PAGE_TIMEOUT_MS / 1000} s`)), PAGE_TIMEOUT_MS);
+    try {
+      return await fetch(new Request(request, { headers, signal: abort.signal }));
+    } finally {
+      clearTimeout(timer);
+    }
   },
 };
 

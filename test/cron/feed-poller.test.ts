@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, it, onTestFinished } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeTelegram } from "../../sim/fake-telegram.ts";
+import { cloudfrontBlock, faultySite, serverError, withoutPlace } from "../../sim/faults.ts";
 import { listings } from "../../src/db/schema.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
@@ -34,7 +35,8 @@ async function olxRentals(initial = 5) {
   const clock = farClock();
   const olx = createFakeOlx({ offers: [json(raw.olxApiOffer)], envelope: json(raw.olxUzSearch), initial, now: clock.now - 60_000 });
   const telegram = createFakeTelegram({ token: env.TELEGRAM_BOT_TOKEN });
-  const web = fakeWeb({ [new URL(env.OLX_BASE_URL).origin]: olx.handle, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
+  const site = faultySite(olx.handle);
+  const web = fakeWeb({ [new URL(env.OLX_BASE_URL).origin]: site.handle, [new URL(env.TELEGRAM_API_ROOT).origin]: telegram.handle });
   onTestFinished(() => web.restore());
   const user = await seedUser({ isMock: true });
   await seedSearch(user.id, { city: "wroclaw", source: "olx", deal: "rent", property: "flat" });
@@ -47,7 +49,7 @@ async function olxRentals(initial = 5) {
     await setPollerClock(stub, clock);
     await runDurableObjectAlarm(stub);
   };
-  return { clock, olx, telegram, web, stub, poll };
+  return { clock, olx, site, telegram, web, stub, poll };
 }
 
 const stored = () => db().select().from(listings).orderBy(listings.id);
@@ -138,23 +140,63 @@ describe("FeedPoller", () => {
     expect((await stub.stats())?.newListings).toBe(1);
   });
 
-  it("backs off when the site blocks, tells the admin chat once, and comes back", async ({ expect }) => {
+  it("retries a blocking site at its pace for a minute, then doubling, tells the admin chat once, and comes back", async ({ expect }) => {
     const { clock, olx, telegram, stub, poll } = await olxRentals(2);
     await poll(0);
     olx.setMode("blocked");
+    // OLX's 30 a minute for one feed: a 2 s interval, kept for the first minute of blocks (30 polls).
     await poll();
-    const firstRetry = await pollerAlarm(stub);
-    expect(firstRetry).toBe(clock.now + 5 * 60_000);
-    clock.now = (firstRetry ?? 0) - 5_000;
-    await poll(5); // due again: still blocked
-    expect(await pollerAlarm(stub)).toBe(clock.now + 10 * 60_000);
+    for (let i = 1; i <= 30; i++) {
+      expect(await pollerAlarm(stub)).toBe(clock.now + 2_000);
+      await poll(2);
+    }
+    expect(await pollerAlarm(stub)).toBe(clock.now + 4_000);
+    await poll(4);
+    expect(await pollerAlarm(stub)).toBe(clock.now + 8_000);
     const alerts = telegram.messages.filter((m) => m.chat_id === Number(env.ADMIN_CHAT_ID));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.text).toContain("is blocked");
     olx.setMode("ok");
     olx.publish(1, clock.now);
-    await poll(10 * 60);
+    await poll(8);
     expect(await stub.stats()).toMatchObject({ consecutiveFailures: 0, blockedUntil: null, newListings: 1 });
+    expect(await pollerAlarm(stub)).toBe(clock.now + 2_000);
+    expect(olx.feeds["olx:rent:flat:pl"]?.polls).toBeLessThanOrEqual(36); // ~70 s of it: within the feed's 30 a minute
+  });
+
+  // Issue 15: one captcha page, or one 5xx, blinded a feed for 5 minutes (611 of 623 notifications missed the run).
+  it("one bad page costs no more than one interval: a real captcha page, then a 5xx, each retried one interval later", async ({ expect }) => {
+    const { clock, olx, site, stub, poll } = await olxRentals(2);
+    await poll(0);
+    const interval = 2_000;
+    for (const bad of [cloudfrontBlock(raw.cloudfrontBlocked2025), serverError(503)]) {
+      const fresh = olx.publish(1, clock.now);
+      site.set(bad, { pages: 1 });
+      await poll(2);
+      const retry = await pollerAlarm(stub);
+      expect(retry).toBe(clock.now + interval);
+      await poll((retry! - clock.now) / 1000);
+      const rows = await stored();
+      expect(rows.find((l) => l.externalId === String(fresh[0]))?.enqueuedAt).not.toBeNull();
+      expect(await pollerAlarm(stub)).toBe(clock.now + interval);
+    }
+    expect(await stub.stats()).toMatchObject({ consecutiveFailures: 0, newListings: 2 });
+  });
+
+  // Found by `npm run chaos -- source-items-without-place`: such items were stored without a city,
+  // remembered, and never matched, even once the site said where they were again.
+  it("leaves an item that says nowhere for a later page, and sends it once that page says where it is", async ({ expect }) => {
+    const { clock, olx, stub, poll } = await olxRentals(2);
+    await poll(0);
+    const [fresh] = olx.publish(1, clock.now);
+    olx.setPageEdit(withoutPlace);
+    await poll();
+    expect((await stored()).find((l) => l.externalId === String(fresh))).toBeUndefined();
+    olx.setPageEdit(null);
+    await poll();
+    const row = (await stored()).find((l) => l.externalId === String(fresh));
+    expect(row).toMatchObject({ cityId: await cityId("wroclaw"), notify: true });
+    expect(row?.enqueuedAt).not.toBeNull();
   });
 
   it("stops when nobody wants the feed, and starts over with a baseline when someone does again", async ({ expect }) => {

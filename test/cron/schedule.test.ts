@@ -39,10 +39,26 @@ describe("the politeness budget", () => {
     expect(pollIntervalMs(0, 1)).toBe(MAX_POLL_INTERVAL_MS);
   });
 
-  it("backs off on errors and blocks, with caps", ({ expect }) => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(4_000, n))).toEqual([4_000, 8_000, 16_000, 32_000]);
+  it("retries at the normal interval for a minute of failures, then backs off doubling, with caps", ({ expect }) => {
+    // 4 s interval: 15 failures fit in a minute, then 8 s, 16 s, …
+    expect([1, 2, 15, 16, 17, 18].map((n) => retryDelayMs(4_000, n))).toEqual([4_000, 4_000, 4_000, 8_000, 16_000, 32_000]);
     expect(retryDelayMs(60_000, 20)).toBe(30 * 60_000);
-    expect([1, 2, 3].map(blockDelayMs)).toEqual([300_000, 600_000, 1_200_000]);
-    expect(blockDelayMs(30)).toBe(2 * 60 * 60_000);
+    expect([1, 30, 31, 32].map((n) => blockDelayMs(2_000, n))).toEqual([2_000, 2_000, 4_000, 8_000]);
+    expect(blockDelayMs(2_000, 60)).toBe(2 * 60 * 60_000);
+  });
+
+  it("costs an outage of up to a minute no more than its length plus one interval, a longer one at most its length again, and asks a blocking site a few times an hour", ({ expect }) => {
+    for (const interval of [2_000, 5_000, 60_000]) {
+      for (const outageMs of [1, 1_000, 7_000, 45_000, 60_000, 10 * 60_000, 3 * 60 * 60_000]) {
+        // Polls at 0, then after each failure its delay, until one lands after the outage.
+        let at = 0;
+        let failures = 0;
+        while (at < outageMs) at += blockDelayMs(interval, ++failures);
+        const lag = at - outageMs; // how long after the site came back the poller saw it
+        if (outageMs <= 60_000) expect(lag).toBeLessThanOrEqual(interval);
+        else expect(lag).toBeLessThanOrEqual(Math.min(outageMs + interval, 2 * 60 * 60_000));
+        if (outageMs >= 60 * 60_000) expect(failures - 60_000 / interval).toBeLessThan(15);
+      }
+    }
   });
 });
