@@ -129,10 +129,11 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "telegram-answer-lost",
-    fault: "5 % of sends for 15 s accepted by Telegram, then the answer lost (connection cut): unknown outcomes",
+    fault: "5 % of sends for 15 s accepted by Telegram, then the answer lost (connection cut): unknown outcomes; the run goes on past their retry a minute later, so the copies it makes are counted",
     how: "fake Bot API (lost-answer)",
     faultMs: 15_000,
     sites: [],
+    publishMs: LEAD_IN_MS + 15_000 + UNKNOWN_OUTCOME_RETRY_MS + 5_000,
     async play({ switches, at }) {
       await at(LEAD_IN_MS);
       switches.telegram.add({ kind: "lost-answer", share: 0.05 });
