@@ -18,6 +18,9 @@ export default defineConfig({
           APP_SECRET: "test-app-secret",
           ADMIN_TOKEN: "test-admin-token",
           ADMIN_CHAT_ID: "999",
+          // A relay the fetcher tests reach at the HTTP boundary; no site's chain names it unless a test says so.
+          RELAY_URL: "https://relay.example.net",
+          RELAY_SECRET: "test-relay-secret",
           // Tests send bursts on purpose; the rate-limit test sets its own.
           BOT_RATE_LIMIT: "1000",
         },

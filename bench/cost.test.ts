@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MONTH_S, PRICES, type RunUsage, costMarkdown, estimateMonthlyCost } from "./cost.ts";
+import { MONTH_S, PRICES, type RunUsage, browserMonthlyCost, costMarkdown, estimateMonthlyCost, fetcherCostMarkdown } from "./cost.ts";
 
 const none: RunUsage = {
   requests: 0, cpu: 0, d1Read: 0, d1Written: 0, queueOps: 0, doRequests: 0,
@@ -38,4 +38,13 @@ test("a share that ran on the real clock (the FeedPollers) is scaled by its own 
   assert.equal(line?.usd, 0.9);
   assert.equal(c.total_usd, 5.9);
   assert.match(costMarkdown(c, ""), /\| ↳ of which FeedPollers \| requests \(RPC calls, alarms\) \| 1\.5 M \| 6 M \| \| \| \(in the line above\) \|/);
+});
+
+test("the browser fetcher's month: a kept browser runs all month, priced beyond the 10 included hours and 10 concurrent browsers", () => {
+  // 2 629 800 s = 730.5 h; 720.5 beyond at $0.09.
+  assert.deepEqual(browserMonthlyCost(1), { hours: 731, usd: 64.85 });
+  assert.deepEqual(browserMonthlyCost(1, 8), { hours: 8, usd: 0 });
+  // 12 browsers: 12 × 730.5 - 10 h at $0.09, and 2 concurrent beyond the 10 at $2.
+  assert.equal(browserMonthlyCost(12).usd, Math.round(((12 * 730.5 - 10) * 0.09 + 4) * 100) / 100);
+  assert.match(fetcherCostMarkdown(), /\| browser, one site \| \$64\.85 \|/);
 });

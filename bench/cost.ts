@@ -132,3 +132,42 @@ export function costMarkdown(c: CostEstimate, note: string): string {
     `${rows.join("\n")}\n| **total** | | | | | | **$${c.total_usd.toFixed(2)}** |\n\n${note}\n`
   );
 }
+
+/**
+ * Cloudflare Browser Rendering (Browser Run) through the `browser` binding,
+ * Workers Paid, as read on 2026-12-02 from the page named: browser hours and
+ * concurrent browsers (the monthly average of each day's peak), each beyond
+ * what is included. Only a site whose feeds are on the browser fetcher spends them.
+ */
+export const BROWSER_PRICES = {
+  hours: { product: "Browser Rendering", unit: "browser hours", included: 10, usd: 0.09, per: 1, source: "https://developers.cloudflare.com/browser-rendering/pricing/" },
+  concurrency: { product: "Browser Rendering", unit: "concurrent browsers (monthly average of daily peaks)", included: 10, usd: 2, per: 1, source: "https://developers.cloudflare.com/browser-rendering/pricing/" },
+} as const satisfies Record<string, Price>;
+
+/**
+ * A month of the browser fetcher with `browsers` kept open: the fetcher's
+ * keep_alive is renewed by every poll (a few seconds apart), so a kept
+ * browser runs the whole `hoursEach`; an idle browser closes after keep_alive.
+ *
+ * @example browserMonthlyCost(1).usd // 64.8: 730 h, 720 beyond the 10 included, at $0.09
+ */
+export function browserMonthlyCost(browsers: number, hoursEach = MONTH_S / 3600): { hours: number; usd: number } {
+  const hours = browsers * hoursEach;
+  const usd =
+    Math.max(0, hours - BROWSER_PRICES.hours.included) * BROWSER_PRICES.hours.usd +
+    Math.max(0, browsers - BROWSER_PRICES.concurrency.included) * BROWSER_PRICES.concurrency.usd;
+  return { hours: Math.round(hours), usd: Math.round(usd * 100) / 100 };
+}
+
+/** What the fetchers add on top of the table above, per month: none while every site is on direct. */
+export function fetcherCostMarkdown(): string {
+  const one = browserMonthlyCost(1);
+  const both = browserMonthlyCost(2);
+  return (
+    `| fetcher | what it costs a month | how |\n| --- | --- | --- |\n` +
+    `| direct (the default; this run) | $0 | the Worker's own fetch, in the lines above |\n` +
+    `| relay | the operator's machine | a VPS or home server (relay/Dockerfile); the Worker's side is one subrequest per page, in the lines above |\n` +
+    `| browser, one site | $${one.usd.toFixed(2)} | one kept browser: ${n(one.hours)} browser hours, ${BROWSER_PRICES.hours.included} included, $${BROWSER_PRICES.hours.usd} / hour beyond; 1 concurrent browser (${BROWSER_PRICES.concurrency.included} included) |\n` +
+    `| browser, both sites | $${both.usd.toFixed(2)} | two kept browsers, ${n(both.hours)} browser hours |\n`
+  );
+}

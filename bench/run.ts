@@ -37,7 +37,7 @@ import { targetLines } from "./detection.ts";
 import { PRESETS, type Preset, detectPreset, soakPreset } from "./presets.ts";
 import { markdownTable, scatterSvg, textTable } from "./report.ts";
 import { FIRST_TELEGRAM_ID } from "./seed.ts";
-import { costMarkdown } from "./cost.ts";
+import { costMarkdown, fetcherCostMarkdown } from "./cost.ts";
 import { Run, type RunHooks, type RunOptions } from "./world-run.ts";
 
 const RESULTS = new URL("./results/", import.meta.url);
@@ -117,7 +117,7 @@ function writeResults({ result, dists, points, samples }: Analysis, options: Opt
     `Usage measured over the run's window, which stands for ${result.cost?.production_hours ?? "?"} h of production time (${clock}), ` +
     `scaled to a month. CPU is wrangler dev's whole workerd (with the local D1, Queues and Durable Objects simulation): an upper bound. ` +
     `Cron requests: production's once a minute. Prices: Cloudflare's published Workers Paid prices, bench/cost.ts.`;
-  const costSection = result.cost ? `\n### Estimated monthly cost on Cloudflare at this load\n\n${costMarkdown(result.cost, costNote)}` : "";
+  const costSection = result.cost ? `\n### Estimated monthly cost on Cloudflare at this load\n\n${costMarkdown(result.cost, costNote)}\n#### If a site refuses the Worker (README, "Fetchers")\n\n${fetcherCostMarkdown()}` : "";
   const targets = preset.world === "national" ? `targets, and where this run stands:\n${targetLines(result.targets).join("\n")}\n` : "";
   writeFileSync(new URL("latest.md", RESULTS), markdownTable(result, dists, header) + (targets ? `\n\`\`\`\n${targets}\`\`\`\n` : "") + costSection);
   writeFileSync(

@@ -10,13 +10,27 @@
  * cron is fired like Cloudflare would: its reconciler starts a FeedPoller per
  * national feed, which polls every few seconds within the sites' budgets.
  * Messages the bot sends are printed here as they arrive.
+ *
+ * `npm start -- --blocked`: the same, with both fakes behind a fake anti-bot
+ * (sim/anti-bot.ts) that, a minute in, refuses the Worker's own fetch with
+ * the real CloudFront and DataDome block pages, and the relay (relay/, impit
+ * impersonating Chrome) on :9304, which it lets through; both sites'
+ * chains are "direct,relay". Each feed moves to the relay, the admin chat
+ * (chat 1) is told once per site, and no listing published meanwhile is lost.
  */
+import { readFileSync } from "node:fs";
+import { impitClient } from "../relay/src/impit-client.ts";
+import { listen } from "../relay/src/node-server.ts";
+import { createRelay } from "../relay/src/relay.ts";
+import { refuseNonBrowsers } from "../sim/anti-bot.ts";
 import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
 import { serve } from "../sim/serve.ts";
 import { createFakeSites, fireCron as fireCronOnce, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { localSecrets } from "./lib/dev-vars.ts";
 
-const PORT = { olx: 9301, otodom: 9302, telegram: 9303, worker: 8787 };
+const PORT = { olx: 9301, otodom: 9302, telegram: 9303, relay: 9304, worker: 8787 };
+const BLOCKED = process.argv.includes("--blocked");
+const BLOCK_AFTER_MS = 60_000; // the baselines are taken by then
 const PUBLISH_PER_MINUTE = 8; // per site
 const CRON_EVERY_MS = 60_000; // as Cloudflare fires it: the reconciler; the pollers poll on their own alarms
 
@@ -41,8 +55,14 @@ function printNewMessages() {
   }
 }
 
-await serve(olx.handle, PORT.olx);
-await serve(otodom.handle, PORT.otodom);
+const blockPage = (name: string) => readFileSync(new URL(`../test/fixtures/blocked/${name}`, import.meta.url), "utf8");
+const gates = {
+  olx: refuseNonBrowsers(olx.handle, "cloudfront", blockPage("cloudfront-request-blocked-2025.html")),
+  otodom: refuseNonBrowsers(otodom.handle, "datadome", blockPage("datadome-captcha-2026.html")),
+};
+for (const gate of Object.values(gates)) gate.setActive(false);
+await serve(gates.olx.handle, PORT.olx);
+await serve(gates.otodom.handle, PORT.otodom);
 await serve(async (request) => {
   const url = new URL(request.url);
   if (request.method === "GET" && url.pathname === "/") return chatPage(telegram.messages);
@@ -60,6 +80,23 @@ const vars: Record<string, string> = {
   TELEGRAM_BOT_TOKEN: "100001:local-fake-token",
   ADMIN_CHAT_ID: "1",
 };
+if (BLOCKED) {
+  const relaySecret = "local-relay-secret-for-npm-start";
+  await listen(createRelay({
+    secret: relaySecret,
+    allowedHosts: ["127.0.0.1"],
+    client: impitClient("chrome"),
+    // A page every few seconds: only what is not a plain success is worth a line here.
+    log: (entry) => (entry.event === "relay_fetch" && entry.status === 200 ? undefined : console.log("relay:", JSON.stringify(entry))),
+  }), PORT.relay, "127.0.0.1");
+  Object.assign(vars, { OLX_FETCHERS: "direct,relay", OTODOM_FETCHERS: "direct,relay", RELAY_URL: `http://127.0.0.1:${PORT.relay}`, RELAY_SECRET: relaySecret });
+  setTimeout(() => {
+    for (const gate of Object.values(gates)) gate.setActive(true);
+    console.log(`\n🛑 the fake sites now refuse the Worker's own fetch (real CloudFront / DataDome block pages); the relay on :${PORT.relay} gets through`);
+  }, BLOCK_AFTER_MS);
+  setInterval(() => console.log(`   anti-bot refusals so far: OLX ${gates.olx.refused}, Otodom ${gates.otodom.refused}`), 60_000).unref();
+  console.log(`▶ relay up on :${PORT.relay} (impit, Chrome fingerprint); the anti-bot switches on in ${BLOCK_AFTER_MS / 1000} s`);
+}
 const secrets = localSecrets(vars);
 if (secrets.warning) console.warn(secrets.warning);
 const dev = startWorker({ port: PORT.worker, vars: { ...vars, ...secrets.vars } });

@@ -1,13 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { useDb } from "../db/client.ts";
 import { listCities } from "../db/locations.ts";
+import { claimAlert } from "../db/settings.ts";
+import { type FetcherName, config as readConfig } from "../lib/config.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { type FeedTarget, type PollerConfig, type PollerStats, feedKey } from "../model/feed.ts";
 import type { Listing } from "../model/listing.ts";
 import { cityResolver } from "../model/location.ts";
-import { PageError, type PageFetcher, directFetcher } from "../sources/index.ts";
+import { PageError, type PageFetcher, createFetcher } from "../sources/index.ts";
 import { sendAdminText } from "../telegram/admin-alert.ts";
+import { afterBlock, afterSuccess, currentFetcher } from "./fetcher-ladder.ts";
 import { type PollResult, pollFeed } from "./poll.ts";
 import { PollerStore } from "./poller-store.ts";
 import { blockDelayMs, pollIntervalMs, retryDelayMs } from "./schedule.ts";
@@ -22,6 +25,9 @@ const STATS_FLUSH_MS = 60_000;
 const EVICTION_IDLE_MS = 10_000;
 /** The city list is read again after this long (a city the bot learnt of since is then known). */
 const CITIES_TTL_MS = 10 * 60_000;
+/** A site's move to one fetcher is told to the admin chat at most this often, whichever of its feeds moves. */
+const ESCALATION_ALERT_EVERY_MS = 24 * 60 * 60_000;
+const DIRECT_ONLY: readonly FetcherName[] = ["direct"];
 
 const emptyStats = (key: string, since: number): PollerStats => ({
   key,
@@ -43,6 +49,8 @@ const emptyStats = (key: string, since: number): PollerStats => ({
   consecutiveFailures: 0,
   lastError: null,
   blockedUntil: null,
+  fetcher: "direct",
+  blocks: 0,
 });
 
 function siteBaseUrl(env: Env, feed: FeedTarget): string {
@@ -57,15 +65,17 @@ function siteBaseUrl(env: Env, feed: FeedTarget): string {
  * The cron's reconciler starts it (configure), changes its share, and stops
  * it when nobody wants the feed any more. Its first poll is a baseline:
  * stored, not sent. A failed poll is retried after one interval, doubling
- * while failures repeat (schedule.ts); a block also tells the admin chat
- * once. The alarm follows the data: armed while the feed runs, deleted once
- * stopped.
+ * while failures repeat (schedule.ts). A block moves the feed to the site's
+ * next fetcher (and tells the admin chat once, fetcher-ladder.ts); blocked
+ * on the last one, it backs off the same way and tells the admin chat once.
+ * The alarm follows the data: armed while the feed runs, deleted once stopped.
  */
 export class FeedPoller extends DurableObject<Env> {
   /** The clock (ms since epoch); tests move it. */
   now: () => number = () => Date.now();
-  /** How pages are fetched (directFetcher; tests and other fetchers swap it). */
-  fetcher: PageFetcher = directFetcher;
+  /** Builds the fetcher of a name, once per name (the browser one keeps its session); tests swap it. */
+  makeFetcher: (name: FetcherName) => PageFetcher = (name) => createFetcher(name, this.env);
+  readonly #fetchers = new Map<FetcherName, PageFetcher>();
 
   readonly #store: PollerStore;
   #stats: PollerStats | null = null;
@@ -133,6 +143,7 @@ export class FeedPoller extends DurableObject<Env> {
     const state = this.#store.state();
     const stats = this.#currentStats(config);
     const key = feedKey(config.feed);
+    const chain = config.fetchers ?? DIRECT_ONLY;
     stats.lastPollAt = started;
     let result: PollResult;
     try {
@@ -140,7 +151,7 @@ export class FeedPoller extends DurableObject<Env> {
         feedId: config.feedId,
         feed: config.feed,
         baseUrl: siteBaseUrl(this.env, config.feed),
-        fetcher: this.fetcher,
+        fetcher: this.#fetcher(currentFetcher(chain, state.ladder)),
         d1: this.env.DB,
         queue: this.env.NEW_LISTINGS,
         store: this.#store,
@@ -154,9 +165,12 @@ export class FeedPoller extends DurableObject<Env> {
       return this.#failed(config, error, started);
     }
     const finished = this.now();
-    if (state.baselineAt === null || state.consecutiveFailures > 0 || state.blockedUntil !== null) {
-      this.#store.setState({ ...state, baselineAt: state.baselineAt ?? finished, consecutiveFailures: 0, blockedUntil: null, blockAlertedAt: null });
+    const step = afterSuccess(chain, state.ladder, finished, readConfig(this.env).fetcherQuietMin * 60_000);
+    if (state.baselineAt === null || state.consecutiveFailures > 0 || state.blockedUntil !== null || step.state !== state.ladder) {
+      this.#store.setState({ ...state, baselineAt: state.baselineAt ?? finished, consecutiveFailures: 0, blockedUntil: null, blockAlertedAt: null, ladder: step.state });
     }
+    if (step.move) log.info("fetcher_" + step.move.replace("-", "_"), { feed: key, fetcher: step.fetcher });
+    stats.fetcher = step.fetcher;
     stats.polls++;
     stats.requests += result.requests;
     stats.lastSuccessAt = finished;
@@ -191,31 +205,60 @@ export class FeedPoller extends DurableObject<Env> {
     return started + stats.intervalMs;
   }
 
-  /** A failed poll: retried after one interval, then doubling while failures repeat; a block also tells the admin once. */
+  /**
+   * A failed poll: a block moves the feed to the site's next fetcher and
+   * polls again at its own pace (the site's move told once); blocked on the
+   * last fetcher, or failing otherwise, it is retried after one interval,
+   * then doubling while failures repeat (schedule.ts); a block on the last
+   * fetcher also tells the admin once.
+   */
   async #failed(config: PollerConfig, error: unknown, started: number): Promise<number> {
     const state = this.#store.state();
     const stats = this.#currentStats(config);
     const now = this.now();
-    const failures = state.consecutiveFailures + 1;
     const message = errorMessage(error);
     const blocked = error instanceof PageError && error.kind === "blocked";
+    const chain = config.fetchers ?? DIRECT_ONLY;
+    const from = currentFetcher(chain, state.ladder);
+    const step = blocked ? afterBlock(chain, state.ladder, now) : null;
+    // Moved up: the next fetcher gets its chance at the feed's own pace, with no backoff behind it.
+    const moved = step !== null && step.move !== "exhausted";
+    const backedOff = blocked && !moved;
+    const failures = moved ? 0 : state.consecutiveFailures + 1;
     const interval = pollIntervalMs(config.sharePerMin, 1);
-    const retryAt = now + (blocked ? blockDelayMs(interval, failures) : retryDelayMs(interval, failures));
-    const alert = blocked && state.blockAlertedAt === null;
-    this.#store.setState({ ...state, consecutiveFailures: failures, blockedUntil: blocked ? retryAt : null, blockAlertedAt: alert ? now : state.blockAlertedAt });
+    const retryAt = now + (moved ? interval : blocked ? blockDelayMs(interval, failures) : retryDelayMs(interval, failures));
+    const alert = backedOff && state.blockAlertedAt === null;
+    this.#store.setState({ ...state, consecutiveFailures: failures, blockedUntil: backedOff ? retryAt : null, blockAlertedAt: alert ? now : state.blockAlertedAt, ladder: step?.state ?? state.ladder });
     stats.polls++;
     stats.requests++;
+    if (blocked) stats.blocks++;
     stats.consecutiveFailures = failures;
     stats.lastError = message.slice(0, 300);
-    stats.blockedUntil = blocked ? retryAt : null;
+    stats.blockedUntil = backedOff ? retryAt : null;
+    stats.fetcher = step?.fetcher ?? from;
     recordMetric(this.env.METRICS, { stage: "poll", source: config.feed.source, outcome: blocked ? "blocked" : "error", durationMs: now - started });
-    log.warn("poll_failed", { feed: feedKey(config.feed), blocked, failures, error: message, retryAt });
+    log.warn("poll_failed", { feed: feedKey(config.feed), blocked, failures, error: message, retryAt, fetcher: from, next: stats.fetcher });
+    const { source, deal, property, region } = config.feed;
+    const feedName = `${source} ${deal} ${property} ${region?.slug ?? "Polska"}`;
     if (alert) {
-      const { source, deal, property, region } = config.feed;
-      await sendAdminText(this.env, `Feed ${source} ${deal} ${property} ${region?.slug ?? "Polska"} is blocked (${message}). Backing off until ${new Date(retryAt).toISOString()}.`);
+      const tried = chain.length > 1 ? ` on every fetcher it has (${chain.join(", ")})` : "";
+      await sendAdminText(this.env, `Feed ${feedName} is blocked${tried} (${message}). Backing off until ${new Date(retryAt).toISOString()}.`);
+    }
+    if (step?.move === "escalated" && (await claimAlert(useDb(this.env.DB), `fetcher_alert:${source}:${step.fetcher}`, now, ESCALATION_ALERT_EVERY_MS))) {
+      const quietMin = readConfig(this.env).fetcherQuietMin;
+      await sendAdminText(this.env, `${source} refused the ${from} fetcher (${message}). Feed ${feedName} now fetches through ${step.fetcher}; the site's other feeds follow when refused. It tries ${from} again after ${quietMin} min without a block.`);
     }
     this.#flushStats(true);
     return retryAt;
+  }
+
+  #fetcher(name: FetcherName): PageFetcher {
+    let fetcher = this.#fetchers.get(name);
+    if (!fetcher) {
+      fetcher = this.makeFetcher(name);
+      this.#fetchers.set(name, fetcher);
+    }
+    return fetcher;
   }
 
   async #cityOf(listing: Listing): Promise<number | null> {

@@ -1,5 +1,6 @@
 import type { PollerConfig, PollerStats } from "../model/feed.ts";
 import { DoStore } from "../lib/do-schema.ts";
+import { LADDER_START, type LadderState } from "./fetcher-ladder.ts";
 
 /** How many listings a poller remembers: a national page holds ~50, and promoted ones recur for weeks. */
 export const SEEN_LIMIT = 5_000;
@@ -15,6 +16,8 @@ export interface PollerState {
   blockAlertedAt: number | null;
   /** false once the reconciler stopped the feed: no alarm is armed. */
   running: boolean;
+  /** Which of the site's fetchers it is on, and since when. */
+  ladder: LadderState;
 }
 
 const MIGRATIONS: readonly string[] = [
@@ -24,7 +27,7 @@ const MIGRATIONS: readonly string[] = [
 
 const KEY = { schema: "schema_version", config: "config", state: "state", stats: "stats" } as const;
 
-const INITIAL_STATE: PollerState = { baselineAt: null, consecutiveFailures: 0, blockedUntil: null, blockAlertedAt: null, running: false };
+const INITIAL_STATE: PollerState = { baselineAt: null, consecutiveFailures: 0, blockedUntil: null, blockAlertedAt: null, running: false, ladder: LADDER_START };
 
 /**
  * A FeedPoller's memory in its SQLite storage: what it polls (config), where

@@ -7,7 +7,7 @@ import { errorMessage, log } from "../lib/log.ts";
 import { mapBounded } from "../lib/pool.ts";
 import { type FeedTarget, type PollerStats, feedKey } from "../model/feed.ts";
 import { SOURCES, type Source } from "../model/listing.ts";
-import { adapters } from "../sources/index.ts";
+import { adapters, fetcherChain } from "../sources/index.ts";
 import { enqueueListings } from "./enqueue.ts";
 import { shareBudget } from "./schedule.ts";
 
@@ -76,12 +76,13 @@ export async function reconcile(env: Env, now: number): Promise<ReconcileResult>
   const active = [...byKey.values()].filter((f) => f.active);
   if (changes.length) log.info("feeds_reconciled", { changed: changes.length, active: active.length, retired: retired.length });
 
+  const chains = { olx: fetcherChain(env, "olx"), otodom: fetcherChain(env, "otodom") };
   let failed = 0;
   const stats: { id: number; stats: PollerStats }[] = [];
   const call = async (feed: FeedRow, stop: boolean) => {
     const stub = env.FEED_POLLER.getByName(feedKey(targetOf(feed)));
     try {
-      const figures = stop ? await stub.stop() : await stub.configure({ feedId: feed.id, feed: targetOf(feed), sharePerMin: feed.sharePerMin });
+      const figures = stop ? await stub.stop() : await stub.configure({ feedId: feed.id, feed: targetOf(feed), sharePerMin: feed.sharePerMin, fetchers: chains[feed.source] });
       stats.push({ id: feed.id, stats: figures });
     } catch (error) {
       failed++;

@@ -11,6 +11,18 @@ import { z } from "zod";
 const positiveInt = (fallback: number) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().int().positive()).catch(fallback);
 
+/** The ways a page can be fetched (src/sources/fetchers.ts): the Worker's own fetch, an operator's relay, Cloudflare Browser Rendering. */
+export const FETCHER_NAMES = ["direct", "relay", "browser"] as const;
+export type FetcherName = (typeof FETCHER_NAMES)[number];
+
+/** "direct,relay" as a list, each name once, in the order given; anything unreadable falls back to direct alone. */
+const fetcherList = z
+  .preprocess(
+    (v) => (typeof v === "string" ? [...new Set(v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))] : v),
+    z.array(z.enum(FETCHER_NAMES)).min(1),
+  )
+  .catch(["direct"]);
+
 const configSchema = z.object({
   /**
    * Requests per minute each site gets from us in all, shared among its feeds
@@ -20,6 +32,15 @@ const configSchema = z.object({
    */
   olxRequestsPerMin: positiveInt(30),
   otodomRequestsPerMin: positiveInt(12),
+  /**
+   * Per site, the fetchers a feed tries in order: a block moves it to the
+   * next; FETCHER_QUIET_MIN minutes without one move it back a step.
+   */
+  olxFetchers: fetcherList,
+  otodomFetchers: fetcherList,
+  fetcherQuietMin: positiveInt(360),
+  /** The relay's base URL without a trailing slash; null: no relay. */
+  relayUrl: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.trim().replace(/\/+$/, "") : null), z.url().nullable()).catch(null),
   /** The most saved searches one user may keep. */
   maxSearchesPerUser: positiveInt(20),
   /** Updates one user may send in 10 s before the bot asks them to slow down. */
@@ -47,7 +68,7 @@ export type Config = z.infer<typeof configSchema>;
 /** The vars the schema reads, by their wrangler names. */
 type ConfigVars = Pick<
   Env,
-  "OLX_REQUESTS_PER_MIN" | "OTODOM_REQUESTS_PER_MIN" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL" | "PAID_BROADCAST"
+  "OLX_REQUESTS_PER_MIN" | "OTODOM_REQUESTS_PER_MIN" | "OLX_FETCHERS" | "OTODOM_FETCHERS" | "FETCHER_QUIET_MIN" | "RELAY_URL" | "MAX_SEARCHES_PER_USER" | "BOT_RATE_LIMIT" | "INIT_DATA_MAX_AGE_S" | "TELEGRAM_MODE" | "ADMIN_CHAT_ID" | "TELEGRAM_API_ROOT" | "PUBLIC_URL" | "PAID_BROADCAST"
 >;
 
 /**
@@ -60,6 +81,10 @@ export function config(env: Partial<ConfigVars>): Config {
   return configSchema.parse({
     olxRequestsPerMin: env.OLX_REQUESTS_PER_MIN,
     otodomRequestsPerMin: env.OTODOM_REQUESTS_PER_MIN,
+    olxFetchers: env.OLX_FETCHERS,
+    otodomFetchers: env.OTODOM_FETCHERS,
+    fetcherQuietMin: env.FETCHER_QUIET_MIN,
+    relayUrl: env.RELAY_URL,
     maxSearchesPerUser: env.MAX_SEARCHES_PER_USER,
     botRateLimit: env.BOT_RATE_LIMIT,
     initDataMaxAgeS: env.INIT_DATA_MAX_AGE_S,

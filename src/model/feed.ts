@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FETCHER_NAMES, type FetcherName } from "../lib/config.ts";
 import type { Deal, Property, Source } from "./listing.ts";
 
 /**
@@ -64,6 +65,10 @@ export const pollerStatsSchema = z.object({
   consecutiveFailures: count,
   lastError: z.string().nullable(),
   blockedUntil: time,
+  /** The fetcher the next poll uses (src/cron/fetcher-ladder.ts). */
+  fetcher: z.enum(FETCHER_NAMES).default("direct"),
+  /** Polls the site refused (403, 429, an anti-bot page), whatever the fetcher: over `polls`, the block rate. */
+  blocks: count.default(0),
 });
 export type PollerStats = z.infer<typeof pollerStatsSchema>;
 
@@ -73,4 +78,6 @@ export interface PollerConfig {
   feedId: number;
   feed: FeedTarget;
   sharePerMin: number;
+  /** The site's fetchers in order (fetcherChain); absent (a config stored before there were several): direct. */
+  fetchers?: FetcherName[];
 }

@@ -102,6 +102,8 @@ describe("/admin", () => {
       consecutiveFailures: 3,
       lastError: "PageError: HTTP 403 from www.otodom.pl",
       blockedUntil: now + 20 * MIN,
+      fetcher: "relay",
+      blocks: 30,
     };
     await db().insert(feeds).values({ source: "otodom", deal: "sale", property: "flat", subscribers: 4, sharePerMin: 10, stats, statsAt: now });
 
@@ -121,6 +123,9 @@ describe("/admin", () => {
     expect(page).toContain("<td>end to end (published → Telegram accepted)</td><td>3</td><td>120.0</td><td>600.0</td><td>600.0</td>");
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(page).toContain("otodom 10.0 of 12 shared out");
+    // Which fetcher each site's feeds are on, and how often the site refused them.
+    expect(page).toContain("olx: no feed running · blocked – of polls (0 of 0) · otodom: relay (1 feed) · blocked 5.0 % of polls (30 of 600)");
+    expect(page).toContain('<td>relay</td><td class="bad">30 (5.0 %)</td>');
     expect(page).toContain("<td>10.2</td><td>6.0</td><td>600 (590)</td><td>12</td><td>14</td><td>2</td><td>4.0 / 9.0</td><td>0</td>");
     expect(page).toContain('aria-label="End-to-end latency per hour, last 24 h"');
     expect(page).toContain("<polyline");

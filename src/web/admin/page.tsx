@@ -2,7 +2,7 @@ import { raw } from "hono/html";
 import { ICON_PATH } from "../favicon.ts";
 import { usePageNonce } from "../page.tsx";
 import type { FC } from "hono/jsx";
-import { type Health, type Percentiles, STAGES, type StageName } from "../../db/health.ts";
+import { type FeedHealth, type Health, type Percentiles, STAGES, type StageName } from "../../db/health.ts";
 import { lineChart } from "./svg.ts";
 
 const STAGE_LABELS: Record<StageName, string> = {
@@ -29,6 +29,24 @@ const Row: FC<{ label: string; p: Percentiles }> = ({ label, p }) => (
     <td>{seconds(p.p99)}</td>
   </tr>
 );
+
+const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : "–");
+
+/**
+ * Where a site's running feeds stand: the fetchers they are on (each with
+ * how many feeds) and the share of their polls the site refused.
+ *
+ * @example fetcherSummary(feeds, "olx") // "olx: relay (2 feeds) · blocked 1.5 % of polls (9 of 600)"
+ */
+export function fetcherSummary(feeds: readonly FeedHealth[], site: string): string {
+  const running = feeds.filter((f) => f.active && f.source === site && f.stats);
+  const on = new Map<string, number>();
+  for (const f of running) on.set(f.stats?.fetcher ?? "direct", (on.get(f.stats?.fetcher ?? "direct") ?? 0) + 1);
+  const polls = running.reduce((n, f) => n + (f.stats?.polls ?? 0), 0);
+  const blocks = running.reduce((n, f) => n + (f.stats?.blocks ?? 0), 0);
+  const fetchers = [...on].map(([name, n]) => `${name} (${n} feed${n === 1 ? "" : "s"})`).join(", ") || "no feed running";
+  return `${site}: ${fetchers} · blocked ${percent(blocks, polls)} of polls (${blocks} of ${polls})`;
+}
 
 /** The operator's page: latency by stage, the e2e trend, backlogs, feeds, Telegram errors. */
 export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; csrf: string }> = ({ health: h, budgets, csrf }) => {
@@ -107,6 +125,10 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; cs
             return `${site} ${shared.toFixed(1)} of ${budget} shared out`;
           }).join(" · ")}
         </p>
+        <p>
+          Fetchers (OLX_FETCHERS, OTODOM_FETCHERS; a block moves a feed to the next):{" "}
+          {Object.keys(budgets).map((site) => fetcherSummary(h.feeds, site)).join(" · ")}
+        </p>
         <table>
           <tr>
             <th>feed</th>
@@ -123,6 +145,8 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; cs
             <th>last success</th>
             <th>error streak</th>
             <th>last error</th>
+            <th>fetcher</th>
+            <th>blocked polls</th>
           </tr>
           {h.feeds.map((f) => {
             const st = f.stats;
@@ -149,6 +173,8 @@ export const AdminPage: FC<{ health: Health; budgets: Record<string, number>; cs
                   {st?.blockedUntil && st.blockedUntil > h.now ? `blocked until ${new Date(st.blockedUntil).toISOString()}; ` : ""}
                   {st?.lastError ?? ""}
                 </td>
+                <td>{st ? st.fetcher : "–"}</td>
+                <td class={st?.blocks ? "bad" : undefined}>{st ? `${st.blocks} (${percent(st.blocks, st.polls)})` : "–"}</td>
               </tr>
             );
           })}
