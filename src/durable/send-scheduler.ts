@@ -146,6 +146,8 @@ export class SendScheduler extends DurableObject<Env> {
         if (this.#leaversUnsaved) this.#save();
         if (ready === null) await this.ctx.storage.deleteAlarm();
         else await this.ctx.storage.setAlarm(Math.max(ready, now + 1));
+        // An enlist() during that await found the loop running and set no alarm: look again.
+        if (this.#line.nextReadyAt() !== ready) continue;
         return;
       }
       if (ready > now) {
