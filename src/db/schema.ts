@@ -26,6 +26,8 @@ export const users = sqliteTable(
     quietEndMin: integer("quiet_end_min"),
     /** More queued messages than this go out as one digest; null: the default (10). */
     digestThreshold: integer("digest_threshold"),
+    /** A flat sent to the user that gets at least this much cheaper (%) is sent again as a reply; null: the default (3). */
+    priceDropPct: real("price_drop_pct"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("users_telegram_id_uq").on(t.telegramId)],
@@ -56,6 +58,22 @@ export const locations = sqliteTable(
   },
   (t) => [uniqueIndex("locations_slug_uq").on(t.slug), index("locations_parent_idx").on(t.parentId)],
 );
+
+/**
+ * A group or supergroup the bot was added to (my_chat_member): searches can deliver there. Kept
+ * when the bot leaves (leftAt), so a search pointed at it can say where it went.
+ */
+export const chats = sqliteTable("chats", {
+  /** Telegram's chat id: negative for groups and supergroups. */
+  chatId: integer("chat_id").primaryKey(),
+  title: text("title").notNull(),
+  type: text("type", { enum: ["group", "supergroup"] }).notNull(),
+  /** The user who added the bot (users.id); null: someone who has not started the bot. */
+  addedBy: integer("added_by").references(() => users.id, { onDelete: "set null" }),
+  /** The bot was removed or the group is gone (Telegram's 403 or my_chat_member); null: the bot is in it. */
+  leftAt: integer("left_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 /** One saved search of one user. The criteria are ANDed; null means "any". */
 export const savedSearches = sqliteTable(
@@ -91,11 +109,14 @@ export const savedSearches = sqliteTable(
     includeKeywords: text("include_keywords", { mode: "json" }).$type<string[]>(),
     excludeKeywords: text("exclude_keywords", { mode: "json" }).$type<string[]>(),
     privateOnly: bool("private_only").notNull().default(false),
+    /** A group chat (chats.chat_id) the search delivers to instead of the owner's private chat; null: the owner's. */
+    chatId: integer("chat_id").references(() => chats.chatId, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
     index("saved_searches_user_idx").on(t.userId),
+    index("saved_searches_chat_idx").on(t.chatId),
     index("saved_searches_city_active_idx").on(t.cityId, t.active),
   ],
 );
@@ -152,6 +173,8 @@ export const listings = sqliteTable(
     url: text("url").notNull(),
     title: text("title").notNull(),
     price: real("price"),
+    /** The price before the last change the poller stored (written by the same update): a drop is queued again. */
+    previousPrice: real("previous_price"),
     currency: text("currency"),
     rent: real("rent"),
     areaM2: real("area_m2"),
@@ -272,7 +295,7 @@ export const notifications = sqliteTable(
     /** Telegram accepted it (or mock mode recorded it). */
     sentAt: integer("sent_at"),
     /** pending: matched, not yet sent (handed over or not: the Notifier's outbox knows). */
-    status: text("status", { enum: ["pending", "sent", "failed", "dropped"] })
+    status: text("status", { enum: ["pending", "sent", "failed", "dropped", "merged"] })
       .notNull()
       .default("pending"),
     /** Sent inside a digest rather than on its own. */

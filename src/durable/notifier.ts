@@ -7,7 +7,7 @@ import { Bookkeeper } from "./bookkeeping.ts";
 import { type NextSend, type SendGrant, type SendReport, enlist, laneOf } from "../model/dispatch.ts";
 import { pickWork } from "./next-work.ts";
 import { Outbox, type OutboxState, type SentLogEntry } from "./outbox.ts";
-import { CHAT_GAP_MS, SENT_RETENTION_MS, nextSendAt } from "./pacing.ts";
+import { SENT_RETENTION_MS, chatGapMs, nextSendAt } from "./pacing.ts";
 import { Transport } from "./transport.ts";
 
 /**
@@ -16,8 +16,8 @@ import { Transport } from "./transport.ts";
  * matches over with deliver(); they wait in an outbox in the object's SQLite
  * storage. The bot's one SendScheduler starts every send: it calls
  * sendNext() when the bot-wide budget has room and this user's turn has
- * come, and each answer says when the next message may go (CHAT_GAP_MS after
- * the last, after a backoff on 5xx and network errors, after a 429's
+ * come, and each answer says when the next message may go (chatGapMs after
+ * the last: 1 s, 3 s in a group, after a backoff on 5xx and network errors, after a 429's
  * retry_after, after the user's quiet hours). A backlog past
  * `digestThreshold` goes out as one digest. The Notifier sets no alarms: the
  * scheduler keeps time for everyone.
@@ -97,7 +97,7 @@ export class Notifier extends DurableObject<Env> {
       if (next !== null) log.error("notifier_no_recipient", { queued: this.#outbox.queuedCount() });
       return { answeredAt: null, next: null, holdAllUntil: null };
     }
-    if (this.#sending) return { answeredAt: null, next: { ...next, readyAt: Math.max(next.readyAt, now + CHAT_GAP_MS) }, holdAllUntil: null };
+    if (this.#sending) return { answeredAt: null, next: { ...next, readyAt: Math.max(next.readyAt, now + chatGapMs(recipient)) }, holdAllUntil: null };
     if (next.readyAt > now) return { answeredAt: null, next, holdAllUntil: null };
 
     const work = pickWork(this.#outbox, recipient, now, this.digestThreshold);
@@ -167,7 +167,7 @@ export class Notifier extends DurableObject<Env> {
     return {
       counts: this.#outbox.counts(),
       next: this.#next(),
-      chatNextAllowed: this.#outbox.chatNextAllowed(CHAT_GAP_MS),
+      chatNextAllowed: this.#outbox.chatNextAllowed(chatGapMs(this.#outbox.recipient())),
       paused: this.#outbox.isPaused(),
     };
   }
@@ -198,7 +198,7 @@ export class Notifier extends DurableObject<Env> {
     const head = this.#outbox.head();
     const readyAt = nextSendAt({
       earliestDue: head?.dueAt ?? null,
-      chatNextAllowed: this.#outbox.chatNextAllowed(CHAT_GAP_MS),
+      chatNextAllowed: this.#outbox.chatNextAllowed(chatGapMs(this.#outbox.recipient())),
       quiet: this.#outbox.recipient()?.quietHours ?? null,
     });
     return head && readyAt !== null ? { readyAt, lane: laneOf(head.fanout) } : null;

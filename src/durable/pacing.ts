@@ -2,10 +2,17 @@
  * Pure timing rules of the Notifier. Every time is in
  * milliseconds since the epoch; nothing here reads a clock or sleeps.
  */
-import { type QuietHours, quietWindowEnd } from "../model/recipient.ts";
+import { GROUP_MESSAGES_PER_MINUTE, type QuietHours, type Recipient, quietWindowEnd } from "../model/recipient.ts";
 
 /** Telegram: about one message per second to one chat. */
 export const CHAT_GAP_MS = 1000;
+/** Telegram: about 20 messages a minute to one group. */
+export const GROUP_GAP_MS = 60_000 / GROUP_MESSAGES_PER_MINUTE;
+
+/** The least time between two messages to the recipient's chat. */
+export function chatGapMs(recipient: Pick<Recipient, "group"> | null): number {
+  return recipient?.group ? GROUP_GAP_MS : CHAT_GAP_MS;
+}
 /** Attempts of one message on 5xx and network errors before it counts as failed. */
 export const MAX_SEND_ATTEMPTS = 6;
 /** First backoff after a 5xx or network error; doubles per attempt. */

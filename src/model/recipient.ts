@@ -31,6 +31,12 @@ export interface Recipient {
   quietHours: QuietHours | null;
   /** More queued messages than this go out as one digest; null: the default. */
   digestThreshold: number | null;
+  /**
+   * `chatId` is a group or supergroup a search delivers to (issue 16), not the
+   * user's private chat: it has a Notifier of its own (notifierKey) and is paced
+   * at GROUP_MESSAGES_PER_MINUTE. Absent: false.
+   */
+  group?: boolean;
 }
 
 /** What a user chooses for their notifications (bot commands and the settings page's account form). */
@@ -70,7 +76,16 @@ export function quietWindowEnd(instant: number, quiet: QuietHours | null): numbe
 
 /**
  * Telegram's limit for one group or supergroup: about 20 messages a minute (Bot API FAQ), stricter
- * than a private chat's one a second. For the per-chat pacer once searches can deliver to groups
- * (issue 16, phase 2).
+ * than a private chat's one a second.
  */
 export const GROUP_MESSAGES_PER_MINUTE = 20;
+
+/**
+ * Which Notifier a recipient's messages go through (`env.NOTIFIER.getByName(String(key))`), and
+ * the key the SendScheduler lines it up by: a private chat's is its user's id; a group's is the
+ * group's chat id, negative in Telegram, so never a user's. One Notifier per chat paces that chat
+ * and remembers which flats it was sent, whoever's search matched.
+ */
+export function notifierKey(recipient: Pick<Recipient, "userId" | "chatId" | "group">): number {
+  return recipient.group ? recipient.chatId : recipient.userId;
+}
