@@ -37,6 +37,8 @@ const userRow = z.object({
   quietStartMin: int.min(0).max(1439).nullable(),
   quietEndMin: int.min(0).max(1439).nullable(),
   digestThreshold: int.nullable(),
+  // Exports older than the column have none.
+  priceDropPct: z.number().min(0).max(100).nullable().default(null),
   createdAt: int,
 }) satisfies z.ZodType<typeof users.$inferSelect>;
 
@@ -64,6 +66,7 @@ const searchRow = z.object({
   includeKeywords: words,
   excludeKeywords: words,
   privateOnly: z.boolean(),
+  chatId: int.nullable().default(null),
   createdAt: int,
   updatedAt: int,
 }) satisfies z.ZodType<typeof savedSearches.$inferSelect>;
