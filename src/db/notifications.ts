@@ -86,6 +86,19 @@ export function markSentStatement(
     .bind(sentAt, opts.mock ? 1 : 0, opts.digest ? 1 : 0, opts.uncertain ? 1 : 0, JSON.stringify(sent.map((n) => [n.id, n.handedAt])));
 }
 
+/**
+ * Ads of flats the chat was told of: no new card went (a reply may have, at `at`). Only a
+ * pending row becomes merged, so a late repeat never rewrites a sent one.
+ */
+export function markMergedStatement(d1: D1Database, merged: readonly SentNotification[], at: number) {
+  return d1
+    .prepare(
+      `UPDATE notifications SET status = 'merged', sent_at = ?1, handed_at = j.value ->> 1
+       FROM json_each(?2) j WHERE notifications.id = j.value ->> 0 AND notifications.status = 'pending'`,
+    )
+    .bind(at, JSON.stringify(merged.map((n) => [n.id, n.handedAt])));
+}
+
 /** Sending failed for good (last retry, or a 4xx that retrying cannot fix). */
 export function markFailedStatement(d1: D1Database, ids: readonly number[], code: number | null, error: string, uncertain: boolean) {
   return d1

@@ -7,7 +7,9 @@ import { renderFailureAlert } from "../telegram/render.ts";
 import type { Work } from "./next-work.ts";
 import type { Outbox } from "./outbox.ts";
 import { MAX_SEND_ATTEMPTS, UNKNOWN_OUTCOME_RETRY_MS, backoffDelayMs } from "./pacing.ts";
-import { markDroppedStatement, markFailedStatement, markSentStatement } from "../db/notifications.ts";
+import { type SentNotification, markDroppedStatement, markFailedStatement, markMergedStatement, markSentStatement } from "../db/notifications.ts";
+import { toldAfter } from "../model/follow-up.ts";
+import type { ToldFlats } from "./told-flats.ts";
 import { markBlockedStatements } from "../db/users.ts";
 import type { Outcome, Transport } from "./transport.ts";
 
@@ -25,6 +27,7 @@ export type DropReason = "paused" | "search_removed";
 export interface BookkeeperOptions {
   env: Pick<Env, "DB">;
   outbox: Outbox;
+  told: ToldFlats;
   settings: BookkeepingSettings;
   /** Where the operator is told about a notification that failed for good. */
   alerts: Pick<Transport, "alert">;
@@ -40,12 +43,14 @@ export interface BookkeeperOptions {
 export class Bookkeeper {
   readonly #env: BookkeeperOptions["env"];
   readonly #outbox: Outbox;
+  readonly #told: ToldFlats;
   readonly #settings: BookkeepingSettings;
   readonly #alerts: BookkeeperOptions["alerts"];
 
   constructor(options: BookkeeperOptions) {
     this.#env = options.env;
     this.#outbox = options.outbox;
+    this.#told = options.told;
     this.#settings = options.settings;
     this.#alerts = options.alerts;
   }
@@ -125,10 +130,20 @@ export class Bookkeeper {
       method: outcome.message.method,
       notifications: ids.length,
       digest: work.digest,
+      followUp: work.followUp !== null,
       mock: outcome.mock,
       uncertain,
       ms: finished - started,
     });
+    if (work.followUp) {
+      await this.#followedUp(work, work.followUp, finished);
+      return;
+    }
+    for (const row of work.rows) {
+      const { flatKey, price, currency, source } = row.delivery.listing;
+      // What the chat now knows of the flat: a later ad of it is a reply to this message, or nothing.
+      if (flatKey !== null) this.#told.tell(flatKey, { messageId: outcome.messageId, price, currency, sources: [source] }, finished);
+    }
     for (const row of work.rows) {
       const listing = row.delivery.listing;
       recordMetric(this.#settings.metrics, {
@@ -144,6 +159,35 @@ export class Bookkeeper {
         digest: work.digest,
         uncertain,
       }).run());
+  }
+
+  /** A reply about a told flat went: the chat knows the new price or site; its ad's row is merged. */
+  async #followedUp(work: Work, followUp: NonNullable<Work["followUp"]>, at: number): Promise<void> {
+    const row = work.rows[0];
+    if (!row) return;
+    const listing = row.delivery.listing;
+    this.#told.tell(followUp.flatKey, toldAfter(followUp.told, listing, followUp.followUp), at);
+    recordMetric(this.#settings.metrics, {
+      stage: "follow_up",
+      source: listing.source,
+      city: listing.city,
+      outcome: followUp.followUp.drop ? "price_drop" : "new_site",
+    });
+    // A price update has no notifications row; a later ad of the flat has one, pending until now.
+    const ads = work.rows.filter((r) => r.notificationId > 0).map((r) => ({ id: r.notificationId, handedAt: r.addedAt }));
+    if (ads.length) await this.#d1("mark_merged", (d1) => markMergedStatement(d1, ads, at).run());
+  }
+
+  /**
+   * Ads of told flats that add nothing, already marked merged in the outbox: their D1 rows say
+   * so, and no message went.
+   */
+  async merged(userId: number | null, rows: readonly SentNotification[], at: number): Promise<void> {
+    if (rows.length === 0) return;
+    log.info("notifier_merged", { user: userId, merged: rows.length });
+    recordMetric(this.#settings.metrics, { stage: "follow_up", outcome: "merged", count: rows.length });
+    const ads = rows.filter((r) => r.id > 0);
+    if (ads.length) await this.#d1("mark_merged", (d1) => markMergedStatement(d1, ads, at).run());
   }
 
   /**

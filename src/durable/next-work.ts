@@ -1,9 +1,20 @@
+import type { Delivery } from "../model/delivery.ts";
+import { type FollowUp, type ToldFlat, followUpOf } from "../model/follow-up.ts";
+import { DEFAULT_PRICE_DROP_THRESHOLD_PCT } from "../model/price-change.ts";
 import type { Recipient } from "../model/recipient.ts";
 import type { OutgoingMessage } from "../telegram/api.ts";
-import { digestPartMessage, listingMessage } from "../telegram/messages.ts";
+import { digestPartMessage, followUpMessage, listingMessage } from "../telegram/messages.ts";
 import type { Outbox, OutboxRow } from "./outbox.ts";
+import type { ToldFlats } from "./told-flats.ts";
 
-/** What the next send carries: one listing, or one part of a digest. */
+/** A reply to a told flat's first message, and what the chat knew of the flat before it. */
+export interface FollowUpWork {
+  flatKey: string;
+  told: ToldFlat;
+  followUp: FollowUp;
+}
+
+/** What the next send carries: one listing, one part of a digest, or one follow-up of a told flat. */
 export interface Work {
   digest: boolean;
   /** The outbox rows the message covers, oldest first. */
@@ -11,23 +22,61 @@ export interface Work {
   message: OutgoingMessage;
   /** Sent instead when Telegram refuses the photo; null: `message` is text. */
   textFallback: OutgoingMessage | null;
+  /** A reply about a flat the chat was told of (price drop, another site); null: a card or a digest part. */
+  followUp: FollowUpWork | null;
+}
+
+/** What a row of the outbox comes to, given what the chat was told. */
+type Verdict = { kind: "card" } | { kind: "reply"; work: FollowUpWork } | { kind: "merge" };
+
+/**
+ * A row's verdict: the first ad of a flat the chat has not had is a card; a later ad of a told
+ * flat (or a new price of it) is a reply when it adds something (followUpOf), else it is merged
+ * without a message. A price update of a flat the chat was never told of is nothing to them.
+ */
+function verdictOf(delivery: Delivery, told: ToldFlats, recipient: Recipient): Verdict {
+  const { listing, priceUpdate } = delivery;
+  const known = listing.flatKey === null ? null : told.get(listing.flatKey);
+  if (!known || listing.flatKey === null) return priceUpdate ? { kind: "merge" } : { kind: "card" };
+  const followUp = followUpOf(known, listing, recipient.priceDropPct ?? DEFAULT_PRICE_DROP_THRESHOLD_PCT);
+  return followUp ? { kind: "reply", work: { flatKey: listing.flatKey, told: known, followUp } } : { kind: "merge" };
+}
+
+/**
+ * Merges the deliveries just queued that add nothing to a flat the chat was told of: marked
+ * merged at once, so they wait for no turn and enlist nobody.
+ *
+ * @returns the ids merged
+ */
+export function mergeTold(outbox: Outbox, told: ToldFlats, recipient: Recipient, queued: readonly Delivery[], now: number): number[] {
+  const merged = queued.filter((d) => verdictOf(d, told, recipient).kind === "merge").map((d) => d.notificationId);
+  if (merged.length) outbox.finish(merged, "merged", now);
+  return merged;
 }
 
 /**
  * Chooses what a Notifier sends next: the current digest's next part; else a
  * new digest when more than the threshold are queued (or when what is queued
- * waited out the quiet hours); else the oldest due row. Starting a digest and
+ * waited out the quiet hours); else the oldest due row: its card, or its
+ * follow-up when the chat was told of its flat. Rows found to add nothing on
+ * the way are marked merged (the caller records them). Starting a digest and
  * ending the quiet hold are written to the outbox here.
  *
  * @param defaultThreshold the digest threshold when the recipient chose none
- * @returns null when nothing is due
+ * @returns the work (null: nothing is due) and the rows merged
  */
-export function pickWork(outbox: Outbox, recipient: Recipient, now: number, defaultThreshold: number): Work | null {
+export function pickWork(
+  outbox: Outbox,
+  told: ToldFlats,
+  recipient: Recipient,
+  now: number,
+  defaultThreshold: number,
+): { work: Work | null; merged: OutboxRow[] } {
   let digestRows = outbox.digestRows(now);
   const threshold = outbox.heldForQuietHours() ? 1 : (recipient.digestThreshold ?? defaultThreshold);
   outbox.releaseQuietHold();
   if (digestRows.length === 0 && outbox.queuedCount() > threshold) {
-    outbox.startDigest();
+    outbox.startDigest(digestable(outbox, told));
     digestRows = outbox.digestRows(now);
   }
   if (digestRows.length > 0) {
@@ -39,10 +88,40 @@ export function pickWork(outbox: Outbox, recipient: Recipient, now: number, defa
     );
     if (part) {
       const ids = new Set(part.notificationIds);
-      return { digest: true, rows: digestRows.filter((r) => ids.has(r.notificationId)), message: part.message, textFallback: null };
+      const work = { digest: true, rows: digestRows.filter((r) => ids.has(r.notificationId)), message: part.message, textFallback: null, followUp: null };
+      return { work, merged: [] };
     }
   }
-  const row = outbox.nextDue(now);
-  if (!row) return null;
-  return { digest: false, rows: [row], ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) };
+  const merged: OutboxRow[] = [];
+  for (let row = outbox.nextDue(now); row; row = outbox.nextDue(now)) {
+    const verdict = verdictOf(row.delivery, told, recipient);
+    if (verdict.kind === "card") {
+      return { work: { digest: false, rows: [row], followUp: null, ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) }, merged };
+    }
+    if (verdict.kind === "reply") {
+      const message = followUpMessage(row.delivery, verdict.work.followUp, recipient, verdict.work.told.messageId);
+      return { work: { digest: false, rows: [row], message, textFallback: null, followUp: verdict.work }, merged };
+    }
+    outbox.finish([row.notificationId], "merged", now);
+    merged.push(row);
+  }
+  return { work: null, merged };
+}
+
+/**
+ * The queued rows a digest lists: the first of each flat the chat was not told of. The others
+ * wait: once the digest has told of their flat, each is a follow-up or merged.
+ */
+function digestable(outbox: Outbox, told: ToldFlats): number[] {
+  const seen = new Set<string>();
+  const ids: number[] = [];
+  for (const { id, flatKey, priceUpdate } of outbox.queuedFlats()) {
+    if (priceUpdate) continue;
+    if (flatKey !== null) {
+      if (seen.has(flatKey) || told.get(flatKey)) continue;
+      seen.add(flatKey);
+    }
+    ids.push(id);
+  }
+  return ids;
 }

@@ -5,7 +5,8 @@ import type { Delivery } from "../model/delivery.ts";
 import { DEFAULT_DIGEST_THRESHOLD, type Recipient, quietWindowEnd } from "../model/recipient.ts";
 import { Bookkeeper } from "./bookkeeping.ts";
 import { type NextSend, type SendGrant, type SendReport, enlist, laneOf } from "../model/dispatch.ts";
-import { pickWork } from "./next-work.ts";
+import { mergeTold, pickWork } from "./next-work.ts";
+import { ToldFlats } from "./told-flats.ts";
 import { Outbox, type OutboxState, type SentLogEntry } from "./outbox.ts";
 import { SENT_RETENTION_MS, chatGapMs, nextSendAt } from "./pacing.ts";
 import { Transport } from "./transport.ts";
@@ -41,6 +42,7 @@ export class Notifier extends DurableObject<Env> {
   telegramMode: "live" | "mock";
 
   readonly #outbox: Outbox;
+  readonly #told: ToldFlats;
   readonly #transport: Transport;
   readonly #books: Bookkeeper;
   /** A send is on its way: a second grant meanwhile (a restarted scheduler's) must not pick the same row. */
@@ -49,11 +51,12 @@ export class Notifier extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#outbox = new Outbox(ctx.storage);
+    this.#told = new ToldFlats(ctx.storage);
     this.metrics = env.METRICS;
     this.telegramMode = config(env).telegramMode;
     // Both read the settings above through `this` on every use, so a test's change is seen.
     this.#transport = new Transport(env, this.#outbox, this);
-    this.#books = new Bookkeeper({ env, outbox: this.#outbox, settings: this, alerts: this.#transport });
+    this.#books = new Bookkeeper({ env, outbox: this.#outbox, told: this.#told, settings: this, alerts: this.#transport });
   }
 
   /**
@@ -71,15 +74,21 @@ export class Notifier extends DurableObject<Env> {
   async deliver(recipient: Recipient, deliveries: Delivery[]): Promise<{ accepted: number; next: NextSend | null }> {
     const now = this.now();
     this.#outbox.prune(now - SENT_RETENTION_MS);
+    this.#told.prune(now);
     this.#outbox.setRecipient(recipient);
-    const added = this.#outbox.add(deliveries, now);
+    // A price update has no notifications row to be keyed by; a repeat of one is merged at its turn.
+    const keyed = deliveries.map((d) => (d.priceUpdate ? { ...d, notificationId: this.#outbox.nextUpdateId() } : d));
+    const added = this.#outbox.add(keyed, now);
     if (this.#outbox.isPaused()) {
       // Kept as dropped rather than refused, so a redelivery after /resume sends nothing either.
       await this.#books.drop(recipient.userId, added, "paused", now);
       return { accepted: 0, next: null };
     }
-    if (added.length > 0) this.#holdIfQuiet(recipient, now);
-    return { accepted: added.length, next: this.#next() };
+    const isNew = new Set(added);
+    const merged = mergeTold(this.#outbox, this.#told, recipient, keyed.filter((d) => isNew.has(d.notificationId)), now);
+    await this.#books.merged(recipient.userId, merged.map((id) => ({ id, handedAt: now })), now);
+    if (added.length > merged.length) this.#holdIfQuiet(recipient, now);
+    return { accepted: added.length - merged.length, next: this.#next() };
   }
 
   /**
@@ -100,10 +109,11 @@ export class Notifier extends DurableObject<Env> {
     if (this.#sending) return { answeredAt: null, next: { ...next, readyAt: Math.max(next.readyAt, now + chatGapMs(recipient)) }, holdAllUntil: null };
     if (next.readyAt > now) return { answeredAt: null, next, holdAllUntil: null };
 
-    const work = pickWork(this.#outbox, recipient, now, this.digestThreshold);
-    if (!work) return { answeredAt: null, next: this.#next(), holdAllUntil: null };
     this.#sending = true;
     try {
+      const { work, merged } = pickWork(this.#outbox, this.#told, recipient, now, this.digestThreshold);
+      await this.#books.merged(recipient.userId, merged.map((r) => ({ id: r.notificationId, handedAt: r.addedAt })), now);
+      if (!work) return { answeredAt: null, next: this.#next(), holdAllUntil: null };
       const started = this.now();
       const outcome = await this.#transport.send(work, recipient, started, grant);
       const answeredAt = this.now();

@@ -3,8 +3,11 @@ import { BULK_FANOUT } from "../model/dispatch.ts";
 import { DoStore } from "../lib/do-schema.ts";
 import type { Recipient } from "../model/recipient.ts";
 
-/** Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop repeats. */
-export type OutboxState = "queued" | "sent" | "failed" | "dropped";
+/**
+ * Where an outbox row stands. Only `queued` rows are work; the others are remembered to stop
+ * repeats. `merged`: an ad of a flat the chat was told of that adds nothing: no message went.
+ */
+export type OutboxState = "queued" | "sent" | "failed" | "dropped" | "merged";
 
 /** One notification in a Notifier's outbox. */
 export interface OutboxRow {
@@ -108,6 +111,7 @@ const KEY = {
   digestDone: "digest_done",
   quietHold: "quiet_held",
   paused: "paused",
+  lastUpdateId: "last_update_id",
 } as const;
 
 /**
@@ -288,9 +292,32 @@ export class Outbox extends DoStore {
       .map(toRow);
   }
 
-  /** Starts a digest of everything queued. @returns how many rows it holds */
-  startDigest(): number {
-    const n = this.sql.exec(`UPDATE outbox SET in_digest = 1 WHERE state = 'queued' RETURNING 1`).toArray().length;
+  /**
+   * An id for a row that has no notifications row (a price update): negative, so never a
+   * notification's, and new for every call.
+   */
+  nextUpdateId(): number {
+    const id = (this.kv.get<number>(KEY.lastUpdateId) ?? 0) - 1;
+    this.kv.put(KEY.lastUpdateId, id);
+    return id;
+  }
+
+  /** Every queued row's id, flat and whether it is a price update, oldest first: what a digest may hold. */
+  queuedFlats(): { id: number; flatKey: string | null; priceUpdate: boolean }[] {
+    return this.sql
+      .exec<{ id: number; flat_key: string | null; price_update: number | null }>(
+        `SELECT notification_id AS id, delivery ->> '$.listing.flatKey' AS flat_key, delivery ->> '$.priceUpdate' AS price_update
+         FROM outbox WHERE state = 'queued' ORDER BY notification_id`,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, flatKey: r.flat_key, priceUpdate: !!r.price_update }));
+  }
+
+  /** Starts a digest of these queued rows. @returns how many rows it holds */
+  startDigest(ids: readonly number[]): number {
+    const n = this.sql
+      .exec(`UPDATE outbox SET in_digest = 1 WHERE state = 'queued' AND notification_id IN (SELECT value FROM json_each(?)) RETURNING 1`, JSON.stringify(ids))
+      .toArray().length;
     this.kv.put(KEY.digestTotal, n);
     this.kv.put(KEY.digestDone, 0);
     return n;
@@ -377,24 +404,24 @@ export class Outbox extends DoStore {
 
   /** Rows by state, for inspection. */
   counts(): Record<OutboxState, number> {
-    const counts: Record<OutboxState, number> = { queued: 0, sent: 0, failed: 0, dropped: 0 };
+    const counts: Record<OutboxState, number> = { queued: 0, sent: 0, failed: 0, dropped: 0, merged: 0 };
     for (const r of this.sql.exec<{ state: string; n: number }>(`SELECT state, count(*) AS n FROM outbox GROUP BY state`)) {
       if (r.state in counts) counts[r.state as OutboxState] = r.n;
     }
     return counts;
   }
 
-  /** Records a message instead of sending it (mock mode). */
-  record(entry: SentLogEntry): void {
-    this.sql.exec(
-      `INSERT INTO sent_log (method, chat_id, text, photo, notification_ids, at) VALUES (?, ?, ?, ?, ?, ?)`,
+  /** Records a message instead of sending it (mock mode). @returns its record's id, the mock's message id */
+  record(entry: SentLogEntry): number {
+    return this.sql.exec<{ id: number }>(
+      `INSERT INTO sent_log (method, chat_id, text, photo, notification_ids, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
       entry.method,
       entry.chatId,
       entry.text,
       entry.photo,
       JSON.stringify(entry.notificationIds),
       entry.at,
-    );
+    ).one().id;
   }
 
   /** The mock record, oldest first. */

@@ -14,6 +14,8 @@ export interface Outcome {
   message: OutgoingMessage;
   /** null: Telegram accepted it, or mock mode recorded it. */
   failure: TelegramFailure | null;
+  /** The message's id in its chat (mock mode: its record's), when it went; a follow-up replies to it. */
+  messageId: number | null;
   /** Recorded in mock mode instead of sent. */
   mock: boolean;
   /** Telegram refused the photo first, and the text fallback was tried. */
@@ -53,16 +55,16 @@ export class Transport {
    */
   async send(work: Work, recipient: Recipient, at: number, grant: SendGrant): Promise<Outcome> {
     if (this.#settings.telegramMode === "mock" || recipient.isMock) {
-      this.#recordMessage(work.message, work.rows.map((r) => r.notificationId), at);
-      return { message: work.message, failure: null, mock: true, refusedPhoto: null };
+      const messageId = this.#recordMessage(work.message, work.rows.map((r) => r.notificationId), at);
+      return { message: work.message, failure: null, messageId, mock: true, refusedPhoto: null };
     }
     const api = createTelegramApi(this.#env);
     const opts = { paidBroadcast: grant.paid };
-    const failure = await attempt(api, work.message, opts);
+    const first = await attempt(api, work.message, opts);
     const text = work.textFallback;
-    if (failure?.kind !== "photo_refused" || !text) return { message: work.message, failure, mock: false, refusedPhoto: null };
+    if (first.failure?.kind !== "photo_refused" || !text) return { message: work.message, ...first, mock: false, refusedPhoto: null };
     // The refused photo was no delivered message: the text goes now, not after another gap.
-    return { message: text, failure: await attempt(api, text, opts), mock: false, refusedPhoto: failure };
+    return { message: text, ...(await attempt(api, text, opts)), mock: false, refusedPhoto: first.failure };
   }
 
   /** One message to ADMIN_CHAT_ID, when set; recorded in mock mode. Its own failure is logged, never retried. */
@@ -76,8 +78,8 @@ export class Transport {
     await sendAdminAlert(this.#env, html);
   }
 
-  #recordMessage(message: OutgoingMessage, notificationIds: number[], at: number): void {
-    this.#record.record({
+  #recordMessage(message: OutgoingMessage, notificationIds: number[], at: number): number {
+    return this.#record.record({
       method: message.method,
       chatId: message.chatId,
       text: messageText(message),
@@ -88,12 +90,11 @@ export class Transport {
   }
 }
 
-/** One Bot API call; null when Telegram accepted it. */
-async function attempt(api: Api, message: OutgoingMessage, opts: { paidBroadcast: boolean }): Promise<TelegramFailure | null> {
+/** One Bot API call: the message's id when Telegram accepted it, else the failure. */
+async function attempt(api: Api, message: OutgoingMessage, opts: { paidBroadcast: boolean }): Promise<{ failure: TelegramFailure | null; messageId: number | null }> {
   try {
-    await sendOutgoing(api, message, opts);
-    return null;
+    return { failure: null, messageId: await sendOutgoing(api, message, opts) };
   } catch (error) {
-    return classifyTelegramError(error);
+    return { failure: classifyTelegramError(error), messageId: null };
   }
 }

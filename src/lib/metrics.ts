@@ -14,6 +14,7 @@ export type Stage =
   | "handoff" // one user's matches handed to their Notifier
   | "send" // one Telegram message accepted (or recorded in mock mode)
   | "send_error" // one Telegram call failed
+  | "follow_up" // a later ad of a flat the chat had; outcome "merged" (no message), "price_drop", "new_site" (a reply)
   | "dead_letter";
 
 export interface MetricPoint {

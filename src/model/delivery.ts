@@ -13,8 +13,13 @@ export interface Delivery {
   listing: StoredListing;
   /**
    * Its price per m² against the stored medians (src/model/price-median.ts compareToMedian), when
-   * a large enough sample exists; absent or null: the card says nothing about it. Phase 2 of
-   * issue 16 fills it where the deliveries are built (db/price-medians.ts loadPriceMedians).
+   * a large enough sample exists; absent or null: the card says nothing about it.
    */
   market?: MarketComparison | null;
+  /**
+   * The ad's price dropped and the chat was told of its flat before: a reply at most (a drop of at
+   * least the user's threshold vs the price last told), never a card. Its notificationId is the
+   * Notifier's own (negative): it has no notifications row.
+   */
+  priceUpdate?: boolean;
 }

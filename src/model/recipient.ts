@@ -31,6 +31,8 @@ export interface Recipient {
   quietHours: QuietHours | null;
   /** More queued messages than this go out as one digest; null: the default. */
   digestThreshold: number | null;
+  /** A flat they were sent that drops at least this much (%) is sent again as a reply; absent or null: the default 3 %. */
+  priceDropPct?: number | null;
   /**
    * `chatId` is a group or supergroup a search delivers to (issue 16), not the
    * user's private chat: it has a Notifier of its own (notifierKey) and is paced

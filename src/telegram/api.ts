@@ -41,6 +41,8 @@ export type OutgoingMessage =
       buttons: InlineButton[];
       /** The page the link preview shows; null: no preview. */
       previewUrl: string | null;
+      /** Sent as a reply to this message of the chat (a flat's follow-up); absent: not a reply. */
+      replyTo?: number;
     };
 
 /** The visible text of an outgoing message (caption or text). */
@@ -75,6 +77,8 @@ export async function sendOutgoing(api: Api, message: OutgoingMessage, opts: { p
     parse_mode: "HTML",
     reply_markup: keyboard(message.buttons),
     link_preview_options: message.previewUrl ? { url: message.previewUrl } : { is_disabled: true },
+    // The first message may be gone (the user deleted it): the reply still goes, without the quote.
+    ...(message.replyTo === undefined ? {} : { reply_parameters: { message_id: message.replyTo, allow_sending_without_reply: true } }),
     ...paid,
   });
   return sent.message_id;

@@ -1,7 +1,8 @@
 import type { Delivery } from "../model/delivery.ts";
 import type { Recipient } from "../model/recipient.ts";
 import type { OutgoingMessage } from "./api.ts";
-import { renderDigest, renderListing } from "./render.ts";
+import type { FollowUp } from "../model/follow-up.ts";
+import { renderDigest, renderFollowUp, renderListing } from "./render.ts";
 
 /**
  * The notifier's messages, complete: the rendered cards and digest parts of
@@ -67,5 +68,23 @@ export function digestPartMessage(
   return {
     message: { method: "sendMessage", chatId: to.chatId, text: part.text, buttons: [], previewUrl: null },
     notificationIds: part.notificationIds,
+  };
+}
+
+/**
+ * A later ad of a flat the chat had, as a reply to the flat's first message (renderFollowUp),
+ * without a link preview: the first message shows the flat.
+ *
+ * @param replyTo the first message's id; null: sent as a plain message
+ */
+export function followUpMessage(delivery: Delivery, followUp: FollowUp, to: MessageTarget, replyTo: number | null): OutgoingMessage {
+  const card = renderFollowUp(delivery, followUp, to.language);
+  return {
+    method: "sendMessage",
+    chatId: to.chatId,
+    text: card.text,
+    buttons: card.buttons,
+    previewUrl: null,
+    ...(replyTo === null ? {} : { replyTo }),
   };
 }

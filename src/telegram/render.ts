@@ -1,4 +1,5 @@
 import type { Delivery } from "../model/delivery.ts";
+import type { FollowUp } from "../model/follow-up.ts";
 import { type StoredListing, listingTime, relistedSince } from "../model/listing.ts";
 import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
@@ -116,6 +117,32 @@ export function renderListing(delivery: Delivery, language: Language, now: numbe
     ],
     previewUrl: l.url,
   };
+}
+
+/** A reply to a flat's first message (src/model/follow-up.ts): what the later ad adds, and the ad. */
+export interface FollowUpCard {
+  /** HTML, well under MESSAGE_LIMIT. */
+  text: string;
+  buttons: InlineButton[];
+}
+
+/**
+ * Renders a later ad of a flat the chat has had as a short reply: the price drop (old → new,
+ * change), the other site it appeared on, then the ad's title as a link, so every ad of the flat
+ * opens from the thread.
+ */
+export function renderFollowUp(delivery: Delivery, followUp: FollowUp, language: Language): FollowUpCard {
+  const l = delivery.listing;
+  const t = texts(language).notifier;
+  const lines: string[] = [];
+  const { drop } = followUp;
+  if (drop) {
+    const text = t.priceDropped(formatPrice(drop.oldPrice, l.currency, language), formatPrice(drop.newPrice, l.currency, language), formatSignedPct(drop.changePct));
+    lines.push(`📉 <b>${escapeHtml(text)}</b>`);
+  }
+  if (followUp.newSite) lines.push(`🔗 <b>${escapeHtml(t.alsoOn(SOURCE_LABELS[l.source]))}</b>${drop ? "" : `: ${priceHtml(l, language)}`}`);
+  lines.push(`<a href="${escapeHtml(l.url)}">${escapeTruncated(l.title.trim(), 300)}</a> · ${SOURCE_LABELS[l.source]}`);
+  return { text: lines.join("\n"), buttons: [{ text: t.openButton, url: l.url }] };
 }
 
 /** One digest line: price, area, rooms, district and a link. */

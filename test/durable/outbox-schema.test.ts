@@ -25,7 +25,8 @@ describe("Notifier outbox schema", () => {
     });
     const fresh = await runInDurableObject(env.NOTIFIER.getByName("schema-fresh"), (_n, state) => shape(state.storage.sql));
     expect(fresh).toEqual(migrated);
-    expect(fresh.map((t) => t.name)).toEqual(["outbox", "sent_log"]);
+    // told_flats is the ToldFlats store's own schema beside the outbox (src/durable/told-flats.ts).
+    expect(fresh.map((t) => t.name)).toEqual(["outbox", "sent_log", "told_flats"]);
     expect(CURRENT).toContain("uncertain");
   });
 });

@@ -23,6 +23,8 @@ export const en: Texts = {
     openButton: "Open listing",
     muteButton: "🔕 Mute this search",
     digestHeader: (n) => `${n} new ${n === 1 ? "listing" : "listings"}`,
+    priceDropped: (from, to, pct) => `Price down: ${from} → ${to} (${pct})`,
+    alsoOn: (site) => `Also on ${site}`,
   },
   bot: {
     welcome: [

@@ -25,6 +25,8 @@ export const pl: Texts = {
     openButton: "Otwórz ogłoszenie",
     muteButton: "🔕 Wycisz to wyszukiwanie",
     digestHeader: (n) => `${n} ${plPlural(n, "nowe ogłoszenie", "nowe ogłoszenia", "nowych ogłoszeń")}`,
+    priceDropped: (from, to, pct) => `Cena spadła: ${from} → ${to} (${pct})`,
+    alsoOn: (site) => `Również na ${site}`,
   },
   bot: {
     welcome: [

@@ -52,6 +52,13 @@ export interface NotifierTexts {
   openButton: string;
   muteButton: string;
   digestHeader: (n: number) => string;
+  /**
+   * A reply to a flat's first message: it got cheaper. "Price down: 2 990 zł → 2 900 zł (−3 %)".
+   * @param from, to formatted prices; pct signed text
+   */
+  priceDropped: (from: string, to: string, pct: string) => string;
+  /** A reply to a flat's first message: another ad of it, on another site. "Also on Otodom". */
+  alsoOn: (site: string) => string;
 }
 
 /** The bot's own words (src/bot/): replies, questions and buttons. */

@@ -1,0 +1,80 @@
+import { DoStore } from "../lib/do-schema.ts";
+import type { Source } from "../model/listing.ts";
+import type { ToldFlat } from "../model/follow-up.ts";
+
+/**
+ * A flat is remembered this long after the chat was last told of it: the same window the poller
+ * looks back for ads of one flat (src/db/listings.ts), so an ad back after three months is news.
+ */
+export const TOLD_FLAT_MEMORY_MS = 90 * 24 * 3_600_000;
+/** At most this many flats per chat (the newest told); a busy search sends far fewer in 90 days. */
+export const TOLD_FLATS_MAX = 5_000;
+/** Forgetting reads the whole table, so it runs once a day, not on every hand-over. */
+const PRUNE_EVERY_MS = 24 * 3_600_000;
+
+const SCHEMA = {
+  migrations: [
+    // WITHOUT ROWID: the key is the table, so a row is one write, with no index beside it.
+    `CREATE TABLE IF NOT EXISTS told_flats (
+       flat_key TEXT PRIMARY KEY,
+       message_id INTEGER,
+       price REAL,
+       currency TEXT,
+       sources TEXT NOT NULL,
+       told_at INTEGER NOT NULL
+     ) WITHOUT ROWID;`,
+  ],
+} as const;
+
+const KEY = { schema: "told_flats_schema", prunedAt: "told_flats_pruned_at" } as const;
+
+/**
+ * Which flats a Notifier's chat was told of, beyond the outbox's day: the message each came in,
+ * the price last told, the sites. One row per flat, written when its card goes and when a
+ * follow-up (a price drop, another site) does; a merged ad that adds nothing writes nothing.
+ */
+export class ToldFlats extends DoStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, SCHEMA, KEY.schema);
+  }
+
+  get(flatKey: string): ToldFlat | null {
+    const rows = this.sql
+      .exec<{ message_id: number | null; price: number | null; currency: string | null; sources: string }>(
+        `SELECT message_id, price, currency, sources FROM told_flats WHERE flat_key = ?`,
+        flatKey,
+      )
+      .toArray();
+    const r = rows[0];
+    return r ? { messageId: r.message_id, price: r.price, currency: r.currency, sources: JSON.parse(r.sources) as Source[] } : null;
+  }
+
+  /** Remembers what the chat now knows of the flat. */
+  tell(flatKey: string, told: ToldFlat, at: number): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO told_flats (flat_key, message_id, price, currency, sources, told_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      flatKey,
+      told.messageId,
+      told.price,
+      told.currency,
+      JSON.stringify(told.sources),
+      at,
+    );
+  }
+
+  /** Forgets flats not told of for TOLD_FLAT_MEMORY_MS, and beyond TOLD_FLATS_MAX; at most once a day. */
+  prune(now: number): void {
+    const last = this.kv.get<number>(KEY.prunedAt) ?? 0;
+    if (now - last < PRUNE_EVERY_MS) return;
+    this.sql.exec(`DELETE FROM told_flats WHERE told_at < ?`, now - TOLD_FLAT_MEMORY_MS);
+    this.sql.exec(
+      `DELETE FROM told_flats WHERE flat_key IN (SELECT flat_key FROM told_flats ORDER BY told_at DESC LIMIT -1 OFFSET ?)`,
+      TOLD_FLATS_MAX,
+    );
+    this.kv.put(KEY.prunedAt, now);
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM told_flats`).one().n;
+  }
+}
