@@ -132,8 +132,9 @@ async function storePage(deps: PollDeps, parsed: SearchPage, result: PollResult)
   result.d1RowsWritten += rowsWritten;
   const freshRows = rows.filter((u) => u.fresh);
   const fresh = freshRows.map((u) => u.id);
+  const repriced = rows.filter((u) => u.repriced).map((u) => u.id);
   try {
-    result.d1RowsWritten += await enqueueListings(deps.queue, deps.d1, deps.feedId, fresh, deps.clock());
+    result.d1RowsWritten += await enqueueListings(deps.queue, deps.d1, deps.feedId, fresh, deps.clock(), repriced);
     result.fresh += fresh.length;
   } catch (error) {
     // Stored but not queued: the cron's sweep sends them.

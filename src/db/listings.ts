@@ -28,6 +28,8 @@ export interface UpsertedListing {
   inserted: boolean;
   /** First time any feed stored it, not a duplicate, not a baseline: send it. */
   fresh: boolean;
+  /** Stored before, sent as news then, and its price dropped now: the chats told of its flat may hear of it. */
+  repriced: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface UpsertedListing {
  * again costs no D1 write. A listing whose dedup key is already stored from
  * the other site is kept (duplicate_of) but never notified; nor is anything
  * stored as a baseline. A stored listing is rewritten only when its title,
- * price or rent changed. In the same round trip, each ad's price goes into its
+ * price or rent changed (keeping the price it had in previous_price, so a drop is known). In the same round trip, each ad's price goes into its
  * flat's history (flat_prices) when it differs from the flat's latest, and the
  * history is cut to its newest FLAT_PRICE_HISTORY rows.
  */
@@ -71,6 +73,7 @@ export async function upsertListings(
          last_seen_at = excluded.last_seen_at,
          seen_count = listings.seen_count + 1,
          title = excluded.title, price = excluded.price, rent = excluded.rent,
+         previous_price = listings.price,
          photo_url = coalesce(excluded.photo_url, listings.photo_url),
          city_id = coalesce(listings.city_id, excluded.city_id),
          flat_key = coalesce(listings.flat_key, excluded.flat_key),
@@ -78,7 +81,7 @@ export async function upsertListings(
          inactive_at = NULL
        WHERE listings.inactive_at IS NOT NULL
          OR listings.title IS NOT excluded.title OR listings.price IS NOT excluded.price OR listings.rent IS NOT excluded.rent
-       RETURNING id, external_id, seen_count, notify`,
+       RETURNING id, external_id, seen_count, notify, price, previous_price`,
     )
     .bind(json, opts.feedId, opts.now, opts.notify ? 1 : 0),
     d1
@@ -99,11 +102,12 @@ export async function upsertListings(
       .bind(json, FLAT_PRICE_HISTORY),
   ]);
   if (!result) throw new Error("upsertListings: D1 batch returned no result");
-  const rows = rowsOf<{ id: number; external_id: string; seen_count: number; notify: number }>(result).map((r) => ({
+  const rows = rowsOf<{ id: number; external_id: string; seen_count: number; notify: number; price: number | null; previous_price: number | null }>(result).map((r) => ({
     id: r.id,
     externalId: r.external_id,
     inserted: r.seen_count === 1,
     fresh: r.seen_count === 1 && r.notify === 1,
+    repriced: r.seen_count > 1 && r.notify === 1 && r.price !== null && r.previous_price !== null && r.price < r.previous_price,
   }));
   return { rows, rowsWritten: result.meta.rows_written };
 }

@@ -50,6 +50,26 @@ export function pendingHandoffStatement(d1: D1Database, listingIds: readonly num
     .bind(JSON.stringify(listingIds));
 }
 
+/** A user who was told of the flat of a listing whose price dropped (the filter's price updates). */
+export interface FlatHolder {
+  userId: number;
+  listingId: number;
+}
+
+/**
+ * For each of these listings, the users sent (or merged) any ad of its flat: they may hear of
+ * its new price. Read only for a batch with price drops.
+ */
+export function flatHoldersStatement(d1: D1Database, listingIds: readonly number[]) {
+  return d1
+    .prepare(
+      `SELECT DISTINCT n.user_id AS userId, r.id AS listingId
+       FROM listings r JOIN listings l ON l.flat_key = r.flat_key JOIN notifications n ON n.listing_id = l.id
+       WHERE r.id IN ${JSON_LIST} AND n.status IN ('sent', 'merged')`,
+    )
+    .bind(JSON.stringify(listingIds));
+}
+
 export function markFilteredStatement(d1: D1Database, listingIds: readonly number[], now: number) {
   return d1
     .prepare(`UPDATE listings SET filtered_at = ? WHERE id IN ${JSON_LIST} AND filtered_at IS NULL`)

@@ -1,5 +1,7 @@
-import type { PriceMedian } from "../model/price-median.ts";
-import { JSON_LIST, rowsOf } from "./json-list.ts";
+import { sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { inJsonList, rowsOf } from "./json-list.ts";
+import { listings, priceMedians } from "./schema.ts";
 
 /**
  * Recomputes every median of price per m² (D1 price_medians) from the listings first seen since
@@ -45,17 +47,27 @@ export async function recomputePriceMedians(d1: D1Database, opts: { since: numbe
 }
 
 /**
- * The stored medians of the given cities (their districts and the whole city), for the
- * messages of a batch: one query, the city ids as one parameter.
+ * The stored medians (their districts' and the whole city's) of some cities, or of the cities
+ * some listings are in: the filter asks by its batch's listing ids, so the medians come in its
+ * first round trip. One query, the ids as one parameter.
+ *
+ * @example await db.batch([loadListings(db, ids), priceMediansOf(db, { listingIds: ids })])
  */
-export async function loadPriceMedians(d1: D1Database, cityIds: readonly number[]): Promise<PriceMedian[]> {
-  if (cityIds.length === 0) return [];
-  const result = await d1
-    .prepare(
-      `SELECT deal, property, city_id AS cityId, district, rooms_band AS roomsBand, median_per_m2 AS medianPerM2, n
-       FROM price_medians WHERE city_id IN ${JSON_LIST}`,
-    )
-    .bind(JSON.stringify([...new Set(cityIds)]))
-    .all();
-  return rowsOf<PriceMedian>(result);
+export function priceMediansOf(db: Db, of: { cityIds: readonly number[] } | { listingIds: readonly number[] }) {
+  const cities =
+    "cityIds" in of
+      ? inJsonList(priceMedians.cityId, of.cityIds)
+      : sql`${priceMedians.cityId} IN (SELECT ${listings.cityId} FROM ${listings} WHERE ${inJsonList(listings.id, of.listingIds)})`;
+  return db
+    .select({
+      deal: priceMedians.deal,
+      property: priceMedians.property,
+      cityId: priceMedians.cityId,
+      district: priceMedians.district,
+      roomsBand: priceMedians.roomsBand,
+      medianPerM2: priceMedians.medianPerM2,
+      n: priceMedians.n,
+    })
+    .from(priceMedians)
+    .where(cities);
 }

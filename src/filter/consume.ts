@@ -2,18 +2,22 @@ import { rowsOf } from "../db/json-list.ts";
 import { useDb } from "../db/client.ts";
 import { loadListings } from "../db/listings.ts";
 import {
+  type FlatHolder,
   type MatchRow,
   type PendingNotification,
+  flatHoldersStatement,
   insertMatchesStatements,
   markFilteredStatement,
   pendingHandoffStatement,
 } from "../db/notifications.ts";
+import { priceMediansOf } from "../db/price-medians.ts";
 import type { ActiveSearch } from "../db/saved-searches.ts";
 import { searchVersion } from "../db/settings.ts";
 import type { Delivery } from "../model/delivery.ts";
 import type { Enlisted } from "../model/dispatch.ts";
 import { listingTime } from "../model/listing.ts";
-import type { Recipient } from "../model/recipient.ts";
+import { type Recipient, notifierKey } from "../model/recipient.ts";
+import { compareToMedian } from "../model/price-median.ts";
 import { errorMessage, log } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { mapBounded } from "../lib/pool.ts";
@@ -51,21 +55,27 @@ export interface FilterResult {
 
 /**
  * Matches one queue batch of new listings against the saved searches of their
- * cities, records each (user, listing) once, and hands each user's matches to
- * that user's Notifier in one RPC (users with an ordinary match first, a
- * burst's after), enlisting them with the SendScheduler every ENLIST_WAVE
- * users. A constant number of D1 round trips whatever the
- * batch size: listings + search version (1), searches when the cache is cold
- * (0 or 1), matches written + pending read (1), listings marked filtered (1).
+ * cities, records each (user, listing) once, and hands each chat's matches to
+ * that chat's Notifier in one RPC (the user's own, or the group a search
+ * delivers to: notifierKey; chats with an ordinary match first, a burst's
+ * after), enlisting them with the SendScheduler every ENLIST_WAVE chats. Each
+ * card carries its price against the market (price medians). Listings in
+ * `repriced` are stored ads whose price dropped: the users told of their flat
+ * whose search still matches get a price update (their Notifier decides
+ * whether it is worth a reply). A constant number of D1 round trips whatever
+ * the batch size: listings + search version + medians (1), searches when the
+ * cache is cold (0 or 1), matches written + pending read (+ who had the
+ * repriced flats) (1), listings marked filtered (1).
  * Idempotent: a redelivered batch records nothing twice and hands over again
- * only what nobody has sent yet (the outboxes ignore ids they hold).
+ * only what nobody has sent yet (the outboxes ignore ids they hold; a repeated
+ * price update finds its price told already).
  */
-export async function filterListings(listingIds: readonly number[], deps: FilterDeps): Promise<FilterResult> {
+export async function filterListings(listingIds: readonly number[], deps: FilterDeps, repriced: readonly number[] = []): Promise<FilterResult> {
   const started = deps.clock();
   const { d1 } = deps;
 
   const db = useDb(d1);
-  const [listings, versionRows] = await db.batch([loadListings(db, listingIds), searchVersion(db)]);
+  const [listings, versionRows, medians] = await db.batch([loadListings(db, listingIds), searchVersion(db), priceMediansOf(db, { listingIds })]);
   const version = versionRows[0]?.value ?? 0;
   if (listings.length === 0) return { listings: 0, matches: 0, handedOver: 0, failedUsers: 0 };
 
@@ -81,65 +91,85 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
 
   const matched = matchBatch(located, searches, centroids);
   const rows: MatchRow[] = [];
+  /** "user|listing" → the search that names the match. */
+  const namedBy = new Map<string, ActiveSearch>();
   const searchById = new Map(searches.map((s) => [s.id, s]));
   for (const [listing, found] of matched) {
-    const seenUsers = new Set<number>();
-    for (const search of found) {
+    for (const criteria of found) {
+      const search = searchById.get(criteria.id);
       // Two searches of one user notify once; the first one names the match.
-      if (seenUsers.has(search.userId)) continue;
-      seenUsers.add(search.userId);
+      const pair = `${criteria.userId}|${listing.id}`;
+      if (!search || namedBy.has(pair)) continue;
+      namedBy.set(pair, search);
       rows.push([search.userId, listing.id, search.id]);
     }
   }
 
-  // Matches an earlier try recorded but could not hand over, then this batch's new ones.
+  // Matches an earlier try recorded but could not hand over, then this batch's new ones (and who had the repriced flats).
   const matchedAt = deps.clock();
-  const pending = (
-    await d1.batch([pendingHandoffStatement(d1, listingIds), ...insertMatchesStatements(d1, rows, matchedAt)])
-  ).flatMap((result) => rowsOf<PendingNotification>(result));
+  const reads = await d1.batch([
+    ...(repriced.length ? [flatHoldersStatement(d1, repriced)] : []),
+    pendingHandoffStatement(d1, listingIds),
+    ...insertMatchesStatements(d1, rows, matchedAt),
+  ]);
+  const holders = repriced.length ? rowsOf<FlatHolder>(reads.shift() as D1Result<unknown>) : [];
+  const pending = reads.flatMap((result) => rowsOf<PendingNotification>(result));
 
   const byId = new Map(listings.map((l) => [l.id, l]));
-  const byUser = Map.groupBy(pending, (n) => n.userId);
   const fanout = new Map<number, number>();
   for (const n of pending) fanout.set(n.listingId, (fanout.get(n.listingId) ?? 0) + 1);
+  const marketOf = new Map(located.map((l) => [l.id, compareToMedian(l, medians)]));
+  const deliveryOf = (listingId: number, search: ActiveSearch | undefined, note: Pick<Delivery, "notificationId" | "searchId" | "matchedAt">): Delivery | null => {
+    const listing = byId.get(listingId);
+    if (!listing) return null;
+    const { cityId: _city, filteredAt: _filtered, ...card } = listing;
+    return { ...note, searchName: search?.name ?? "", fanout: fanout.get(listingId) ?? 1, listing: card, market: marketOf.get(listingId) ?? null };
+  };
+
+  // Each chat's deliveries: the chat its search delivers to. A match whose search is gone from the
+  // cache (deleted, paused, its user blocked the bot since) waits pending, unless the batch has the
+  // user's own chat to take it.
+  const chats = new Map<number, { recipient: Recipient; deliveries: Delivery[] }>();
+  const toChat = (recipient: Recipient, delivery: Delivery | null) => {
+    if (!delivery) return;
+    const key = notifierKey(recipient);
+    const chat = chats.get(key);
+    if (chat) chat.deliveries.push(delivery);
+    else chats.set(key, { recipient, deliveries: [delivery] });
+  };
+  const ownChat = new Map(searches.filter((s) => !s.recipient.group).map((s) => [s.userId, s.recipient]));
+  for (const n of pending) {
+    const search = n.searchId === null ? undefined : searchById.get(n.searchId);
+    const recipient = search?.recipient ?? ownChat.get(n.userId);
+    if (recipient) toChat(recipient, deliveryOf(n.listingId, search, { notificationId: n.id, searchId: n.searchId, matchedAt: n.matchedAt }));
+  }
+  // The notificationId is the Notifier's to give (0 here): a price update has no row of its own.
+  for (const { userId, listingId } of holders) {
+    const search = namedBy.get(`${userId}|${listingId}`);
+    if (!search) continue;
+    const update = deliveryOf(listingId, search, { notificationId: 0, searchId: search.id, matchedAt });
+    toChat(search.recipient, update && { ...update, fanout: 1, priceUpdate: true });
+  }
+
   const handed: number[] = [];
   let failedUsers = 0;
-  // Users with an ordinary match first: a burst's fan-out is handed over after them (durable/send-line.ts).
-  const smallest = (notes: readonly PendingNotification[]) => Math.min(...notes.map((n) => fanout.get(n.listingId) ?? 1));
-  const users = [...byUser].sort(([, a], [, b]) => smallest(a) - smallest(b));
-  /** One user's matches into their outbox; what the scheduler needs to know, or null. */
-  const handOver = async (userId: number, notes: readonly PendingNotification[]): Promise<Enlisted | null> => {
-    const deliveries: Delivery[] = [];
-    let recipient: Recipient | null = null;
-    for (const n of notes) {
-      const listing = byId.get(n.listingId);
-      const search = n.searchId === null ? undefined : searchById.get(n.searchId);
-      if (!listing) continue;
-      recipient ??= search?.recipient ?? null;
-      const { cityId: _city, filteredAt: _filtered, ...card } = listing;
-      deliveries.push({
-        notificationId: n.id,
-        searchId: n.searchId,
-        searchName: search?.name ?? "",
-        matchedAt: n.matchedAt,
-        fanout: fanout.get(n.listingId) ?? 1,
-        listing: card,
-      });
-    }
-    // The user paused, deleted the search or blocked the bot since the match: leave it pending.
-    if (!recipient || deliveries.length === 0) return null;
+  // Chats with an ordinary match first: a burst's fan-out is handed over after them (durable/send-line.ts).
+  const smallest = (ds: readonly Delivery[]) => Math.min(...ds.map((d) => d.fanout));
+  const ordered = [...chats].sort(([, a], [, b]) => smallest(a.deliveries) - smallest(b.deliveries));
+  /** One chat's matches into its outbox; what the scheduler needs to know, or null. */
+  const handOver = async (key: number, { recipient, deliveries }: { recipient: Recipient; deliveries: Delivery[] }): Promise<Enlisted | null> => {
     try {
-      const { next } = await deps.notifier.getByName(String(userId)).deliver(recipient, deliveries);
-      handed.push(...deliveries.map((d) => d.notificationId));
-      return next ? { userId, ...next } : null;
+      const { next } = await deps.notifier.getByName(String(key)).deliver(recipient, deliveries);
+      handed.push(...deliveries.filter((d) => !d.priceUpdate).map((d) => d.notificationId));
+      return next ? { userId: key, ...next } : null;
     } catch (error) {
       failedUsers++;
-      log.error("handoff_failed", { user: userId, notifications: deliveries.length, error: errorMessage(error) });
+      log.error("handoff_failed", { user: recipient.userId, chat: key, notifications: deliveries.length, error: errorMessage(error) });
       return null;
     }
   };
-  for (let wave = 0; wave < users.length; wave += ENLIST_WAVE) {
-    const handedOver = await mapBounded(users.slice(wave, wave + ENLIST_WAVE), HANDOFF_CONCURRENCY, ([userId, notes]) => handOver(userId, notes));
+  for (let wave = 0; wave < ordered.length; wave += ENLIST_WAVE) {
+    const handedOver = await mapBounded(ordered.slice(wave, wave + ENLIST_WAVE), HANDOFF_CONCURRENCY, ([key, chat]) => handOver(key, chat));
     const waiting = handedOver.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value] : []));
     try {
       await deps.enlist(waiting);

@@ -30,12 +30,14 @@ export async function handleNewListings(batch: MessageBatch, env: Env, options: 
   const clock = options.clock ?? Date.now;
   const db = useDb(env.DB);
   const ids = new Set<number>();
+  const repriced = new Set<number>();
   const valid: Message[] = [];
   for (const message of batch.messages) {
     const parsed = newListingsMessage.safeParse(message.body);
     if (parsed.success) {
       valid.push(message);
       for (const id of parsed.data.listingIds) ids.add(id);
+      for (const id of parsed.data.repriced ?? []) repriced.add(id);
       continue;
     }
     log.error("queue_message_invalid", { queue: batch.queue, message: message.id, error: parsed.error.message.slice(0, 300) });
@@ -53,7 +55,7 @@ export async function handleNewListings(batch: MessageBatch, env: Env, options: 
       cache: options.cache ?? isolateCache,
       metrics: env.METRICS,
       clock,
-    });
+    }, [...repriced]);
     if (result.failedUsers > 0) throw new Error(`${result.failedUsers} users could not be handed their matches`);
     for (const message of valid) message.ack();
   } catch (error) {

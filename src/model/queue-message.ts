@@ -7,6 +7,11 @@ import { z } from "zod";
  */
 export const newListingsMessage = z.object({
   listingIds: z.array(z.number().int().positive()).min(1).max(500),
+  /**
+   * Those of listingIds that are stored ads whose price dropped (not new): the chats told of their
+   * flat may get a reply. Absent: all are new.
+   */
+  repriced: z.array(z.number().int().positive()).max(500).optional(),
   feedId: z.number().int().positive(),
   /** ms since epoch, for the queued -> matched stage time. */
   enqueuedAt: z.number().int().nonnegative(),

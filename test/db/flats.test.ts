@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
 import { FLAT_PRICE_HISTORY, findFlatCandidates, flatPriceHistory, upsertListings } from "../../src/db/listings.ts";
-import { loadPriceMedians, recomputePriceMedians } from "../../src/db/price-medians.ts";
+import { priceMediansOf, recomputePriceMedians } from "../../src/db/price-medians.ts";
+import { useDb } from "../../src/db/client.ts";
 import { flatBlockKey, flatBlockKeys, flatKeyFor } from "../../src/model/flat.ts";
 import type { Listing } from "../../src/model/listing.ts";
 import { MEDIAN_WINDOW_MS, MIN_MEDIAN_SAMPLE, compareToMedian } from "../../src/model/price-median.ts";
@@ -82,7 +83,7 @@ describe("price medians (cron) and the comparison the card shows", () => {
     const now = T0 + 3_600_000;
     expect(await recomputePriceMedians(env.DB, { since: now - MEDIAN_WINDOW_MS, now, minSample: MIN_MEDIAN_SAMPLE })).toBe(2);
     const krakow = await cityId("krakow");
-    const medians = await loadPriceMedians(env.DB, [krakow]);
+    const medians = await priceMediansOf(useDb(env.DB), { cityIds: [krakow] });
     expect(medians.sort((a, b) => a.district.localeCompare(b.district))).toEqual([
       // 41 flats at 10 000 … 14 000: the 21st is 12 000.
       { deal: "sale", property: "flat", cityId: krakow, district: "", roomsBand: 2, medianPerM2: 12_000, n: 41 },
@@ -105,7 +106,7 @@ describe("price medians (cron) and the comparison the card shows", () => {
     const reposts = flats(3, "Podgórze", 500).map((l, i) => ({ ...l, price: first.price, pricePerM2: i === 2 ? 9_500 : 10_000 }));
     for (const [i, r] of reposts.entries()) await store([r], T0 + (i + 1) * 60_000, dedupKey(first));
     await recomputePriceMedians(env.DB, { since: T0 - 1, now: T0 + 3_600_000, minSample: MIN_MEDIAN_SAMPLE });
-    const [city] = (await loadPriceMedians(env.DB, [await cityId("krakow")])).filter((m) => m.district === "");
+    const [city] = (await priceMediansOf(useDb(env.DB), { cityIds: [await cityId("krakow")] })).filter((m) => m.district === "");
     // 30 flats, not 33 ads; 10 000 … 12 900 with the first at 9 500: the 15th and 16th average 11 450.
     expect(city).toMatchObject({ n: 30, medianPerM2: 11_450 });
   });
