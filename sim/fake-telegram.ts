@@ -45,6 +45,8 @@ export interface FakeTelegramMessage {
   parse_mode: string | null;
   reply_markup: unknown;
   link_preview_options: unknown;
+  /** sendMessage's reply_parameters (a reply to an earlier message of the chat), else null. */
+  reply_parameters: { message_id: number; allow_sending_without_reply?: boolean } | null;
   /** Sent with allow_paid_broadcast: counted against the paid 1 000 a second, not the free 30. */
   paid: boolean;
   /** Arrival time on the fake's clock (ms). */
@@ -359,6 +361,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       parse_mode: asString(params.parse_mode),
       reply_markup: params.reply_markup ?? null,
       link_preview_options: params.link_preview_options ?? null,
+      reply_parameters: replyParameters(params.reply_parameters),
       paid: isPaid(params),
       at,
     });
@@ -496,4 +499,13 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       commands = [];
     },
   };
+}
+
+/** reply_parameters as the Bot API takes it (an object, or its JSON in a form post); null when absent or malformed. */
+function replyParameters(value: unknown): FakeTelegramMessage["reply_parameters"] {
+  const parsed: unknown = typeof value === "string" ? safeJson(value) : value;
+  if (typeof parsed !== "object" || parsed === null || !("message_id" in parsed)) return null;
+  const { message_id, allow_sending_without_reply } = parsed as { message_id: unknown; allow_sending_without_reply?: unknown };
+  if (typeof message_id !== "number") return null;
+  return { message_id, ...(typeof allow_sending_without_reply === "boolean" ? { allow_sending_without_reply } : {}) };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AccountProblem, type AccountSettings, DIGEST_THRESHOLD_RANGE } from "../model/recipient.ts";
+import { type AccountProblem, type AccountSettings, DIGEST_THRESHOLD_RANGE, PRICE_DROP_RANGE } from "../model/recipient.ts";
 import { LANGUAGES, isLanguage } from "../model/language.ts";
 
 /** "23:00" → 1380; anything else is not a time. */
@@ -14,8 +14,8 @@ const FIELD_CHARS = 16;
 
 /**
  * The account part of the settings page, as posted: global pause, language,
- * quiet hours (Europe/Warsaw, "HH:MM", both or neither) and the digest
- * threshold (empty: the default). Refusals are codes, worded in src/model/texts/.
+ * quiet hours (Europe/Warsaw, "HH:MM", both or neither), the digest
+ * threshold and the price-drop share in whole % (empty: the defaults). Refusals are codes, worded in src/model/texts/.
  */
 export const accountSettingsSchema = z
   .object({
@@ -28,6 +28,11 @@ export const accountSettingsSchema = z
       .max(FIELD_CHARS, { error: "threshold" })
       .trim()
       .refine((t) => t === "" || (/^\d+$/.test(t) && Number(t) >= DIGEST_THRESHOLD_RANGE.min && Number(t) <= DIGEST_THRESHOLD_RANGE.max), { error: "threshold" }),
+    priceDropPct: z
+      .string()
+      .max(FIELD_CHARS, { error: "drop_pct" })
+      .trim()
+      .refine((t) => t === "" || (/^\d+$/.test(t) && Number(t) >= PRICE_DROP_RANGE.min && Number(t) <= PRICE_DROP_RANGE.max), { error: "drop_pct" }),
   })
   .check((ctx) => {
     const { quietStart, quietEnd } = ctx.value;
@@ -35,7 +40,7 @@ export const accountSettingsSchema = z
     else if (quietStart !== "" && minutes(quietStart) === minutes(quietEnd)) ctx.issues.push({ code: "custom", path: ["quietEnd"], message: "same_times", input: quietEnd });
   });
 
-export type AccountField = "quietStart" | "quietEnd" | "digestThreshold";
+export type AccountField = "quietStart" | "quietEnd" | "digestThreshold" | "priceDropPct";
 
 /** Posted fields to settings, or the problem of each field. */
 export function readAccountSettings(form: Record<string, string | undefined>):
@@ -47,6 +52,7 @@ export function readAccountSettings(form: Record<string, string | undefined>):
     quietStart: form.quietStart ?? "",
     quietEnd: form.quietEnd ?? "",
     digestThreshold: form.digestThreshold ?? "",
+    priceDropPct: form.priceDropPct ?? "",
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ field: String(i.path[0]) as AccountField, problem: i.message as AccountProblem }));
@@ -62,6 +68,7 @@ export function readAccountSettings(form: Record<string, string | undefined>):
       language: d.language,
       quietHours: start !== null && end !== null ? { startMin: start, endMin: end } : null,
       digestThreshold: d.digestThreshold === "" ? null : Number(d.digestThreshold),
+      priceDropPct: d.priceDropPct === "" ? null : Number(d.priceDropPct),
     },
   };
 }

@@ -96,6 +96,7 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
       quietStartMin: users.quietStartMin,
       quietEndMin: users.quietEndMin,
       digestThreshold: users.digestThreshold,
+      priceDropPct: users.priceDropPct,
     })
     .from(savedSearches)
     .innerJoin(users, eq(users.id, savedSearches.userId))
@@ -118,6 +119,7 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
       isMock: user.isMock,
       quietHours: quietHoursOf(user.quietStartMin, user.quietEndMin),
       digestThreshold: user.digestThreshold,
+      priceDropPct: user.priceDropPct,
     },
   }));
 }

@@ -23,6 +23,7 @@ export function recipientOf(user: User): Recipient {
     isMock: user.isMock,
     quietHours: quietHoursOf(user.quietStartMin, user.quietEndMin),
     digestThreshold: user.digestThreshold,
+    priceDropPct: user.priceDropPct,
   };
 }
 
@@ -83,6 +84,7 @@ export function saveAccountSettings(db: Db, userId: number, s: AccountSettings):
     quietStartMin: s.quietHours?.startMin ?? null,
     quietEndMin: s.quietHours?.endMin ?? null,
     digestThreshold: s.digestThreshold,
+    priceDropPct: s.priceDropPct,
   });
 }
 

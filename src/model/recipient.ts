@@ -13,12 +13,15 @@ export const DEFAULT_DIGEST_THRESHOLD = 10;
 /** Bounds of the digest threshold a user may choose. */
 export const DIGEST_THRESHOLD_RANGE = { min: 1, max: 50 } as const;
 
+/** Bounds of the price-drop threshold (%) a user may choose: under 1 % is noise, over 50 % never happens. */
+export const PRICE_DROP_RANGE = { min: 1, max: 50 } as const;
+
 /**
  * Why the settings page refuses the account form (src/account/settings.ts),
  * as a code worded in the user's language: a malformed time, one of the two
- * quiet-hours times only, both the same, a threshold out of range.
+ * quiet-hours times only, both the same, a threshold or a price-drop share out of range.
  */
-export type AccountProblem = "time" | "both_times" | "same_times" | "threshold";
+export type AccountProblem = "time" | "both_times" | "same_times" | "threshold" | "drop_pct";
 
 /** Who a Notifier object sends to, and how they want it. */
 export interface Recipient {
@@ -47,6 +50,8 @@ export interface AccountSettings {
   language: Language;
   quietHours: QuietHours | null;
   digestThreshold: number | null;
+  /** A sent flat that gets this much cheaper (%) comes again as a reply; null: the default 3 %. */
+  priceDropPct: number | null;
 }
 
 /** The users-table columns quiet hours are stored in, as one value; null unless both are set. */

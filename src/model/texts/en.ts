@@ -1,4 +1,5 @@
-import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE } from "../recipient.ts";
+import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE, PRICE_DROP_RANGE } from "../recipient.ts";
+import { DEFAULT_PRICE_DROP_THRESHOLD_PCT } from "../price-change.ts";
 import { LIMITS } from "../search.ts";
 import type { Texts } from "./shape.ts";
 
@@ -209,6 +210,7 @@ export const en: Texts = {
     quietEnd: "Quiet hours until",
     quietHint: "what arrives meanwhile comes as one digest when they end",
     digestThreshold: `One digest when more than this are waiting (default ${DEFAULT_DIGEST_THRESHOLD})`,
+    priceDropPct: `Tell me again when a flat I got is this many % cheaper (default ${DEFAULT_PRICE_DROP_THRESHOLD_PCT})`,
     fixBelow: "Please correct the marked fields.",
     unauthorized: "This link has expired, was already used, or is not valid. Send /settings to the bot in Telegram for a new one.",
     anyCity: "choose a city",
@@ -218,6 +220,7 @@ export const en: Texts = {
       both_times: "give both times or neither",
       same_times: "start and end cannot be the same",
       threshold: `a number from ${DIGEST_THRESHOLD_RANGE.min} to ${DIGEST_THRESHOLD_RANGE.max}, or empty`,
+      drop_pct: `a whole number from ${PRICE_DROP_RANGE.min} to ${PRICE_DROP_RANGE.max}, or empty`,
     },
     limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,
     staleForm: "forbidden: stale or missing form token; reload the page",

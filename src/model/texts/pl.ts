@@ -1,4 +1,5 @@
-import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE } from "../recipient.ts";
+import { DEFAULT_DIGEST_THRESHOLD, DIGEST_THRESHOLD_RANGE, PRICE_DROP_RANGE } from "../recipient.ts";
+import { DEFAULT_PRICE_DROP_THRESHOLD_PCT } from "../price-change.ts";
 import { LIMITS } from "../search.ts";
 import { plPlural } from "./plural.ts";
 import type { Texts } from "./shape.ts";
@@ -212,6 +213,7 @@ export const pl: Texts = {
     quietEnd: "Cisza nocna do",
     quietHint: "co przyjdzie w tym czasie, dostaniesz zbiorczo po jej końcu",
     digestThreshold: `Zbiorcza wiadomość, gdy czeka więcej niż (domyślnie ${DEFAULT_DIGEST_THRESHOLD})`,
+    priceDropPct: `Powiadom ponownie, gdy mieszkanie potanieje o tyle % (domyślnie ${DEFAULT_PRICE_DROP_THRESHOLD_PCT})`,
     fixBelow: "Popraw zaznaczone pola.",
     unauthorized:
       "Ten link wygasł, został już użyty albo jest nieprawidłowy. Wyślij /settings do bota w Telegramie, żeby dostać nowy.",
@@ -222,6 +224,7 @@ export const pl: Texts = {
       both_times: "podaj obie godziny albo żadnej",
       same_times: "początek i koniec nie mogą być takie same",
       threshold: `liczba od ${DIGEST_THRESHOLD_RANGE.min} do ${DIGEST_THRESHOLD_RANGE.max} albo puste pole`,
+      drop_pct: `liczba całkowita od ${PRICE_DROP_RANGE.min} do ${PRICE_DROP_RANGE.max} albo puste pole`,
     },
     // Not translated yet: these plain-text refusals have always been English.
     limitReached: (limit) => `limit reached: at most ${limit} searches; delete one first`,

@@ -206,6 +206,7 @@ export interface SettingsPageTexts {
   quietEnd: string;
   quietHint: string;
   digestThreshold: string;
+  priceDropPct: string;
   /** Above a refused form. */
   fixBelow: string;
   /** The page for a link that expired, was used or is forged, and for no session. */

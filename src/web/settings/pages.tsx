@@ -134,6 +134,7 @@ export interface AccountValues {
   quietStart: string;
   quietEnd: string;
   digestThreshold: string;
+  priceDropPct: string;
 }
 
 /** The user's searches with their actions, and the account settings. */
@@ -194,6 +195,7 @@ export const SearchList: FC<{
         <AccountInput name="quietEnd" label={w.quietEnd} type="time" />
         <p class="paused">{w.quietHint}</p>
         <AccountInput name="digestThreshold" label={w.digestThreshold} type="number" />
+        <AccountInput name="priceDropPct" label={w.priceDropPct} type="number" />
         <label for="language">{w.language}</label>
         <select id="language" name="language">
           {LANGUAGES.map((l) => (

@@ -43,6 +43,7 @@ function appUser(user: User): AppUser {
       quietStart: time(user.quietStartMin),
       quietEnd: time(user.quietEndMin),
       digestThreshold: user.digestThreshold === null ? "" : String(user.digestThreshold),
+      priceDropPct: user.priceDropPct === null ? "" : String(user.priceDropPct),
     },
   };
 }
@@ -205,6 +206,7 @@ settings.post("/account", async (c) => {
       quietStart: form.quietStart ?? "",
       quietEnd: form.quietEnd ?? "",
       digestThreshold: form.digestThreshold ?? "",
+      priceDropPct: form.priceDropPct ?? "",
     };
     return renderPage(c, <SearchList searches={searches} language={user.language} csrf={c.get("csrf")} account={shown} accountIssues={read.issues} />, 422);
   }
