@@ -136,16 +136,26 @@ export async function findFlatCandidates(d1: D1Database, keys: readonly string[]
   return rowsOf<FlatCandidate>(result);
 }
 
-/** One flat's price history, oldest first (at most FLAT_PRICE_HISTORY rows): for the settings page and the Notifier. */
-export async function flatPriceHistory(d1: D1Database, flatKey: string) {
+/** One price a flat was asked at, and since when. */
+export interface FlatPrice {
+  flatKey: string;
+  price: number;
+  currency: string | null;
+  listingId: number;
+  seenAt: number;
+}
+
+/** Flats' price histories, each oldest first (at most FLAT_PRICE_HISTORY rows a flat): for the settings page. One query. */
+export async function flatPriceHistory(d1: D1Database, flatKeys: readonly string[]): Promise<Map<string, FlatPrice[]>> {
+  if (flatKeys.length === 0) return new Map();
   const result = await d1
     .prepare(
-      `SELECT price, currency, listing_id AS listingId, seen_at AS seenAt FROM flat_prices
-       WHERE flat_key = ? ORDER BY seen_at, id`,
+      `SELECT flat_key AS flatKey, price, currency, listing_id AS listingId, seen_at AS seenAt FROM flat_prices
+       WHERE flat_key IN ${JSON_LIST} ORDER BY seen_at, id`,
     )
-    .bind(flatKey)
+    .bind(JSON.stringify([...new Set(flatKeys)]))
     .all();
-  return rowsOf<{ price: number; currency: string | null; listingId: number; seenAt: number }>(result);
+  return Map.groupBy(rowsOf<FlatPrice>(result), (p) => p.flatKey);
 }
 
 /** Saved before queued: marks what reached the queue, so the sweep leaves it alone. */

@@ -1,4 +1,4 @@
-import { JSON_LIST } from "./json-list.ts";
+import { JSON_LIST, rowsOf } from "./json-list.ts";
 import type { notifications } from "./schema.ts";
 
 /** One match to record: [userId, listingId, searchId]. */
@@ -68,6 +68,35 @@ export function flatHoldersStatement(d1: D1Database, listingIds: readonly number
        WHERE r.id IN ${JSON_LIST} AND n.status IN ('sent', 'merged')`,
     )
     .bind(JSON.stringify(listingIds));
+}
+
+/** A flat a user was sent, as the settings page lists it: its latest ad sent, and when. */
+export interface SentFlat {
+  flatKey: string;
+  title: string;
+  url: string;
+  source: string;
+  city: string | null;
+  district: string | null;
+  sentAt: number;
+}
+
+/**
+ * The flats most recently sent to a user (each once, however many of its ads they had), newest
+ * first. Reads the user's notifications by the (user, listing) unique index.
+ */
+export async function sentFlats(d1: D1Database, userId: number, limit: number): Promise<SentFlat[]> {
+  const result = await d1
+    .prepare(
+      // SQLite takes the bare columns from the row of max(): the latest ad sent of each flat.
+      `SELECT l.flat_key AS flatKey, l.title, l.url, l.source, l.city, l.district, max(n.sent_at) AS sentAt
+       FROM notifications n JOIN listings l ON l.id = n.listing_id
+       WHERE n.user_id = ? AND n.status = 'sent' AND l.flat_key IS NOT NULL
+       GROUP BY l.flat_key ORDER BY sentAt DESC LIMIT ?`,
+    )
+    .bind(userId, limit)
+    .all();
+  return rowsOf<SentFlat>(result);
 }
 
 export function markFilteredStatement(d1: D1Database, listingIds: readonly number[], now: number) {

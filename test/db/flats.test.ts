@@ -32,7 +32,7 @@ describe("a flat's price history (flat_prices)", () => {
     // The agency's repost under a new id, same flat (flat key of the first ad), same price again.
     const repost = { ...podgorzeBalkonItem, externalId: "67900000", url: "https://www.otodom.pl/pl/oferta/x-ID4Bxyz", price: 745_000 };
     await store([repost], T0 + 120_000, dedupKey(podgorzeBalkonItem));
-    const history = await flatPriceHistory(env.DB, dedupKey(podgorzeBalkonItem));
+    const history = (await flatPriceHistory(env.DB, [dedupKey(podgorzeBalkonItem)])).get(dedupKey(podgorzeBalkonItem)) ?? [];
     expect(history.map((h) => [h.price, h.seenAt])).toEqual([
       [768_000, T0],
       [745_000, T0 + 60_000],
@@ -41,7 +41,7 @@ describe("a flat's price history (flat_prices)", () => {
 
   it(`keeps the newest ${FLAT_PRICE_HISTORY} prices of a flat`, async ({ expect }) => {
     for (let i = 0; i < FLAT_PRICE_HISTORY + 5; i++) await store([{ ...podgorzeBalkonItem, price: 800_000 - i * 1000 }], T0 + i * 60_000);
-    const history = await flatPriceHistory(env.DB, dedupKey(podgorzeBalkonItem));
+    const history = (await flatPriceHistory(env.DB, [dedupKey(podgorzeBalkonItem)])).get(dedupKey(podgorzeBalkonItem)) ?? [];
     expect(history).toHaveLength(FLAT_PRICE_HISTORY);
     expect(history[0]?.price).toBe(795_000);
     expect(history.at(-1)?.price).toBe(800_000 - (FLAT_PRICE_HISTORY + 4) * 1000);

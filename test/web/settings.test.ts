@@ -224,26 +224,27 @@ describe("the settings page", () => {
     rows = await searchRows(aliceId);
     expect(rows).toHaveLength(2);
 
-    expect((await post("/app/account", { csrf, paused: "on", language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5" }, cookie)).status).toBe(303);
-    const account = () => env.DB.prepare("SELECT paused, language, quiet_start_min, quiet_end_min, digest_threshold FROM users WHERE id = ?").bind(aliceId).first();
-    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5 });
+    expect((await post("/app/account", { csrf, paused: "on", language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5", priceDropPct: "7" }, cookie)).status).toBe(303);
+    const account = () => env.DB.prepare("SELECT paused, language, quiet_start_min, quiet_end_min, digest_threshold, price_drop_pct FROM users WHERE id = ?").bind(aliceId).first();
+    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5, price_drop_pct: 7 });
     const page = await (await get("/app", cookie)).text();
     expect(page).toContain('name="quietStart" type="time" value="23:00"');
 
     // Refused settings are shown with their reasons and change nothing.
-    const refused = await post("/app/account", { csrf, language: "pl", quietStart: "25:00", quietEnd: "", digestThreshold: "0" }, cookie);
+    const refused = await post("/app/account", { csrf, language: "pl", quietStart: "25:00", quietEnd: "", digestThreshold: "0", priceDropPct: "3.5" }, cookie);
     expect(refused.status).toBe(422);
     const html = await refused.text();
     expect(html).toContain('id="quietStart-error">enter a time as HH:MM, e.g. 23:00</div>');
     expect(html).toContain('id="digestThreshold-error">a number from 1 to 50, or empty</div>');
+    expect(html).toContain('id="priceDropPct-error">a whole number from 1 to 50, or empty</div>');
     expect((await post("/app/account", { csrf, quietStart: "22:00", quietEnd: "" }, cookie)).status).toBe(422);
-    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5 });
+    expect(await account()).toEqual({ paused: 1, language: "en", quiet_start_min: 23 * 60, quiet_end_min: 7 * 60, digest_threshold: 5, price_drop_pct: 7 });
     // The filter hands them to the Notifier with the user's searches.
     const alices = async () => (await loadActiveSearches(env.DB, [Number(krakow)])).filter((s) => s.userId === aliceId);
     expect(await alices()).toEqual([]); // paused: nothing is matched for Alice
-    await post("/app/account", { csrf, language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5" }, cookie);
+    await post("/app/account", { csrf, language: "en", quietStart: "23:00", quietEnd: "07:00", digestThreshold: "5", priceDropPct: "7" }, cookie);
     const [active] = await alices();
-    expect(active?.recipient).toMatchObject({ quietHours: { startMin: 23 * 60, endMin: 7 * 60 }, digestThreshold: 5 });
+    expect(active?.recipient).toMatchObject({ quietHours: { startMin: 23 * 60, endMin: 7 * 60 }, digestThreshold: 5, priceDropPct: 7 });
   });
 
   it("shows each problem next to its field and stores nothing", async ({ expect }) => {
@@ -292,5 +293,41 @@ describe("the settings page", () => {
     expect(await searchRows((await env.DB.prepare("SELECT id FROM users WHERE telegram_id = ?").bind(BOB).first<{ id: number }>())?.id ?? 0)).toEqual([
       expect.objectContaining({ name: "Bob's secret search", active: 1 }),
     ]);
+  });
+});
+
+describe("the flats page", () => {
+  it("lists the flats the user was sent, each once with its price history, and nobody else's", async ({ expect }) => {
+    const { aliceId } = await aliceAndBob();
+    const bob = await env.DB.prepare("SELECT id FROM users WHERE telegram_id = ?").bind(BOB).first<{ id: number }>();
+    const now = Date.now();
+    // Alice's flat had two ads (OLX, then the Otodom cross-post, both sent or merged) and dropped 2 990 → 2 900.
+    const listing = (id: number, source: string, title: string, flat: string) =>
+      env.DB.prepare(
+        `INSERT INTO listings (id, source, external_id, dedup_key, url, title, price, city, district, deal, property, flat_key, first_seen_at, last_seen_at, notify)
+         VALUES (?, ?, ?, ?, ?, ?, 2900, 'Wrocław', 'Krzyki', 'rent', 'flat', ?, ?, ?, 1)`,
+      ).bind(id, source, String(id), `${source}:${id}`, `https://example.test/${id}`, title, flat, now, now);
+    const note = (userId: number, listingId: number, status: string, sentAt: number) =>
+      env.DB.prepare("INSERT INTO notifications (user_id, listing_id, matched_at, sent_at, status) VALUES (?, ?, ?, ?, ?)").bind(userId, listingId, sentAt, sentAt, status);
+    const price = (flat: string, value: number, at: number) =>
+      env.DB.prepare("INSERT INTO flat_prices (flat_key, price, currency, listing_id, seen_at) VALUES (?, ?, 'PLN', 901, ?)").bind(flat, value, at);
+    await env.DB.batch([
+      listing(901, "olx", "2 pokoje - Plac Grunwaldzki", "olx:901"),
+      listing(902, "otodom", "Plac Grunwaldzki, 2 pokoje", "olx:901"),
+      listing(903, "olx", "Bob's flat", "olx:903"),
+      note(aliceId, 901, "sent", now - 3_600_000),
+      note(aliceId, 902, "merged", now - 1_800_000),
+      note(bob?.id ?? 0, 903, "sent", now),
+      price("olx:901", 2990, now - 3_600_000),
+      price("olx:901", 2900, now - 1_800_000),
+    ]);
+    const cookie = await login(alice.id);
+    const page = await get("/app/flats", cookie);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html.match(/<li>/g)).toHaveLength(1);
+    expectToContainAll(expect, html, ["2 pokoje - Plac Grunwaldzki", "Krzyki, Wrocław", "2 990 zł → 2 900 zł (−3 %)"]);
+    expect(html).not.toContain("Bob");
+    expect((await get("/app/flats")).status).toBe(401);
   });
 });

@@ -191,6 +191,10 @@ export const en: Texts = {
     keywords: "Words",
   },
   settingsPage: {
+    flatsTitle: "Flats you were sent, and their prices",
+    flatsNone: "No flats sent yet.",
+    sentAgo: (age) => `sent ${age}`,
+    priceUnknown: "price on request",
     title: "Your searches",
     none: "You have no searches yet.",
     add: "New search",

@@ -194,6 +194,10 @@ export const pl: Texts = {
     keywords: "Słowa",
   },
   settingsPage: {
+    flatsTitle: "Wysłane mieszkania i ich ceny",
+    flatsNone: "Nie wysłaliśmy jeszcze żadnego mieszkania.",
+    sentAgo: (age) => `wysłano ${age}`,
+    priceUnknown: "cena do uzgodnienia",
     title: "Twoje wyszukiwania",
     none: "Nie masz jeszcze wyszukiwań.",
     add: "Nowe wyszukiwanie",

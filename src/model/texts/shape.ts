@@ -183,6 +183,12 @@ export interface WizardTexts {
 
 /** The settings page (src/web/settings/) beyond the search words it shares with the bot. */
 export interface SettingsPageTexts {
+  /** The page of flats the user was sent, with their prices; its link on the list page. */
+  flatsTitle: string;
+  flatsNone: string;
+  /** @param age "2 days ago" */
+  sentAgo: (age: string) => string;
+  priceUnknown: string;
   /** The list page's title. */
   title: string;
   /** The list without searches. */

@@ -77,7 +77,7 @@ const MINI_APP_SCRIPT = `(function () {
   post("web_app_setup_main_button", form ? { is_visible: true, is_active: true, text: form.getAttribute("data-main-button") } : { is_visible: false });
 })();`;
 
-const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => {
+export const Layout: FC<PropsWithChildren<{ title: string; language: Language }>> = ({ title, language, children }) => {
   const nonce = usePageNonce();
   return (
   <html lang={language}>
@@ -165,7 +165,7 @@ export const SearchList: FC<{
     <Layout title={w.title} language={language}>
       <h1>{w.title}</h1>
       <p>
-        <a href="/app/searches/new">{w.add}</a>
+        <a href="/app/searches/new">{w.add}</a> · <a href="/app/flats">{w.flatsTitle}</a>
       </p>
       {searches.length === 0 ? (
         <p>{w.none}</p>

@@ -18,6 +18,9 @@ import { csrfToken, csrfValid } from "../csrf.ts";
 import { verifyInitData } from "./init-data.ts";
 import { verifyLoginToken } from "../../account/login-link.ts";
 import { type AccountValues, SearchFormPage, SearchList, Unauthorized } from "./pages.tsx";
+import { FlatsPage } from "./flats-page.tsx";
+import { flatPriceHistory } from "../../db/listings.ts";
+import { sentFlats } from "../../db/notifications.ts";
 import { renderPage } from "../page.tsx";
 import { requireSecrets } from "../require-secrets.ts";
 import { openSession, sessionUser } from "./session.ts";
@@ -116,6 +119,17 @@ settings.use("*", async (c, next) => {
   c.set("csrf", csrf);
   c.set("now", now);
   await next();
+});
+
+/** How many of the flats sent last the flats page lists. */
+const FLATS_SHOWN = 50;
+
+settings.get("/flats", async (c) => {
+  const user = c.get("user");
+  const flats = await sentFlats(c.env.DB, user.id, FLATS_SHOWN);
+  const prices = await flatPriceHistory(c.env.DB, flats.map((f) => f.flatKey));
+  const shown = flats.map((flat) => ({ flat, prices: prices.get(flat.flatKey) ?? [] }));
+  return renderPage(c, <FlatsPage flats={shown} language={user.language} now={c.get("now")} />);
 });
 
 settings.get("/", async (c) => {
