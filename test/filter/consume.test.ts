@@ -229,3 +229,41 @@ describe("filter: failures", () => {
     expect(enlisted.every((e) => e.lane === "steady")).toBe(true);
   });
 });
+
+describe("filter: price drops of ads already sent", () => {
+  it("hands a user told of the flat a price update; the Notifier answers the first message once", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const user = await seedUser();
+    await seedSearch(user.id, { city: "wroclaw", priceMax: 10_000 });
+    const other = await seedUser();
+    await seedSearch(other.id, { city: "wroclaw", priceMax: 10_000 });
+    const { stub } = await notifierFor({ userId: user.id, chatId: user.chatId, language: "pl", isMock: false, quietHours: null, digestThreshold: null }, clock);
+    const deps = { d1: env.DB, notifier: env.NOTIFIER, enlist: noEnlist, cache: new SearchCache(), clock: Date.now };
+    const ad = rental(7, { price: 3000 });
+
+    const ids = await storeAsThePoller([ad], { seenAt: Date.now(), city: "wroclaw" });
+    await filterListings(ids, deps);
+    await drain(stub, clock);
+    // The other user's card failed for good: they were never told of the flat.
+    await env.DB.prepare("UPDATE notifications SET status = 'failed' WHERE user_id = ?").bind(other.id).run();
+    const othersQueued = async () => (await env.NOTIFIER.getByName(String(other.id)).inspect()).counts.queued;
+    expect(await othersQueued()).toBe(1);
+    expect(telegram.messages.filter((m) => m.chat_id === user.chatId)).toHaveLength(1);
+
+    // The poller stores the ad again at 2 800 (−6.7 %): it keeps the old price, and queues it as repriced.
+    await storeAsThePoller([{ ...ad, price: 2800 }], { seenAt: Date.now(), city: "wroclaw" });
+    expect(await env.DB.prepare("SELECT price, previous_price FROM listings WHERE id = ?").bind(ids[0]).first()).toEqual({ price: 2800, previous_price: 3000 });
+    const result = await filterListings(ids, deps, ids);
+    // No new match (the user has this ad), no new row: the update is the Notifier's own.
+    expect(result).toMatchObject({ matches: 2, handedOver: 0 });
+    await filterListings(ids, deps, ids); // the queue redelivers the batch
+    await drain(stub, clock);
+
+    const toUser = telegram.messages.filter((m) => m.chat_id === user.chatId);
+    expect(toUser).toHaveLength(2);
+    expect(toUser[1]).toMatchObject({ reply_parameters: { message_id: toUser[0]?.message_id } });
+    expect(toUser[1]?.text).toContain("📉 <b>Cena spadła: 3 000 zł → 2 800 zł (−7 %)</b>");
+    expect(await othersQueued()).toBe(1);
+  });
+});
