@@ -113,8 +113,16 @@ export class Bookkeeper {
         }
         return none;
       }
-      case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
       case "rejected":
+        // New buttons on a card the user deleted (or that has them already): nothing lost, nobody to alert.
+        if (work.followUp?.followUp.kind === "buttons") {
+          this.#outbox.finish(ids, "merged", finished);
+          await this.merged(recipient.userId, work.rows.map((r) => ({ id: r.notificationId, handedAt: r.addedAt })), finished);
+          return none;
+        }
+        await this.#failed(recipient, work, failure, attempts, finished);
+        return none;
+      case "photo_refused": // only after the text fallback failed the same way, which Telegram does not do
         await this.#failed(recipient, work, failure, attempts, finished);
         return none;
     }
@@ -140,9 +148,10 @@ export class Bookkeeper {
       return;
     }
     for (const row of work.rows) {
-      const { flatKey, price, currency, source } = row.delivery.listing;
-      // What the chat now knows of the flat: a later ad of it is a reply to this message, or nothing.
-      if (flatKey !== null) this.#told.tell(flatKey, { messageId: outcome.messageId, price, currency, sources: [source] }, finished);
+      const { flatKey, price, currency, source, url } = row.delivery.listing;
+      // What the chat now knows of the flat: a later ad of it answers this message, or nothing.
+      const told = { messageId: outcome.messageId, card: !work.digest, searchId: row.delivery.searchId, price, currency, ads: [{ url, source, price }] };
+      if (flatKey !== null) this.#told.tell(flatKey, told, finished);
     }
     for (const row of work.rows) {
       const listing = row.delivery.listing;
@@ -171,7 +180,7 @@ export class Bookkeeper {
       stage: "follow_up",
       source: listing.source,
       city: listing.city,
-      outcome: followUp.followUp.drop ? "price_drop" : "new_site",
+      outcome: followUp.followUp.kind === "buttons" ? "buttons" : followUp.followUp.drop ? "price_drop" : "new_site",
     });
     // A price update has no notifications row; a later ad of the flat has one, pending until now.
     const ads = work.rows.filter((r) => r.notificationId > 0).map((r) => ({ id: r.notificationId, handedAt: r.addedAt }));

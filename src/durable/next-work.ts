@@ -1,9 +1,9 @@
 import type { Delivery } from "../model/delivery.ts";
-import { type FollowUp, type ToldFlat, followUpOf } from "../model/follow-up.ts";
+import { type FollowUp, type ToldFlat, followUpOf, toldAfter } from "../model/follow-up.ts";
 import { DEFAULT_PRICE_DROP_THRESHOLD_PCT } from "../model/price-change.ts";
 import type { Recipient } from "../model/recipient.ts";
 import type { OutgoingMessage } from "../telegram/api.ts";
-import { digestPartMessage, followUpMessage, listingMessage } from "../telegram/messages.ts";
+import { digestPartMessage, flatButtonsEdit, followUpMessage, listingMessage } from "../telegram/messages.ts";
 import type { Outbox, OutboxRow } from "./outbox.ts";
 import type { ToldFlats } from "./told-flats.ts";
 
@@ -14,7 +14,7 @@ export interface FollowUpWork {
   followUp: FollowUp;
 }
 
-/** What the next send carries: one listing, one part of a digest, or one follow-up of a told flat. */
+/** What the next send carries: one listing, one part of a digest, or one follow-up of a told flat (a reply, or new buttons on its card). */
 export interface Work {
   digest: boolean;
   /** The outbox rows the message covers, oldest first. */
@@ -22,7 +22,7 @@ export interface Work {
   message: OutgoingMessage;
   /** Sent instead when Telegram refuses the photo; null: `message` is text. */
   textFallback: OutgoingMessage | null;
-  /** A reply about a flat the chat was told of (price drop, another site); null: a card or a digest part. */
+  /** A follow-up of a flat the chat was told of (a price drop, another site, a new link); null: a card or a digest part. */
   followUp: FollowUpWork | null;
 }
 
@@ -31,8 +31,8 @@ type Verdict = { kind: "card" } | { kind: "reply"; work: FollowUpWork } | { kind
 
 /**
  * A row's verdict: the first ad of a flat the chat has not had is a card; a later ad of a told
- * flat (or a new price of it) is a reply when it adds something (followUpOf), else it is merged
- * without a message. A price update of a flat the chat was never told of is nothing to them.
+ * flat (or a new price of it) is a follow-up when it adds something (followUpOf: a reply, or the
+ * card's buttons edited to list a new link), else it is merged without a call. A price update of a flat the chat was never told of is nothing to them.
  */
 function verdictOf(delivery: Delivery, told: ToldFlats, recipient: Recipient): Verdict {
   const { listing, priceUpdate } = delivery;
@@ -99,7 +99,11 @@ export function pickWork(
       return { work: { digest: false, rows: [row], followUp: null, ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) }, merged };
     }
     if (verdict.kind === "reply") {
-      const message = followUpMessage(row.delivery, verdict.work.followUp, recipient, verdict.work.told.messageId);
+      const { told, followUp } = verdict.work;
+      const message =
+        followUp.kind === "reply"
+          ? followUpMessage(row.delivery, followUp, recipient, told.messageId)
+          : flatButtonsEdit({ ...toldAfter(told, row.delivery.listing, followUp), messageId: told.messageId ?? 0 }, recipient);
       return { work: { digest: false, rows: [row], message, textFallback: null, followUp: verdict.work }, merged };
     }
     outbox.finish([row.notificationId], "merged", now);

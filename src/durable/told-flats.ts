@@ -1,6 +1,5 @@
 import { DoStore } from "../lib/do-schema.ts";
-import type { Source } from "../model/listing.ts";
-import type { ToldFlat } from "../model/follow-up.ts";
+import type { ToldAd, ToldFlat } from "../model/follow-up.ts";
 
 /**
  * A flat is remembered this long after the chat was last told of it: the same window the poller
@@ -18,9 +17,11 @@ const SCHEMA = {
     `CREATE TABLE IF NOT EXISTS told_flats (
        flat_key TEXT PRIMARY KEY,
        message_id INTEGER,
+       card INTEGER NOT NULL,
+       search_id INTEGER,
        price REAL,
        currency TEXT,
-       sources TEXT NOT NULL,
+       ads TEXT NOT NULL,
        told_at INTEGER NOT NULL
      ) WITHOUT ROWID;`,
   ],
@@ -28,10 +29,12 @@ const SCHEMA = {
 
 const KEY = { schema: "told_flats_schema", prunedAt: "told_flats_pruned_at" } as const;
 
+type Row = { message_id: number | null; card: number; search_id: number | null; price: number | null; currency: string | null; ads: string };
+
 /**
  * Which flats a Notifier's chat was told of, beyond the outbox's day: the message each came in,
- * the price last told, the sites. One row per flat, written when its card goes and when a
- * follow-up (a price drop, another site) does; a merged ad that adds nothing writes nothing.
+ * the price last told, the ads it can open. One row per flat, written when its card goes and
+ * when a follow-up does; a merged ad that adds nothing writes nothing.
  */
 export class ToldFlats extends DoStore {
   constructor(storage: DurableObjectStorage) {
@@ -39,25 +42,22 @@ export class ToldFlats extends DoStore {
   }
 
   get(flatKey: string): ToldFlat | null {
-    const rows = this.sql
-      .exec<{ message_id: number | null; price: number | null; currency: string | null; sources: string }>(
-        `SELECT message_id, price, currency, sources FROM told_flats WHERE flat_key = ?`,
-        flatKey,
-      )
-      .toArray();
-    const r = rows[0];
-    return r ? { messageId: r.message_id, price: r.price, currency: r.currency, sources: JSON.parse(r.sources) as Source[] } : null;
+    const r = this.sql.exec<Row>(`SELECT message_id, card, search_id, price, currency, ads FROM told_flats WHERE flat_key = ?`, flatKey).toArray()[0];
+    if (!r) return null;
+    return { messageId: r.message_id, card: r.card === 1, searchId: r.search_id, price: r.price, currency: r.currency, ads: JSON.parse(r.ads) as ToldAd[] };
   }
 
   /** Remembers what the chat now knows of the flat. */
   tell(flatKey: string, told: ToldFlat, at: number): void {
     this.sql.exec(
-      `INSERT OR REPLACE INTO told_flats (flat_key, message_id, price, currency, sources, told_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO told_flats (flat_key, message_id, card, search_id, price, currency, ads, told_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       flatKey,
       told.messageId,
+      told.card ? 1 : 0,
+      told.searchId,
       told.price,
       told.currency,
-      JSON.stringify(told.sources),
+      JSON.stringify(told.ads),
       at,
     );
   }
@@ -72,9 +72,5 @@ export class ToldFlats extends DoStore {
       TOLD_FLATS_MAX,
     );
     this.kv.put(KEY.prunedAt, now);
-  }
-
-  count(): number {
-    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM told_flats`).one().n;
   }
 }

@@ -43,10 +43,13 @@ export type OutgoingMessage =
       previewUrl: string | null;
       /** Sent as a reply to this message of the chat (a flat's follow-up); absent: not a reply. */
       replyTo?: number;
-    };
+    }
+  /** New buttons for a message sent before (a told flat's card lists a new ad): no notification. */
+  | { method: "editMessageReplyMarkup"; chatId: number; messageId: number; buttons: InlineButton[] };
 
-/** The visible text of an outgoing message (caption or text). */
+/** The visible text of an outgoing message (caption or text; an edit of buttons has none). */
 export function messageText(message: OutgoingMessage): string {
+  if (message.method === "editMessageReplyMarkup") return "";
   return message.method === "sendPhoto" ? message.caption : message.text;
 }
 
@@ -56,14 +59,19 @@ function keyboard(buttons: readonly InlineButton[]) {
 }
 
 /**
- * Sends an OutgoingMessage in HTML parse mode. Throws grammY's GrammyError or
- * HttpError; classifyTelegramError() (errors.ts) says what they mean.
+ * Sends an OutgoingMessage in HTML parse mode (or edits the buttons of one).
+ * Throws grammY's GrammyError or HttpError; classifyTelegramError() (errors.ts)
+ * says what they mean.
  *
- * @returns Telegram's message id
+ * @returns Telegram's message id (the edited one's, for an edit)
  */
 export async function sendOutgoing(api: Api, message: OutgoingMessage, opts: { paidBroadcast?: boolean } = {}): Promise<number> {
   // Paid broadcasts: over the free 30 a second, 0.1 Star each (config.paidBroadcast).
   const paid = opts.paidBroadcast ? { allow_paid_broadcast: true } : {};
+  if (message.method === "editMessageReplyMarkup") {
+    await api.editMessageReplyMarkup(message.chatId, message.messageId, { reply_markup: keyboard(message.buttons) ?? { inline_keyboard: [] } });
+    return message.messageId;
+  }
   if (message.method === "sendPhoto") {
     const sent = await api.sendPhoto(message.chatId, message.photo, {
       caption: message.caption,

@@ -1,8 +1,8 @@
 import type { Delivery } from "../model/delivery.ts";
 import type { Recipient } from "../model/recipient.ts";
 import type { OutgoingMessage } from "./api.ts";
-import type { FollowUp } from "../model/follow-up.ts";
-import { renderDigest, renderFollowUp, renderListing } from "./render.ts";
+import type { FollowUp, ToldFlat } from "../model/follow-up.ts";
+import { flatButtons, renderDigest, renderFollowUp, renderListing } from "./render.ts";
 
 /**
  * The notifier's messages, complete: the rendered cards and digest parts of
@@ -77,7 +77,7 @@ export function digestPartMessage(
  *
  * @param replyTo the first message's id; null: sent as a plain message
  */
-export function followUpMessage(delivery: Delivery, followUp: FollowUp, to: MessageTarget, replyTo: number | null): OutgoingMessage {
+export function followUpMessage(delivery: Delivery, followUp: Extract<FollowUp, { kind: "reply" }>, to: MessageTarget, replyTo: number | null): OutgoingMessage {
   const card = renderFollowUp(delivery, followUp, to.language);
   return {
     method: "sendMessage",
@@ -87,4 +87,9 @@ export function followUpMessage(delivery: Delivery, followUp: FollowUp, to: Mess
     previewUrl: null,
     ...(replyTo === null ? {} : { replyTo }),
   };
+}
+
+/** A told flat's card with buttons for every ad the chat was told of (flatButtons): an edit, silent. */
+export function flatButtonsEdit(told: ToldFlat & { messageId: number }, to: MessageTarget): OutgoingMessage {
+  return { method: "editMessageReplyMarkup", chatId: to.chatId, messageId: told.messageId, buttons: flatButtons(told.ads, told.searchId, told.currency, to.language) };
 }

@@ -1,5 +1,5 @@
 import type { Delivery } from "../model/delivery.ts";
-import type { FollowUp } from "../model/follow-up.ts";
+import type { FollowUp, ToldAd } from "../model/follow-up.ts";
 import { type StoredListing, listingTime, relistedSince } from "../model/listing.ts";
 import { muteSearch } from "./callback-data.ts";
 import { escapeHtml, escapeTruncated } from "./html.ts";
@@ -111,12 +111,21 @@ export function renderListing(delivery: Delivery, language: Language, now: numbe
     photo: l.photoUrl,
     caption: withTitle(CAPTION_LIMIT, (title) => `<b>${title}</b>`),
     text: withTitle(MESSAGE_LIMIT, (title) => `<b><a href="${href}">${title}</a></b>`),
-    buttons: [
-      { text: t.openButton, url: l.url },
-      ...(delivery.searchId !== null ? [{ text: t.muteButton, callbackData: muteSearch.data(delivery.searchId) }] : []),
-    ],
+    buttons: flatButtons([{ url: l.url, source: l.source, price: l.price }], delivery.searchId, l.currency, language),
     previewUrl: l.url,
   };
+}
+
+/**
+ * A flat's card buttons: its first ad, every later ad the chat was told of (site and price), and
+ * the mute button of the search it matched. A card has one ad; a told flat's edit lists them all.
+ */
+export function flatButtons(ads: readonly ToldAd[], searchId: number | null, currency: string | null, language: Language): InlineButton[] {
+  const t = texts(language).notifier;
+  return [
+    ...ads.map((ad, i) => ({ text: i === 0 ? t.openButton : t.adButton(SOURCE_LABELS[ad.source], ad.price === null ? t.priceUnknown : formatPrice(ad.price, currency, language)), url: ad.url })),
+    ...(searchId !== null ? [{ text: t.muteButton, callbackData: muteSearch.data(searchId) }] : []),
+  ];
 }
 
 /** A reply to a flat's first message (src/model/follow-up.ts): what the later ad adds, and the ad. */
@@ -131,7 +140,7 @@ export interface FollowUpCard {
  * change), the other site it appeared on, then the ad's title as a link, so every ad of the flat
  * opens from the thread.
  */
-export function renderFollowUp(delivery: Delivery, followUp: FollowUp, language: Language): FollowUpCard {
+export function renderFollowUp(delivery: Delivery, followUp: Extract<FollowUp, { kind: "reply" }>, language: Language): FollowUpCard {
   const l = delivery.listing;
   const t = texts(language).notifier;
   const lines: string[] = [];

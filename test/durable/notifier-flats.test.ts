@@ -7,27 +7,71 @@ import { drain, notificationRows, notifierFor, seedDeliveries, seedRecipient } f
 const FLAT = "olx:first-ad";
 
 describe("Notifier: one message per flat", () => {
-  it("merges a repost that adds nothing: no second message, D1 says merged", async ({ expect }) => {
+  it("adds a dearer repost to the card's buttons, silently, and merges a repeat of a told link", async ({ expect }) => {
     const clock = testClock();
     const { telegram } = installFakeTelegram(clock);
     const recipient = await seedRecipient();
-    const [first, repost] = await seedDeliveries(recipient, 2, clock.now, (i) => ({ flatKey: FLAT, price: i === 0 ? 2900 : 2950 }));
+    const [first, repost] = await seedDeliveries(recipient, 2, clock.now, (i) => ({ flatKey: FLAT, price: i === 0 ? 2900 : 2950 }), "Mokotów");
     if (!first || !repost) throw new Error("no deliveries");
+    const withSearch = (d: Delivery): Delivery => ({ ...d, searchId: 41 });
     const { stub, metrics } = await notifierFor(recipient, clock);
 
-    await stub.deliver(recipient, [first]);
+    await stub.deliver(recipient, [withSearch(first)]);
     await drain(stub, clock);
     clock.now += 60_000;
-    // Dearer, same site: nothing to tell; merged at once, so the scheduler is not even asked.
-    expect(await stub.deliver(recipient, [repost])).toEqual({ accepted: 0, next: null });
+    // Dearer, same site: no notification, but the user should be able to open the new ad from the card.
+    await stub.deliver(recipient, [withSearch(repost)]);
     await drain(stub, clock);
 
     expect(telegram.messages).toHaveLength(1);
+    const cardId = telegram.messages[0]?.message_id;
+    expect(telegram.edits).toEqual([
+      {
+        method: "editMessageReplyMarkup",
+        chat_id: recipient.chatId,
+        message_id: cardId,
+        text: null,
+        reply_markup: {
+          inline_keyboard: [
+            [{ text: "Otwórz ogłoszenie", url: first.listing.url }],
+            [{ text: "OLX · 2 950 zł", url: repost.listing.url }],
+            [{ text: "🔕 Wycisz to wyszukiwanie", callback_data: "m:41" }],
+          ],
+        },
+      },
+    ]);
     const rows = await notificationRows([first.notificationId, repost.notificationId]);
     expect(rows.map((r) => r.status)).toEqual(["sent", "merged"]);
     expect(rows[1]?.sentAt).toBe(clock.now);
-    expect(metrics.filter((m) => m.stage === "follow_up")).toEqual([expect.objectContaining({ outcome: "merged", count: 1 })]);
-    expect((await stub.inspect()).counts).toMatchObject({ sent: 1, merged: 1, queued: 0 });
+    expect(metrics.filter((m) => m.stage === "follow_up").map((m) => m.outcome)).toEqual(["buttons"]);
+
+    // The same ad again under another notification (a second search of a shared group, say): nothing at all.
+    const [again] = await seedDeliveries(recipient, 1, clock.now, () => ({ flatKey: FLAT, url: repost.listing.url, price: 2950 }));
+    if (!again) throw new Error("no delivery");
+    expect(await stub.deliver(recipient, [again])).toEqual({ accepted: 0, next: null });
+    expect(telegram.edits).toHaveLength(1);
+    expect((await notificationRows([again.notificationId]))[0]?.status).toBe("merged");
+    expect((await stub.inspect()).counts).toMatchObject({ sent: 2, merged: 1, queued: 0 });
+  });
+
+  it("takes a refused edit (the user deleted the card) as merged, with no alert", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    telegram.failNext(1, { error_code: 400, description: "Bad Request: message to edit not found", methods: ["editMessageReplyMarkup"] });
+    const recipient = await seedRecipient();
+    const [first, repost] = await seedDeliveries(recipient, 2, clock.now, () => ({ flatKey: FLAT }));
+    if (!first || !repost) throw new Error("no deliveries");
+    const { stub } = await notifierFor(recipient, clock);
+    await stub.deliver(recipient, [first]);
+    await drain(stub, clock);
+    await stub.deliver(recipient, [repost]);
+    await drain(stub, clock);
+    expect((await notificationRows([repost.notificationId]))[0]?.status).toBe("merged");
+    expect(telegram.calls.map((c) => [c.method, c.ok])).toEqual([
+      ["sendPhoto", true],
+      ["editMessageReplyMarkup", false],
+    ]);
+    expect(telegram.messages).toHaveLength(1);
   });
 
   it("answers the first message when a later ad is cheaper by the threshold, or on another site", async ({ expect }) => {

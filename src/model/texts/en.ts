@@ -26,6 +26,7 @@ export const en: Texts = {
     digestHeader: (n) => `${n} new ${n === 1 ? "listing" : "listings"}`,
     priceDropped: (from, to, pct) => `Price down: ${from} → ${to} (${pct})`,
     alsoOn: (site) => `Also on ${site}`,
+    adButton: (site, price) => `${site} · ${price}`,
   },
   bot: {
     welcome: [

@@ -28,6 +28,7 @@ export const pl: Texts = {
     digestHeader: (n) => `${n} ${plPlural(n, "nowe ogłoszenie", "nowe ogłoszenia", "nowych ogłoszeń")}`,
     priceDropped: (from, to, pct) => `Cena spadła: ${from} → ${to} (${pct})`,
     alsoOn: (site) => `Również na ${site}`,
+    adButton: (site, price) => `${site} · ${price}`,
   },
   bot: {
     welcome: [

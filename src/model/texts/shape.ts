@@ -59,6 +59,8 @@ export interface NotifierTexts {
   priceDropped: (from: string, to: string, pct: string) => string;
   /** A reply to a flat's first message: another ad of it, on another site. "Also on Otodom". */
   alsoOn: (site: string) => string;
+  /** A later ad's button on the flat's card: "Otodom · 2 900 zł". */
+  adButton: (site: string, price: string) => string;
 }
 
 /** The bot's own words (src/bot/): replies, questions and buttons. */
