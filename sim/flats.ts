@@ -19,7 +19,7 @@ export interface Flat {
   rooms: number;
   /** m², to the hundredth where the ad gives decimals (most real ones do: 82.79, 57.49, 48.01). */
   areaM2: number;
-  /** 0 ground floor … 10. */
+  /** 0 ground floor … 10; lower ones a little commoner (blocks of 4-10 storeys, kamienice of 3-5). */
   floor: number;
   /** The flat's own price per m² against its city's mean: 0.8-1.2 (a good street, a bad one). */
   priceFactor: number;
@@ -56,13 +56,15 @@ const OPENERS = [
   "Przestronne", "Słoneczne", "Nowoczesne", "Wyremontowane", "Zadbane", "Jasne", "Klimatyczne", "Przytulne", "Komfortowe",
   "Inwestycyjne", "Gotowe", "Umeblowane", "Wykończone", "Ciche", "Rodzinne", "Stylowe", "Eleganckie", "Funkcjonalne",
 ];
+/** No word in two of them: two titles share a word only by sharing a feature. */
 const FEATURES = [
   "balkon", "taras", "loggia", "winda", "garaż", "komórka lokatorska", "ogródek", "klimatyzacja", "osobna kuchnia",
-  "jasna kuchnia", "widok na las", "kamienica", "apartamentowiec", "MPEC", "miejsce parkingowe", "piwnica",
-  "zielona okolica", "dwa poziomy", "ostatnie piętro", "po remoncie", "od zaraz", "bez prowizji", "garaż podziemny",
-  "blisko tramwaju", "blisko metra", "nowe budownictwo", "wysoki standard", "pod wynajem", "duża kuchnia",
-  "antresola", "ochrona", "monitoring", "rynek wtórny", "gotowe do zamieszkania", "dwustronne", "widna kuchnia",
-];
+  "widok na las", "kamienica", "apartamentowiec", "MPEC", "miejsce parkingowe", "piwnica", "zielona okolica",
+  "dwa poziomy", "ostatnie piętro", "po remoncie", "od zaraz", "bez prowizji", "blisko tramwaju", "nowe budownictwo",
+  "wysoki standard", "pod wynajem", "antresola", "ochrona", "monitoring", "rynek wtórny", "gotowe do zamieszkania",
+  "dwustronne", "pralnia", "rowerownia", "portiernia", "spokojna okolica", "doskonała komunikacja", "ciepła woda miejska",
+  "duży salon", "garderoba", "jasna łazienka", "przedpokój z zabudową", "wschodnia wystawa", "metro", "park",
+]
 const STREETS = [
   "Racławicka", "Poznańska", "Odrowąża", "Chełmońskiego", "Długie Ogrody", "Kazimierz", "Ruczaj", "Kabel", "Zabłocie",
   "Płaszów", "Grunwaldzki", "Zaspa", "Kasztelanów", "Mickiewicza", "Słowackiego", "Kościuszki", "Sienkiewicza",
@@ -75,10 +77,17 @@ const STREETS = [
 /** What a repost's author adds to the title (flat-ad boilerplate the rule ignores, or one new word). */
 const REPOST_ADDITIONS = ["okazja", "super oferta", "bezpośrednio", "nowa cena", "atrakcyjne", "pilne"];
 
+/** Storeys 0-10, each by its weight. */
+const FLOOR_WEIGHTS = [1.2, 1.2, 1.1, 1.1, 1, 1, 0.9, 0.8, 0.7, 0.6, 0.5];
+function floorOf(random: () => number): number {
+  let x = random() * FLOOR_WEIGHTS.reduce((s, w) => s + w, 0);
+  return Math.max(0, FLOOR_WEIGHTS.findIndex((w) => (x -= w) < 0));
+}
+
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
 
 /** A random from the flat's number and a purpose, so one flat's draws never shift another's. */
-const drawFor = (seq: number, salt: number) => prng(seq * 2_654_435_761 + salt);
+const drawFor = (seq: number, salt: number) => prng((Math.imul(seq, 0x9e3779b1) ^ Math.imul(salt, 0x85ebca6b)) >>> 0);
 
 /** The flat number `seq` (unique across the fakes: sim/publisher.ts salts it by site), named `id`: rooms, area, floor, pin, price and title words. */
 export function flatAt(seq: number, id: string): Flat {
@@ -86,15 +95,14 @@ export function flatAt(seq: number, id: string): Flat {
   let x = r();
   const kind = ROOMS.find((k) => (x -= k.share) < 0) ?? (ROOMS[1] as (typeof ROOMS)[number]);
   const raw = kind.minM2 + r() * (kind.maxM2 - kind.minM2);
-  // Three ads in four give the area with decimals; the rest a whole number.
-  const areaM2 = r() < 0.75 ? Math.round(raw * 100) / 100 : Math.round(raw);
-  // Low floors are commoner (blocks of 4-10 storeys, kamienice of 3-5).
-  const floor = Math.min(10, Math.floor(-Math.log(1 - r() * 0.98) * 3));
-  const priceFactor = 0.8 + r() * 0.4;
-  const eastKm = (r() - 0.5) * 8;
-  const northKm = (r() - 0.5) * 8;
+  // Three ads in five give the area with decimals (14 of the Kraków capture's 23); the rest a whole number.
+  const areaM2 = r() < 0.6 ? Math.round(raw * 100) / 100 : Math.round(raw);
+  const floor = floorOf(r);
+  const priceFactor = 0.7 + r() * 0.6;
+  const eastKm = (r() - 0.5) * 12;
+  const northKm = (r() - 0.5) * 12;
   const features = new Set<string>();
-  const count = 2 + Math.floor(r() * 2);
+  const count = 3 + Math.floor(r() * 2);
   while (features.size < count) features.add(pick(FEATURES, r));
   const words = [pick(OPENERS, r), ...features, `ul. ${pick(STREETS, r)}`];
   return { id, seq, rooms: kind.rooms, areaM2, floor, priceFactor, eastKm, northKm, words };
