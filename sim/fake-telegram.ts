@@ -45,6 +45,8 @@ export interface FakeTelegramMessage {
   parse_mode: string | null;
   reply_markup: unknown;
   link_preview_options: unknown;
+  /** The message it answers: `reply_parameters.message_id` (or the older `reply_to_message_id`); null: not a reply. */
+  reply_to: number | null;
   /** Sent with allow_paid_broadcast: counted against the paid 1 000 a second, not the free 30. */
   paid: boolean;
   /** Arrival time on the fake's clock (ms). */
@@ -307,6 +309,12 @@ function buttonsValid(markup: unknown): boolean {
 /** Telegram's ceiling for paid broadcasts (allow_paid_broadcast), messages a second. */
 const PAID_PER_SECOND = 1000;
 
+function replyTo(params: Params): number | null {
+  const reply = params.reply_parameters as { message_id?: unknown } | null | undefined;
+  const id = Number(reply?.message_id ?? params.reply_to_message_id ?? Number.NaN);
+  return Number.isInteger(id) ? id : null;
+}
+
 const isPaid = (params: Params) => params.allow_paid_broadcast === true || params.allow_paid_broadcast === "true";
 
 export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTelegram {
@@ -359,6 +367,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       parse_mode: asString(params.parse_mode),
       reply_markup: params.reply_markup ?? null,
       link_preview_options: params.link_preview_options ?? null,
+      reply_to: replyTo(params),
       paid: isPaid(params),
       at,
     });
