@@ -27,6 +27,8 @@ const message = (chat: number, at: number, urls: string[], text: string | null =
   parse_mode: "HTML",
   reply_markup: urls.length ? { inline_keyboard: urls.map((url) => [{ text: "open", url }]) } : null,
   link_preview_options: null,
+  reply_to: null,
+  paid: false,
   at,
 });
 const call = (chat: number | null, at: number, errorCode: number | null = null): FakeTelegramCall => ({
@@ -53,6 +55,7 @@ function input(over: Partial<AnalysisInput> = {}): AnalysisInput {
     published: [L1, L2, L3],
     baseline: [OLD],
     expected: new Set(),
+    priceChanges: [],
     telegram: { messages: [], calls: [] },
     rows: { listings: [], notifications: [], feeds: [] },
     countsBefore: null,
@@ -355,4 +358,84 @@ test("no D1 figures when the tally missed the Notifiers (messages went, notifier
   assert.equal(r.result.d1_queries_per_listing, null);
   assert.equal(r.result.time_per_stage, null);
   assert.equal(r.result.cost, null);
+});
+
+// ------------------------------------------------------------ one message per flat, price drops (issue 16)
+
+/** Chat A's search on OLX rentals in Wrocław, no bounds: it matches L1 and every ad of its flat. */
+const searchA = { user: { telegramId: A, chatId: A }, name: "s", feed: { source: "olx" as const, deal: "rent" as const, property: "flat" as const, city: "wroclaw" }, priceMin: null, priceMax: null };
+const flatWorld = { feeds: [], burst: null, users: [{ telegramId: A, chatId: A }], searches: [searchA] };
+/** A repost of L1's flat: another ad (id 4), the same flat. */
+const REPOST = { ...listing("olx", 4, T + 20_000), flatId: L1.flatId };
+/** L1's card, as src/telegram/render.ts writes one: the price on its 💰 line. */
+const card = (chat: number, at: number, l: Published, price = 3000) => message(chat, at, [urlOf(l)], `<b>flat</b>\n💰 <b>${price.toLocaleString("pl-PL")} zł</b>`);
+/** A 📉 reply to `to` with a button to the ad. */
+const dropReply = (to: FakeTelegramMessage, at: number, l: Published, text = "📉 3 000 zł → 2 800 zł (−6,7 %)") => ({ ...message(to.chat_id, at, [urlOf(l)], text), reply_to: to.message_id });
+const merged = (l: Published, chat = A): NotificationRow => ({ source: l.source, external_id: l.externalId, chat_id: chat, matched_at: T + 21_000, handed_at: T + 21_000, sent_at: T + 22_000, status: "merged", digest: 0 });
+
+test("a repost merged into the flat's first card is not lost: one card per flat, and D1's merged rows are reposts_merged", () => {
+  const c = card(A, T + 5_000, L1);
+  const { result } = analyse(
+    input({ world: flatWorld, published: [L1, REPOST], expected: new Set([key(A, L1)]), telegram: telegram([c]), rows: { listings: [], notifications: [merged(REPOST)], feeds: [] } }),
+  );
+  assert.equal(result.delivered, 1);
+  assert.equal(result.lost, 0);
+  assert.equal(result.duplicates, 0);
+  assert.equal(result.reposts_merged, 1);
+  assert.equal(result.price_drops_sent, 0);
+  assert.deepEqual(result.failures, []);
+});
+
+test("a repost sent as a card of its own is a duplicate of its flat, though its ad is another", () => {
+  const { result } = analyse(input({ world: flatWorld, published: [L1, REPOST], expected: new Set([key(A, L1)]), telegram: telegram([card(A, T + 5_000, L1), card(A, T + 25_000, REPOST)]) }));
+  assert.equal(result.delivered, 1);
+  assert.equal(result.duplicates, 1);
+  assert.equal(result.ok, false);
+});
+
+const DROP = { at: T + 30_000, key: L1.key, old: 3000, new: 2800 };
+
+test("a drop of 3 % or more of a flat the chat had, replied once to its card, passes", () => {
+  const c = card(A, T + 5_000, L1);
+  const { result } = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [DROP], telegram: telegram([c, dropReply(c, T + 33_000, L1)]) }));
+  assert.equal(result.price_drops_expected, 1);
+  assert.equal(result.price_drops_sent, 1);
+  assert.equal(result.duplicates, 0, "a reply is no second card");
+  assert.deepEqual(result.failures, []);
+});
+
+test("a drop never replied fails the run, and so does one replied twice", () => {
+  const c = card(A, T + 5_000, L1);
+  const missing = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [DROP], telegram: telegram([c]) })).result;
+  assert.equal(missing.price_drops_expected, 1);
+  assert.equal(missing.price_drops_sent, 0);
+  assert.match(missing.failures.join("; "), /1 price drops never replied \(500001\|olx:1\)/);
+  const twice = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [DROP], telegram: telegram([c, dropReply(c, T + 33_000, L1), dropReply(c, T + 40_000, L1)]) })).result;
+  assert.equal(twice.price_drops_sent, 2);
+  assert.match(twice.failures.join("; "), /1 price drops replied more than once \(500001\|olx:1 ×2\)/);
+});
+
+test("a drop under 3 % is due nothing, and a reply to it fails the run; so does a drop the card already told", () => {
+  const c = card(A, T + 5_000, L1);
+  const small = { ...DROP, new: 2950 };
+  const quiet = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [small], telegram: telegram([c]) })).result;
+  assert.equal(quiet.price_drops_expected, 0);
+  assert.deepEqual(quiet.failures, []);
+  const replied = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [small], telegram: telegram([c, dropReply(c, T + 33_000, L1, "📉 3 000 zł → 2 950 zł")]) })).result;
+  assert.match(replied.failures.join("; "), /1 price-drop replies nothing called for \(500001\|olx:1 ×1\)/);
+  // The drop came before the card went out, which told 2 800 zł: nothing more is due.
+  const told = analyse(input({ world: flatWorld, expected: new Set([key(A, L1)]), priceChanges: [{ ...DROP, at: T + 2_000 }], telegram: telegram([card(A, T + 5_000, L1, 2800)]) })).result;
+  assert.equal(told.price_drops_expected, 0);
+  assert.deepEqual(told.failures, []);
+});
+
+test("a repost cheaper by 3 % or more than the card is due a reply; a dearer one nothing", () => {
+  const c = card(A, T + 5_000, L1);
+  const cheaper = { ...REPOST, price: 2880 };
+  const due = analyse(input({ world: flatWorld, published: [L1, cheaper], expected: new Set([key(A, L1)]), telegram: telegram([c, dropReply(c, T + 25_000, cheaper, "📉 3 000 zł → 2 880 zł (−4 %)")]) })).result;
+  assert.equal(due.price_drops_expected, 1);
+  assert.deepEqual(due.failures, []);
+  const dearer = analyse(input({ world: flatWorld, published: [L1, { ...REPOST, price: 3100 }], expected: new Set([key(A, L1)]), telegram: telegram([c]) })).result;
+  assert.equal(dearer.price_drops_expected, 0);
+  assert.deepEqual(dearer.failures, []);
 });

@@ -11,7 +11,7 @@ import { estimateMonthlyCost } from "./cost.ts";
 import { detection, pollerFiguresOf } from "./detection.ts";
 import type { Preset } from "./presets.ts";
 import { type BenchResult, type Distribution, type Point, STAGES, type Stage, busiestWindow, distribution, drift, percentile } from "./report.ts";
-import { type BenchWorld, type Published, type Source, nationalFeedsOf, pairKey, urlIdOf } from "./seed.ts";
+import { type BenchWorld, type Published, type Source, feedKeyOf, nationalFeedsOf, pairKey, searchMatches, urlIdOf } from "./seed.ts";
 import { d1Totals, diffCounts, pollerUsage, usageOf } from "./usage.ts";
 import type { BenchCounts } from "./worker.ts";
 
@@ -58,14 +58,31 @@ export interface D1Rows {
 /** A listing the fakes published, and whether it was there before the feeds' baseline. */
 export type IndexedListing = Published & { isBaseline: boolean };
 
-/** One arrival of a listing in a user's chat. */
+/** One arrival of a listing in a user's chat: a card (or a digest's line) of its flat. */
 export interface Delivery {
   chatId: number;
   listing: IndexedListing;
   /** When the fake Telegram accepted the message (ms). */
   at: number;
   digest: boolean;
+  /** The message's id and text, to read the price it told. */
+  messageId: number;
+  text: string;
 }
+
+/** A published ad's price changed (the fakes' truth: sim/publisher.ts PriceChange, by listing key). */
+export interface PriceChangeRecord {
+  at: number;
+  /** `olx:<id>` / `otodom:<id>`, as Published.key. */
+  key: string;
+  old: number;
+  new: number;
+}
+
+/** The reply that tells a chat its flat got cheaper starts with this (the contract of issue 16). */
+export const PRICE_DROP_MARK = "📉";
+/** A drop is due a reply from this much (src/model/price-change.ts DEFAULT_PRICE_DROP_THRESHOLD_PCT; the bench seeds no user threshold). */
+const DROP_THRESHOLD = 0.03;
 
 /** `<site of its url>:<url id>` of every listing the fakes published (new and baseline) → that listing. */
 export function indexByUrl(published: readonly Published[], baseline: readonly Published[]): Map<string, IndexedListing> {
@@ -96,29 +113,114 @@ export function sourceOfUrl(url: string): "olx" | "otodom" | null {
   return null;
 }
 
-/** (chat, listing) → every time it was delivered, from the user chats' messages; a message's URLs count once each. */
+/** The listing keys a message links to, each once (a button and a text link to one ad are one). */
+function listingsOf(m: FakeTelegramMessage, byUrl: ReadonlyMap<string, IndexedListing>): IndexedListing[] {
+  const out = new Map<string, IndexedListing>();
+  for (const url of urlsOf(m)) {
+    const source = sourceOfUrl(url);
+    const id = urlIdOf(url);
+    const listing = source && id ? byUrl.get(`${source}:${id}`) : undefined;
+    if (listing) out.set(listing.key, listing);
+  }
+  return [...out.values()];
+}
+
+/**
+ * (chat, flat) → every card of it, from the user chats' messages: a message's ads count once
+ * each, and two ads of one flat in a chat are two cards (a repost or cross-post sent as new is a
+ * duplicate). Replies (reply_parameters: a price drop, another site) are no cards.
+ */
 export function deliveredPairs(messages: readonly FakeTelegramMessage[], byUrl: ReadonlyMap<string, IndexedListing>): Map<string, Delivery[]> {
   const out = new Map<string, Delivery[]>();
   for (const m of messages) {
-    if (m.chat_id === ADMIN_CHAT_ID) continue;
+    if (m.chat_id === ADMIN_CHAT_ID || (m.reply_to ?? null) !== null) continue;
     const urls = urlsOf(m);
-    // A button and a text link to the same ad are one delivery, not a duplicate.
-    const keys = new Set<string>();
-    for (const url of urls) {
-      const source = sourceOfUrl(url);
-      const id = urlIdOf(url);
-      if (source && id) keys.add(`${source}:${id}`);
-    }
-    for (const key of keys) {
-      const listing = byUrl.get(key);
-      if (!listing) continue;
-      const pair = pairKey(m.chat_id, listing.key);
+    for (const listing of listingsOf(m, byUrl)) {
+      const pair = pairKey(m.chat_id, listing.flatId);
       const list = out.get(pair) ?? [];
-      list.push({ chatId: m.chat_id, listing, at: m.at, digest: m.method === "sendMessage" && urls.length > 1 });
+      list.push({ chatId: m.chat_id, listing, at: m.at, digest: m.method === "sendMessage" && urls.length > 1, messageId: m.message_id, text: m.text ?? m.caption ?? "" });
       out.set(pair, list);
     }
   }
   return out;
+}
+
+/** The price a single card told: its `💰 <b>2 900 zł</b>` line (src/telegram/render.ts); null: a digest, or none shown. */
+export function toldPrice(d: Delivery): number | null {
+  if (d.digest) return null;
+  const m = /💰 <b>([\d\s\u00a0\u202f]+) zł<\/b>/.exec(d.text);
+  return m?.[1] ? Number(m[1].replace(/\D/g, "")) : null;
+}
+
+/** A listing's price at `at` by the truth: its last change up to then, else the one it was published at. */
+function priceAt(l: Published, changes: readonly PriceChangeRecord[], at: number): number | null {
+  return changes.findLast((c) => c.key === l.key && c.at <= at)?.new ?? l.price;
+}
+
+/** The price-drop replies against the truth: what is due in each chat, what came. */
+export interface PriceDropCheck {
+  /** Replies due: (chat, flat) pairs whose flat got at least DROP_THRESHOLD cheaper than the chat was told. */
+  expected: number;
+  /** Replies starting with PRICE_DROP_MARK the user chats got. */
+  sent: number;
+  /** Due and never sent. */
+  missing: string[];
+  /** Sent more than once for one drop. */
+  repeated: string[];
+  /** Sent where nothing was due (a drop under the threshold, a rise, or no card of the flat in the chat). */
+  unexpected: string[];
+}
+
+/**
+ * Which chats are due a 📉 reply, and whether they got exactly it. A flat has at most one price
+ * event in the fakes (sim/flat-events.ts), so a (chat, flat) is due one reply when any ad of the
+ * flat that the chat's searches match, at any price it showed, is at least DROP_THRESHOLD under
+ * the price the chat's first card told (read off the card; a digest's line: the truth at its
+ * time), and none otherwise. A reply belongs to the flat of the card it answers, else of the ad
+ * it links to.
+ */
+export function priceDrops(
+  messages: readonly FakeTelegramMessage[],
+  got: ReadonlyMap<string, Delivery[]>,
+  world: BenchWorld,
+  published: readonly Published[],
+  changes: readonly PriceChangeRecord[],
+  byUrl: ReadonlyMap<string, IndexedListing>,
+): PriceDropCheck {
+  const adsOfFlat = Map.groupBy(published, (l) => l.flatId);
+  const searchesOf = Map.groupBy(world.searches, (s) => s.user.chatId);
+  const changesOf = Map.groupBy(changes, (c) => c.key);
+  const due = new Set<string>();
+  for (const [pair, cards] of got) {
+    const first = cards[0] as Delivery;
+    const told = toldPrice(first) ?? priceAt(first.listing, changes, first.at);
+    if (told === null) continue;
+    const searches = searchesOf.get(first.chatId) ?? [];
+    const lowest = Math.min(
+      ...(adsOfFlat.get(first.listing.flatId) ?? []).flatMap((l) =>
+        [l.price, ...(changesOf.get(l.key) ?? []).map((c) => c.new)].filter(
+          (price): price is number => price !== null && searches.some((s) => feedKeyOf(s.feed) === feedKeyOf(l) && searchMatches(s, { ...l, price })),
+        ),
+      ),
+    );
+    if (lowest <= told * (1 - DROP_THRESHOLD)) due.add(pair);
+  }
+  const cardFlat = new Map<string, string>();
+  for (const [pair, cards] of got) for (const d of cards) cardFlat.set(`${d.chatId}|${d.messageId}`, pair);
+  const replies = new Map<string, number>();
+  const unexpected: string[] = [];
+  let sent = 0;
+  for (const m of messages) {
+    if (m.chat_id === ADMIN_CHAT_ID || !(m.text ?? m.caption ?? "").startsWith(PRICE_DROP_MARK)) continue;
+    sent++;
+    const linked = listingsOf(m, byUrl)[0];
+    const pair = (m.reply_to !== null ? cardFlat.get(`${m.chat_id}|${m.reply_to}`) : undefined) ?? (linked ? pairKey(m.chat_id, linked.flatId) : `${m.chat_id}|?`);
+    replies.set(pair, (replies.get(pair) ?? 0) + 1);
+  }
+  for (const [pair, n] of replies) if (!due.has(pair)) unexpected.push(`${pair} ×${n}`);
+  const missing = [...due].filter((pair) => !replies.has(pair));
+  const repeated = [...due].filter((pair) => (replies.get(pair) ?? 0) > 1).map((pair) => `${pair} ×${replies.get(pair)}`);
+  return { expected: due.size, sent, missing, repeated, unexpected };
 }
 
 /** Expected pairs that were never delivered, in `expected`'s order. */
@@ -135,8 +237,10 @@ export interface AnalysisInput {
   published: readonly Published[];
   /** Listings the fakes had before the feeds' baseline: stored, never to be sent. */
   baseline: readonly Published[];
-  /** pairKey(chat, listing) of every notification the seeded searches call for. */
+  /** pairKey(chat, flat) of every notification the seeded searches call for (one per flat, however many ads it has). */
   expected: ReadonlySet<string>;
+  /** Every price change of a published ad, in time order (the fakes' truth). */
+  priceChanges: readonly PriceChangeRecord[];
   /** The fake Telegram's record. */
   telegram: { readonly messages: readonly FakeTelegramMessage[]; readonly calls: readonly FakeTelegramCall[] };
   rows: D1Rows;
@@ -181,11 +285,14 @@ export interface Analysis {
 /** Turns a run's collected inputs into its result: counts, latencies, usage, cost and the pass/fail verdict. */
 export function analyse(input: AnalysisInput): Analysis {
   const { published, expected, telegram, rows, world, preset } = input;
-  const got = deliveredPairs(telegram.messages, indexByUrl(published, input.baseline));
+  const byUrl = indexByUrl(published, input.baseline);
+  const got = deliveredPairs(telegram.messages, byUrl);
+  const drops = priceDrops(telegram.messages, got, world, published, input.priceChanges, byUrl);
+  const tolerated = matchedAfterDrop(world, published, input.priceChanges);
   const listingRow = new Map(rows.listings.map((r) => [`${r.source}:${r.external_id}`, r]));
   const notificationRow = new Map(rows.notifications.map((r) => [pairKey(r.chat_id, `${r.source}:${r.external_id}`), r]));
 
-  const d = deliveries(got, expected, listingRow, notificationRow, input.publishFrom);
+  const d = deliveries(got, expected, tolerated, listingRow, notificationRow, input.publishFrom);
   const burst = input.burstListing ? burstOf(input.burstListing, got, preset.burstUsers, listingRow, telegram.messages) : null;
   const lostPairs = missingPairs(expected, got);
   const lost = lostPairs.length;
@@ -219,6 +326,10 @@ export function analyse(input: AnalysisInput): Analysis {
   if (lost) failures.push(`${lost} lost (${lostDetail.join("; ")}${lost > lostDetail.length ? "; …" : ""})`);
   if (d.duplicates) failures.push(`${d.duplicates} duplicated`);
   if (d.unexpected) failures.push(`${d.unexpected} unexpected`);
+  const few = (pairs: readonly string[]) => `${pairs.slice(0, 5).join(", ")}${pairs.length > 5 ? ", …" : ""}`;
+  if (drops.missing.length) failures.push(`${drops.missing.length} price drops never replied (${few(drops.missing)})`);
+  if (drops.repeated.length) failures.push(`${drops.repeated.length} price drops replied more than once (${few(drops.repeated)})`);
+  if (drops.unexpected.length) failures.push(`${drops.unexpected.length} price-drop replies nothing called for (${few(drops.unexpected)})`);
   if (t.http429) failures.push(`${t.http429} HTTP 429`);
   if (expected.size === 0) failures.push("nothing was expected: the world matched no search");
 
@@ -236,6 +347,9 @@ export function analyse(input: AnalysisInput): Analysis {
     lost,
     duplicates: d.duplicates,
     unexpected: d.unexpected,
+    reposts_merged: byStatus.merged ?? 0,
+    price_drops_expected: drops.expected,
+    price_drops_sent: drops.sent,
     http_429: t.http429,
     http_429_per_chat: t.http429PerChat,
     telegram_errors: t.otherErrors,
@@ -285,6 +399,7 @@ export function analyse(input: AnalysisInput): Analysis {
 function deliveries(
   got: ReadonlyMap<string, Delivery[]>,
   expected: ReadonlySet<string>,
+  tolerated: ReadonlySet<string>,
   listingRow: ReadonlyMap<string, ListingRow>,
   notificationRow: ReadonlyMap<string, NotificationRow>,
   publishFrom: number,
@@ -301,14 +416,14 @@ function deliveries(
   for (const [pair, copies] of got) {
     duplicates += copies.length - 1;
     if (!expected.has(pair)) {
-      unexpected++;
+      if (!tolerated.has(pair)) unexpected++;
       continue;
     }
     delivered++;
     const first = copies[0] as Delivery;
     const l = first.listing;
     const row = listingRow.get(l.key);
-    const n = notificationRow.get(pair);
+    const n = notificationRow.get(pairKey(first.chatId, l.key));
     fromPublished.push(first.at - l.publishedAt);
     fromPublishedBySource[l.source].push(first.at - l.publishedAt);
     points.push({ t: first.at - publishFrom, ms: first.at - l.publishedAt, series: l.source });
@@ -345,13 +460,13 @@ function burstOf(
   listingRow: ReadonlyMap<string, ListingRow>,
   messages: readonly { chat_id: number; at: number }[],
 ): NonNullable<BenchResult["burst"]> {
-  const at = [...got].filter(([pair]) => pair.endsWith(`|${listing.key}`)).map(([, d]) => (d[0] as Delivery).at).sort((a, b) => a - b);
+  const at = [...got].filter(([pair]) => pair.endsWith(`|${listing.flatId}`)).map(([, d]) => (d[0] as Delivery).at).sort((a, b) => a - b);
   const from = listing.publishedAt;
   const start = at[0];
   const end = at.at(-1);
   const spanS = start !== undefined && end !== undefined && end > start ? (end - start) / 1000 : null;
   const during = (t: number) => start !== undefined && end !== undefined && t >= start && t <= end;
-  const steady = [...got].filter(([pair]) => !pair.endsWith(`|${listing.key}`)).map(([, d]) => d[0] as Delivery);
+  const steady = [...got].filter(([pair]) => !pair.endsWith(`|${listing.flatId}`)).map(([, d]) => d[0] as Delivery);
   const inside = steady.filter((d) => during(d.at));
   const outside = steady.filter((d) => !during(d.at));
   const seenToAccepted = inside.flatMap((d) => {
@@ -378,7 +493,23 @@ function burstOf(
   };
 }
 
-/** `chat <id> <listing>: <how far it got>`, for the failure line of a lost notification. */
+/**
+ * (chat, flat) pairs a search matches only at a dropped price: whether the lowered ad reaches a
+ * chat that never had its flat is the filter's choice, so such a card is neither lost nor unexpected.
+ */
+function matchedAfterDrop(world: BenchWorld, published: readonly Published[], changes: readonly PriceChangeRecord[]): Set<string> {
+  const byKey = new Map(published.map((l) => [l.key, l]));
+  const byFeed = Map.groupBy(world.searches, (s) => feedKeyOf(s.feed));
+  const out = new Set<string>();
+  for (const c of changes) {
+    const l = byKey.get(c.key);
+    if (!l) continue;
+    for (const s of byFeed.get(feedKeyOf(l)) ?? []) if (searchMatches(s, { ...l, price: c.new })) out.add(pairKey(s.user.chatId, l.flatId));
+  }
+  return out;
+}
+
+/** `chat <id> <flat>: <how far its first ad got>`, for the failure line of a lost notification (a flat is named by its first ad's key). */
 function whereLost(pair: string, listingRow: ReadonlyMap<string, ListingRow>, notificationRow: ReadonlyMap<string, NotificationRow>): string {
   const [chat = "", key = ""] = pair.split("|");
   const row = listingRow.get(key);

@@ -3,6 +3,15 @@
  * `--small` (CI), `--large` and `--soak MINUTES` on a compressed clock;
  * `--detect [--minutes N]` on production's.
  */
+import { type FlatEventShares, NO_FLAT_EVENTS } from "../sim/flat-events.ts";
+
+/**
+ * What the compressed worlds' feeds carry besides new flats (sim/flat-events.ts): of all
+ * publications, 10 % reposts, 5 % cross-posts, 5 % bumps, 5 % price drops of 4-12 % and 3 % of
+ * 1-2 %. No capture counts them (a search page shows ads, not their history), so these are
+ * round shares of the kinds the issue names, enough to be seen in a run of a minute.
+ */
+export const FLAT_EVENTS: FlatEventShares = { repost: 0.1, crossPost: 0.05, bump: 0.05, drop: 0.05, smallDrop: 0.03 };
 
 /** The large world's cities (OLX ids and Otodom paths in D1), each with both deals on both sites. */
 export const LARGE_CITIES = ["warszawa", "krakow", "wroclaw", "poznan", "gdansk", "lodz", "katowice", "lublin"] as const;
@@ -45,6 +54,8 @@ export interface Preset {
   searchCities: number;
   /** National world: hours of listings the sites have before the run. */
   historyHours: number;
+  /** Reposts, cross-posts, bumps and price drops among the compressed worlds' publications (the national fakes publish new flats only). */
+  flatEvents: FlatEventShares;
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -66,6 +77,7 @@ export const PRESETS: Record<string, Preset> = {
     cronEveryMs: 50_000,
     searchCities: 0,
     historyHours: 0,
+    flatEvents: FLAT_EVENTS,
   },
   /**
    * The issue's large world: 10 000 users, 50 000 searches, 2 000 new listings
@@ -92,6 +104,7 @@ export const PRESETS: Record<string, Preset> = {
     cronEveryMs: 50_000,
     searchCities: 0,
     historyHours: 0,
+    flatEvents: FLAT_EVENTS,
   },
 };
 
@@ -133,5 +146,6 @@ export function detectPreset(minutes = 10): Preset {
     cronEveryMs: 60_000,
     searchCities: 100,
     historyHours: 6,
+    flatEvents: NO_FLAT_EVENTS,
   };
 }

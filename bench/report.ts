@@ -66,12 +66,20 @@ export interface BenchResult extends DetectionFigures {
   searches: number;
   feeds: number;
   listings: number;
+  /** (chat, flat) pairs the seeded searches call for: one message per flat, however many ads it has. */
   expected: number;
   delivered: number;
   lost: number;
+  /** Cards of a flat a chat already had a card of: a copy, or a repost or cross-post sent as new. */
   duplicates: number;
-  /** Delivered (user, listing) pairs that no seeded search matches. */
+  /** Delivered (chat, flat) pairs that no seeded search matches. */
   unexpected: number;
+  /** D1 notifications with status 'merged': a later ad of a flat the chat had, sent as no new card. */
+  reposts_merged: number;
+  /** (chat, flat) pairs due a 📉 reply: the flat got at least 3 % cheaper than the chat was told. */
+  price_drops_expected: number;
+  /** 📉 replies the user chats got. */
+  price_drops_sent: number;
   http_429: number;
   /** Of those, refused by the per-chat limit (the rest by the bot's 30/s). */
   http_429_per_chat: number;
@@ -176,6 +184,8 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
     ["lost", fmt(r.lost)],
     ["duplicates", fmt(r.duplicates)],
     ["unexpected (matched nothing seeded)", fmt(r.unexpected)],
+    ["later ads merged into a flat's first message (D1 'merged')", fmt(r.reposts_merged)],
+    ["price drops replied (📉) / due", `${fmt(r.price_drops_sent)} / ${fmt(r.price_drops_expected)}`],
     ["HTTP 429 from Telegram (per-chat limit / bot's 30/s)", `${fmt(r.http_429)} (${fmt(r.http_429_per_chat)} / ${fmt(r.http_429 - r.http_429_per_chat)})`],
     ["other Telegram errors / admin alerts / sends retried after a network error or timeout", `${r.telegram_errors} / ${r.admin_alerts} / ${r.telegram_network_retries}`],
     ["messages (of which digests)", `${r.messages} (${r.digest_messages})`],

@@ -59,9 +59,12 @@ test("a listing is expected by the searches of its own city only, on its site an
   const search = (u: BenchUser, city: string, priceMax: number | null = null): BenchSearch => ({ user: u, name: "s", feed: { source: "olx", deal: "sale", property: "flat", city }, priceMin: null, priceMax });
   const [a, b, c] = [user(0), user(1), user(2)];
   const world = { feeds: [], burst: null, users: [a, b, c], searches: [search(a, "warszawa"), search(b, "krakow"), search(c, "warszawa", 499_999), search(c, "warszawa", 500_000)] };
-  const listing: Published = { key: "olx:1", source: "olx", externalId: "1", urlId: "x", urlSource: "olx", deal: "sale", property: "flat", city: "warszawa", price: 500_000, publishedAt: T };
+  const listing: Published = { key: "olx:1", source: "olx", externalId: "1", urlId: "x", urlSource: "olx", deal: "sale", property: "flat", city: "warszawa", price: 500_000, flatId: "olx:1", publishedAt: T };
   assert.deepEqual([...expectedPairs(world, [listing])].sort(), [pairKey(a.chatId, "olx:1"), pairKey(c.chatId, "olx:1")]);
   assert.deepEqual([...expectedPairs(world, [{ ...listing, deal: "rent" }, { ...listing, key: "olx:2", city: "?Pcim" }])], []);
+  // A repost of the flat (another ad, cheaper, so it also meets c's tighter search) is no second notification.
+  const repost: Published = { ...listing, key: "olx:3", externalId: "3", price: 480_000 };
+  assert.deepEqual([...expectedPairs(world, [listing, repost])].sort(), [pairKey(a.chatId, "olx:1"), pairKey(c.chatId, "olx:1")]);
   assert.deepEqual(nationalFeedsOf(world), ["olx:sale:flat:pl"]);
 });
 

@@ -25,19 +25,18 @@ export interface BenchFeed {
 export const feedKeyOf = (f: Pick<BenchFeed, "source" | "deal" | "property" | "city">) => `${f.source}|${f.deal}|${f.property}|${f.city}`;
 
 /**
- * The small world's two feeds: OLX flats for rent in Wrocław (2 470-3 340 zł:
- * the capture's 2 900 zł ±15 %), Otodom flats for sale in Kraków (the
- * capture's prices ±15 %, some "Zapytaj o cenę"), and the price bounds its
- * searches pick from. Bounds include exact published prices (2 640, 2 900)
- * so inclusive bounds are exercised.
+ * The small world's four feeds: flats for rent in Wrocław and for sale in Kraków, each on both
+ * sites, so one flat can be on both (a cross-post) and a user with a search on each gets it once.
+ * Prices follow each flat's area (sim/flats.ts: 60 zł/m² to rent, 12 000 zł/m² to buy, ±30 %),
+ * some Otodom sales "Zapytaj o cenę"; the bounds searches pick from cut through them.
  */
+const RENT_BOUNDS = { mins: [null, null, 1500, 2500], maxes: [null, 2500, 3500, 5000] } as const;
+const SALE_BOUNDS = { mins: [null, null, 400_000, 700_000], maxes: [null, 600_000, 900_000, 1_500_000] } as const;
 const SMALL_FEEDS: readonly { feed: BenchFeed; mins: readonly (number | null)[]; maxes: readonly (number | null)[] }[] = [
-  { feed: { source: "olx", deal: "rent", property: "flat", city: "wroclaw" }, mins: [null, null, 2640, 2800], maxes: [null, 2700, 2900, 3200] },
-  {
-    feed: { source: "otodom", deal: "sale", property: "flat", city: "krakow" },
-    mins: [null, null, 500_000, 700_000],
-    maxes: [null, 700_000, 900_000, 1_200_000],
-  },
+  { feed: { source: "olx", deal: "rent", property: "flat", city: "wroclaw" }, ...RENT_BOUNDS },
+  { feed: { source: "otodom", deal: "sale", property: "flat", city: "krakow" }, ...SALE_BOUNDS },
+  { feed: { source: "otodom", deal: "rent", property: "flat", city: "wroclaw" }, ...RENT_BOUNDS },
+  { feed: { source: "olx", deal: "sale", property: "flat", city: "krakow" }, ...SALE_BOUNDS },
 ];
 
 export interface BenchUser {
@@ -68,10 +67,10 @@ export const FIRST_TELEGRAM_ID = 500_001;
 const userAt = (i: number): BenchUser => ({ telegramId: FIRST_TELEGRAM_ID + i, chatId: FIRST_TELEGRAM_ID + i });
 
 /**
- * The small world: N users with M searches each. A user's first search is on
- * feed i % 2, the others alternate feeds, except every fourth user, whose
- * searches all share one feed (overlapping bounds: one notification per
- * listing, not two).
+ * The small world: N users with M searches each. A user's first search is on feed i % 4, the
+ * others on the same city and deal on the other site (a cross-post reaches them twice), except
+ * every fourth user's, which share the first one's feed (overlapping bounds: one notification
+ * per flat, not two).
  */
 export function makeSmallWorld(users: number, searchesPerUser: number, seed: number): BenchWorld {
   const random = prng(seed);
@@ -81,7 +80,9 @@ export function makeSmallWorld(users: number, searchesPerUser: number, seed: num
     const user = userAt(i);
     out.users.push(user);
     for (let j = 0; j < searchesPerUser; j++) {
-      const { feed, mins, maxes } = SMALL_FEEDS[i % 4 === 3 ? i % 2 : (i + j) % 2] as (typeof SMALL_FEEDS)[number];
+      // Feeds 0 and 2 are one city and deal on the two sites, as are 1 and 3.
+      const at = i % 4 === 3 || j % 2 === 0 ? i % 4 : (i % 4) ^ 2;
+      const { feed, mins, maxes } = SMALL_FEEDS[at] as (typeof SMALL_FEEDS)[number];
       let priceMin = pick(mins);
       const priceMax = pick(maxes);
       if (priceMin !== null && priceMax !== null && priceMin > priceMax) priceMin = null;
@@ -275,8 +276,10 @@ export interface Published {
   property: "flat";
   /** locations.slug of the listing's own city (where the fake published it); `?<name>` when D1 has none, or no telling which. */
   city: string;
-  /** The price the ad shows; null: none shown. */
+  /** The price the ad was published at (a later change is in the run's price changes); null: none shown. */
   price: number | null;
+  /** The flat the fake's ad shows (sim/flats.ts): the same for every ad of it, on either site. */
+  flatId: string;
   /** When the fake published it (ms). */
   publishedAt: number;
 }
@@ -343,8 +346,6 @@ export function cityLookup(cities: Iterable<CityRef>, towns: readonly { otodomPa
  * (external_url), as the parser keeps it.
  */
 export function publishedOlx(l: FakeOlxListing, cities: CityLookup): Published {
-  const params = Array.isArray(l.offer.params) ? (l.offer.params as Json[]) : [];
-  const price = (params.find((p) => p.key === "price")?.value as Json | undefined)?.value;
   const crossPost = typeof l.offer.external_url === "string" && (l.offer.partner as Json | null)?.code === "otodom_pl" ? l.offer.external_url : null;
   return {
     key: `olx:${l.id}`,
@@ -355,14 +356,14 @@ export function publishedOlx(l: FakeOlxListing, cities: CityLookup): Published {
     deal: l.target.categoryId === 14 ? "sale" : "rent",
     property: "flat",
     city: cities.olx(l.target.cityId, l.target.cityName) ?? `?${l.target.cityName}`,
-    price: typeof price === "number" ? price : null,
+    price: l.firstPrice,
+    flatId: l.ad.flat.id,
     publishedAt: l.publishedAt,
   };
 }
 
 /** Otodom: deal and city from the search path it was published under (the city's name from the item's address); no price when hidePrice. */
 export function publishedOtodom(l: FakeOtodomListing, cities: CityLookup): Published {
-  const total = (l.item.totalPrice as Json | null | undefined)?.value;
   const address = (l.item.location as Json | undefined)?.address as Json | undefined;
   const city = (address?.city as Json | undefined)?.name;
   return {
@@ -374,7 +375,8 @@ export function publishedOtodom(l: FakeOtodomListing, cities: CityLookup): Publi
     deal: l.target.deal === "wynajem" ? "rent" : "sale",
     property: "flat",
     city: cities.otodom(l.target.path, String(city ?? "")) ?? `?${String(city ?? l.target.path)}`,
-    price: l.item.hidePrice === true || typeof total !== "number" ? null : total,
+    price: l.firstPrice,
+    flatId: l.ad.flat.id,
     publishedAt: l.publishedAt,
   };
 }
@@ -392,14 +394,19 @@ export function searchMatches(s: BenchSearch, l: Published): boolean {
   return (s.priceMin === null || l.price >= s.priceMin) && (s.priceMax === null || l.price <= s.priceMax);
 }
 
-/** Expected notifications: one per (chat, listing) that any of the user's searches matches. */
+/**
+ * Expected notifications: one per (chat, flat) that any of the user's searches matches in any
+ * ad of the flat, at the price it was published at. A repost or cross-post of a flat the chat
+ * had is no new notification: the first ad's card is the flat's one message.
+ */
 export function expectedPairs(world: BenchWorld, published: readonly Published[]): Set<string> {
   const byFeed = Map.groupBy(world.searches, (s) => feedKeyOf(s.feed));
   const out = new Set<string>();
   for (const l of published) {
-    for (const s of byFeed.get(feedKeyOf(l)) ?? []) if (searchMatches(s, l)) out.add(pairKey(s.user.chatId, l.key));
+    for (const s of byFeed.get(feedKeyOf(l)) ?? []) if (searchMatches(s, l)) out.add(pairKey(s.user.chatId, l.flatId));
   }
   return out;
 }
 
-export const pairKey = (chatId: number, listingKey: string) => `${chatId}|${listingKey}`;
+/** A chat and a flat (or, where the flat is no matter, a listing's key). */
+export const pairKey = (chatId: number, flatOrListing: string) => `${chatId}|${flatOrListing}`;

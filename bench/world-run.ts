@@ -18,6 +18,7 @@ import type { NationalCity } from "../sim/cities.ts";
 import type { FakeOlx } from "../sim/fake-olx.ts";
 import type { FakeOtodom } from "../sim/fake-otodom.ts";
 import { type FakeTelegram, createFakeTelegram } from "../sim/fake-telegram.ts";
+import { type SiteTarget, createFlatEvents } from "../sim/flat-events.ts";
 import { NATIONAL_RATES } from "../sim/national.ts";
 import { prng } from "../sim/random.ts";
 import { type Handler, serve } from "../sim/serve.ts";
@@ -30,6 +31,7 @@ import {
   type Published,
   cityLookup,
   expectedPairs,
+  feedKeyOf,
   makeLargeWorld,
   makeNationalWorld,
   makeSmallWorld,
@@ -236,6 +238,11 @@ export class Run {
     const published: Published[] = [...olx.listings.slice(olxFirst).map(readOlx), ...otodom.listings.slice(otodomFirst).map(readOtodom)];
     const baseline: Published[] = [...olx.listings.slice(0, olxFirst).map(readOlx), ...otodom.listings.slice(0, otodomFirst).map(readOtodom)];
     const expected = expectedPairs(world, published);
+    const keyOf = (site: Site, id: number) => `${site}:${id}`;
+    const priceChanges = [
+      ...olx.priceChanges.map((c) => ({ ...c, key: keyOf("olx", c.id) })),
+      ...otodom.priceChanges.map((c) => ({ ...c, key: keyOf("otodom", c.id) })),
+    ].sort((a, b) => a.at - b.at);
     this.say(`publication stopped: ${published.length} new listings, ${expected.size} notifications expected; draining`);
 
     const drainFrom = Date.now();
@@ -264,6 +271,7 @@ export class Run {
       published,
       baseline,
       expected,
+      priceChanges: priceChanges.map(({ at, key, old, new: price }) => ({ at, key, old, new: price })),
       telegram,
       rows,
       countsBefore,
@@ -398,10 +406,18 @@ export class Run {
     const { sites: { olx, otodom }, telegram, world, publishFrom } = p;
     const publishUntil = publishFrom + preset.publishMs;
     if (p.sites.publish) return this.publishNationally(p.sites, p.telegram, p.dev, publishFrom, publishUntil, p.olxFirst + p.otodomFirst);
+    // One target per feed, and each feed's counterpart: the same city and deal on the other site, where a cross-post goes.
+    const targets = new Map(world.feeds.map((feed) => [feedKeyOf(feed), targetOf(feed, p.cities) as SiteTarget]));
+    const counterparts = new Map<SiteTarget, SiteTarget>();
+    for (const feed of world.feeds) {
+      const other = targets.get(feedKeyOf({ ...feed, source: feed.source === "olx" ? "otodom" : "olx" }));
+      if (other) counterparts.set(targets.get(feedKeyOf(feed)) as SiteTarget, other);
+    }
+    const events = createFlatEvents({ olx, otodom, shares: preset.flatEvents, random: prng(seed * 7919 + 99), counterpart: (where) => counterparts.get(where) ?? null });
     const publishOn = (feed: BenchFeed, at: number): void => {
-      const where = targetOf(feed, p.cities);
-      if (where.site === "olx") olx.publish(1, at, where.target);
-      else otodom.publish(1, at, where.target);
+      const where = targets.get(feedKeyOf(feed));
+      if (where) events.publish(where, at);
+      else throw new Error(`no target for feed ${feedKeyOf(feed)}`);
     };
     const perSite = Math.round((preset.perMinutePerSite * preset.publishMs) / 60_000);
     const schedule: { at: number; feed: BenchFeed }[] = world.feeds
@@ -414,7 +430,10 @@ export class Run {
     if (world.burst) {
       const burst = world.burst;
       setTimeout(() => {
-        publishOn(burst, Date.now());
+        // A new flat, whatever the shares say: the burst measures one listing matching many users.
+        const where = targetOf(burst, p.cities);
+        if (where.site === "olx") olx.publish(1, Date.now(), where.target);
+        else otodom.publish(1, Date.now(), where.target);
         this.say(`burst: one listing on ${burst.source} ${burst.deal} ${burst.city}, matching ${preset.burstUsers} users`);
       }, preset.publishMs / 2).unref();
     }
@@ -434,6 +453,8 @@ export class Run {
     }
     await sleep(publishUntil - Date.now());
     await during;
+    const c = events.counts;
+    this.say(`publication mixed ${c.new} new flats, ${c.repost} reposts, ${c.crossPost} cross-posts, ${c.bump} bumps, ${c.drop} price drops and ${c.smallDrop} small ones`);
   }
 
   /**

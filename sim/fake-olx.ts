@@ -38,6 +38,7 @@ import { feedKey } from "../src/model/feed.ts";
 import { toBase62 } from "../src/sources/base62.ts";
 import { formatWarsawOffset } from "../src/model/warsaw-time.ts";
 import { fold } from "../src/lib/fold.ts";
+import { type FlatAd, olxPhotoLink } from "./flats.ts";
 import { blockedAnswer, createPublisher } from "./publisher.ts";
 import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
 
@@ -117,18 +118,32 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
   const regionSlugs = new Map<number, string>();
   const store = createPublisher<OlxTarget, FakeOlxListing>({
     ...options,
+    site: "olx",
     firstId: options.firstId ?? 900_000_000,
-    make(id, at, target, index) {
+    make(id, at, target, _index, ad) {
       // Without a category, a listing is of the first template's kind (the fake's default feed).
       const categoryId = target?.categoryId ?? targetOf(templates[0] as Json).categoryId;
       const ofCategory = templates.filter((t) => targetOf(t).categoryId === categoryId);
       const pool = ofCategory.length ? ofCategory : templates;
-      const template = pool[index % pool.length] as Json;
+      const template = pool[ad.flat.seq % pool.length] as Json;
       const full: OlxTarget = { ...targetOf(template), ...target };
       // A place named without its slug is not the template's place.
       if (target?.cityName !== undefined && target.citySlug === undefined) full.citySlug = null;
       if (full.regionId !== null && full.regionSlug) regionSlugs.set(full.regionId, full.regionSlug);
-      return { id, publishedAt: at, target: full, offer: rewrite(template, id, at, full, index) };
+      const offer = rewrite(template, id, at, full, ad);
+      return { id, publishedAt: at, refreshedAt: at, target: full, ad, firstPrice: priceOf(offer), offer };
+    },
+    setPrice(l, price) {
+      const old = priceOf(l.offer);
+      const value = priceParam(l.offer)?.value as Json | undefined;
+      if (!value) return;
+      // What OLX shows of a lowered price: the old one struck through (previous_value, as the API names it).
+      Object.assign(value, { value: price, label: zl(price), previous_value: old, previous_label: old === null ? null : zl(old) });
+      setPricePerM2(l.offer, l.target.categoryId === 14, price);
+    },
+    bump(l, at) {
+      l.offer.last_refresh_time = formatWarsawOffset(at);
+      l.offer.pushup_time = formatWarsawOffset(at);
     },
   });
   const listings = store.listings;
@@ -192,7 +207,7 @@ export function createFakeOlx(options: FakeOlxOptions): FakeOlx {
 
   /** The promoted ads for page `pageIndex` (0-based): old enough, most recent first, a dozen per page, cycling through the pool. */
   function promotedFor(matching: readonly FakeOlxListing[], pageIndex: number, now: number): FakeOlxListing[] {
-    const pool = matching.filter((l) => l.target.promoted && l.publishedAt <= now - promotedMinAgeMs);
+    const pool = matching.filter((l) => l.target.promoted && l.refreshedAt <= now - promotedMinAgeMs);
     const per = paging.promotedPlaces.length;
     if (pool.length === 0 || per === 0) return [];
     const turn = rotateMs > 0 ? Math.floor(now / rotateMs) : 0;
@@ -233,7 +248,7 @@ function interleave<T>(organic: readonly T[], promoted: readonly T[], places: re
   return { data, promotedAt, organicAt };
 }
 
-const newestFirst = (a: FakeOlxListing, b: FakeOlxListing) => b.publishedAt - a.publishedAt || b.id - a.id;
+const newestFirst = (a: FakeOlxListing, b: FakeOlxListing) => b.refreshedAt - a.refreshedAt || b.id - a.id;
 
 /** A search request's feed as the counts name it: feedKey's form ("olx:rent:flat:pl"). */
 function feedOf(category: string | null, region: string | null, regionSlugs: ReadonlyMap<number, string>): string {
@@ -267,8 +282,8 @@ function targetOf(offer: Json): OlxTarget {
   };
 }
 
-/** A template with a new identity: id, url id, price, times, and the target's category, place and kind. Keys and shapes stay. */
-function rewrite(template: Json, id: number, at: number, target: OlxTarget, n: number): Json {
+/** A template with a new identity: id, url id, times, the target's category, place and kind, and the ad's flat (title, area, rooms, floor, pin, photo, price). Keys and shapes stay. */
+function rewrite(template: Json, id: number, at: number, target: OlxTarget, ad: FlatAd): Json {
   const offer = structuredClone(template);
   const time = formatWarsawOffset(at);
   offer.id = id;
@@ -291,7 +306,11 @@ function rewrite(template: Json, id: number, at: number, target: OlxTarget, n: n
   if (target.districtName === null) delete location.district;
   else location.district = { ...(location.district as Json), name: target.districtName };
   offer.location = location;
-  offer.map = { ...(offer.map as Json), lat: target.lat, lon: target.lon };
+  // The flat's own place near the target's: OLX shows where the ad is, and the rule's pin gate reads it.
+  const kmLat = 1 / 111;
+  const lat = target.lat + ad.flat.northKm * kmLat;
+  const lon = target.lon + (ad.flat.eastKm * kmLat) / Math.cos((target.lat * Math.PI) / 180);
+  offer.map = { ...(offer.map as Json), lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
 
   // The capture's promotion object; an ad that bought none has it all off.
   const promotion = (offer.promotion ?? {}) as Json;
@@ -300,38 +319,61 @@ function rewrite(template: Json, id: number, at: number, target: OlxTarget, n: n
   if (target.otodomId === null) delete offer.external_url;
   else offer.external_url = `https://www.otodom.pl/pl/oferta/${CROSS_POST_SLUG}-ID${toBase62(target.otodomId)}.html`;
 
-  rewritePrice(offer, target.categoryId, n);
+  offer.title = ad.title;
+  const photos = Array.isArray(offer.photos) ? (offer.photos as Json[]) : [];
+  if (photos[0]) photos[0] = { ...photos[0], filename: ad.photoFile, link: olxPhotoLink(ad.photoFile) };
+  rewriteFlat(offer, target.categoryId === 14, ad);
   return offer;
 }
 
+/** Polish prices: "2 900 zł". */
+const zl = (price: number) => `${String(price).replace(/\B(?=(\d{3})+(?!\d))/g, " ")} zł`;
+const ROOM_KEYS = ["one", "two", "three", "four"];
+const ROOM_LABELS = ["1 pokój", "2 pokoje", "3 pokoje", "4 i więcej"];
+/** A city's mean price per m² in the fakes: a sale 12 000 zł, a rental 60 zł (the Wrocław capture's 2 900 zł for 48 m²). */
+const SALE_ZL_PER_M2 = 12_000;
+const RENT_ZL_PER_M2 = 60;
+
+const priceParam = (offer: Json) => (Array.isArray(offer.params) ? (offer.params as Json[]) : []).find((p) => p.key === "price");
+const priceOf = (offer: Json): number | null => {
+  const value = (priceParam(offer)?.value as Json | undefined)?.value;
+  return typeof value === "number" ? value : null;
+};
+
 /**
- * Prices spread ±15 % around the template's, in steps; a sale priced as a
- * sale (12 000 zł/m²), a rental as a rental (75 zł/m²) whatever the
- * template was; price per m² only on sales, as OLX has it.
+ * The flat's area, rooms and floor in the params, and its price: its area at the city's mean
+ * price per m² times the flat's and the ad's factors, a sale priced as a sale and a rental as
+ * a rental whatever the template was; price per m² only on sales, as OLX has it.
  */
-function rewritePrice(offer: Json, categoryId: number, n: number): void {
-  const factor = 0.85 + (n % 11) * 0.03;
+function rewriteFlat(offer: Json, sale: boolean, ad: FlatAd): void {
+  const { flat } = ad;
   const params = Array.isArray(offer.params) ? (offer.params as Json[]) : [];
-  const area = Number((params.find((p) => p.key === "m")?.value as Json | undefined)?.key ?? 50);
-  const sale = categoryId === 14;
-  let price: number | null = null;
-  for (const p of params) {
-    if (p.key !== "price") continue;
-    const value = p.value as Json;
-    const was = Number(value.value);
-    const base = sale && was < 20_000 ? area * 12_000 : !sale && was > 50_000 ? area * 75 : was;
-    price = Math.round((base * factor) / 10) * 10;
-    value.value = price;
-    value.label = `${String(price).replace(/\B(?=(\d{3})+(?!\d))/g, " ")} zł`;
-  }
+  const set = (key: string, value: Json) => {
+    const p = params.find((x) => x.key === key);
+    if (p) p.value = { ...(p.value as Json), ...value };
+  };
+  set("m", { key: String(flat.areaM2), label: `${String(flat.areaM2).replace(".", ",")} m²` });
+  set("rooms", { key: ROOM_KEYS[flat.rooms - 1] ?? "four", label: ROOM_LABELS[flat.rooms - 1] ?? "4 i więcej" });
+  set("floor_select", { key: `floor_${flat.floor}`, label: flat.floor === 0 ? "Parter" : String(flat.floor) });
+  const value = priceParam(offer)?.value as Json | undefined;
+  const price = value ? Math.round((flat.areaM2 * (sale ? SALE_ZL_PER_M2 : RENT_ZL_PER_M2) * flat.priceFactor * ad.priceFactor) / 10) * 10 : null;
+  if (value && price !== null) Object.assign(value, { value: price, label: zl(price) });
   const perM2 = params.find((p) => p.key === "price_per_m");
   if (perM2 && (!sale || price === null)) {
     offer.params = params.filter((p) => p !== perM2);
     if (Array.isArray(offer.key_params)) offer.key_params = offer.key_params.filter((k) => k !== "price_per_m");
-  } else if (perM2 && price !== null && area > 0) {
-    const key = (price / area).toFixed(2);
-    perM2.value = { ...(perM2.value as Json), key, label: `${key} zł/m²` };
+  } else if (price !== null) {
+    setPricePerM2(offer, sale, price);
   }
+}
+
+function setPricePerM2(offer: Json, sale: boolean, price: number): void {
+  const params = Array.isArray(offer.params) ? (offer.params as Json[]) : [];
+  const perM2 = params.find((p) => p.key === "price_per_m");
+  const area = Number((params.find((p) => p.key === "m")?.value as Json | undefined)?.key);
+  if (!sale || !perM2 || !(area > 0)) return;
+  const key = (price / area).toFixed(2);
+  perM2.value = { ...(perM2.value as Json), key, label: `${key} zł/m²` };
 }
 
 function json(body: unknown, status = 200): Response {

@@ -28,7 +28,8 @@ import { feedKey } from "../src/model/feed.ts";
 import type { Deal, Property } from "../src/model/listing.ts";
 import { toBase62 } from "../src/sources/base62.ts";
 import { voivodeshipName } from "./cities.ts";
-import { formatWarsawLocal } from "../src/model/warsaw-time.ts";
+import { formatWarsawLocal, formatWarsawOffset } from "../src/model/warsaw-time.ts";
+import { type FlatAd, otodomPhotoUrl } from "./flats.ts";
 import { blockedAnswer, createPublisher } from "./publisher.ts";
 import type { FakeMode, FakeSite, PublishedListing, PublisherOptions } from "./publisher.ts";
 
@@ -114,14 +115,30 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
 
   const store = createPublisher<OtodomTarget, FakeOtodomListing>({
     ...options,
+    site: "otodom",
     firstId: options.firstId ?? 70_000_000,
-    make(id, at, target, index) {
+    make(id, at, target, _index, ad) {
       const wanted = target?.deal ? TRANSACTIONS[target.deal] : null;
       const matching = wanted ? all.filter((t) => t.transaction === wanted) : [];
       const pool = matching.length ? matching : own.length ? own : all;
-      const template = pool[index % pool.length] as Json;
+      // By the flat: a repost takes its first ad's template, so its district too.
+      const template = pool[ad.flat.seq % pool.length] as Json;
       const full: OtodomTarget = { ...targetOf(template), ...target };
-      return { id, publishedAt: at, target: full, item: rewrite(template, id, at, full, index) };
+      const item = rewrite(template, id, at, full, ad);
+      return { id, publishedAt: at, refreshedAt: at, target: full, ad, firstPrice: priceOf(item), item };
+    },
+    setPrice(l, price) {
+      const total = l.item.totalPrice as Json | null | undefined;
+      if (!total) return;
+      total.value = price;
+      const perM2 = l.item.pricePerSquareMeter as Json | null | undefined;
+      const area = l.item.areaInSquareMeters;
+      if (perM2 && typeof area === "number" && area > 0) perM2.value = Math.round(price / area);
+    },
+    bump(l, at) {
+      // A bump as the 2026 Gdańsk item shows one: dateCreated and pushedUpAt move to it, createdAtFirst stays.
+      l.item.pushedUpAt = formatWarsawOffset(at);
+      l.item.dateCreated = formatWarsawLocal(at);
     },
   });
   const listings = store.listings;
@@ -144,7 +161,7 @@ export function createFakeOtodom(options: FakeOtodomOptions): FakeOtodom {
     const current = Math.max(int(url.searchParams.get("page"), 1), 1);
     const matching = listings
       .filter((l) => l.target.deal === deal && l.target.estate === estate && inScope(l.target.path, location))
-      .sort((a, b) => b.publishedAt - a.publishedAt || b.id - a.id);
+      .sort((a, b) => b.refreshedAt - a.refreshedAt || b.id - a.id);
     const listed = matching.slice((current - 1) * limit, current * limit).map((l, i) => ({ ...l.item, rowIndex: i }));
     const items = store.editPage(withTiles(listed, tiles));
     if (current === 1) store.log.firstPage(feed, now, items.map((item) => String(item.id)));
@@ -174,8 +191,19 @@ function targetOf(item: Json): OtodomTarget {
   };
 }
 
-/** A template with a new identity: id, slug id, href, price, times, and the target's deal, estate and city. */
-function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n: number): Json {
+const ROOMS_ENUM = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX"];
+const FLOORS_ENUM = ["GROUND", "FIRST", "SECOND", "THIRD", "FOURTH", "FIFTH", "SIXTH", "SEVENTH", "EIGHTH", "NINTH", "TENTH"];
+/** A city's mean price per m² in the fakes, as on fake OLX (sim/fake-olx.ts): a sale 12 000 zł, a rental 60 zł. */
+const SALE_ZL_PER_M2 = 12_000;
+const RENT_ZL_PER_M2 = 60;
+
+const priceOf = (item: Json): number | null => {
+  const value = (item.totalPrice as Json | null | undefined)?.value;
+  return item.hidePrice !== true && typeof value === "number" ? value : null;
+};
+
+/** A template with a new identity: id, slug id, href, times, the target's deal, estate and city, and the ad's flat (title, area, rooms, floor, photo, price). */
+function rewrite(template: Json, id: number, at: number, target: OtodomTarget, ad: FlatAd): Json {
   const item = structuredClone(template);
   const slug = String(item.slug ?? "ogloszenie").replace(/-ID[0-9A-Za-z]+$/, "") + `-ID${toBase62(id)}`;
   const local = formatWarsawLocal(at);
@@ -189,14 +217,24 @@ function rewrite(template: Json, id: number, at: number, target: OtodomTarget, n
   if ("createdAtFirst" in item) item.createdAtFirst = `${local.replace(" ", "T")}Z`;
   if ("pushedUpAt" in item) item.pushedUpAt = null;
 
-  const factor = 0.85 + (n % 11) * 0.03;
+  const { flat } = ad;
+  item.title = ad.title;
+  item.areaInSquareMeters = flat.areaM2;
+  item.roomsNumber = ROOMS_ENUM[flat.rooms - 1] ?? "FOUR";
+  item.floorNumber = FLOORS_ENUM[flat.floor] ?? null;
+  const images = Array.isArray(item.images) ? (item.images as Json[]) : [];
+  if (images[0]) {
+    const first = images[0];
+    images[0] = { ...first, medium: otodomPhotoUrl(String(first.medium ?? ""), ad.photoFile), large: otodomPhotoUrl(String(first.large ?? ""), ad.photoFile) };
+  }
+  if (Array.isArray(item.imagesHashes) && typeof item.imagesHashes[0] === "string") item.imagesHashes[0] = otodomPhotoUrl(item.imagesHashes[0], ad.photoFile);
+  // The price: the flat's area at the city's mean price per m², times the flat's and the ad's factors.
   const price = item.totalPrice as Json | null | undefined;
   if (price && typeof price.value === "number") {
-    const area = typeof item.areaInSquareMeters === "number" ? item.areaInSquareMeters : 50;
-    const base = target.deal === "wynajem" && price.value > 50_000 ? area * 70 : target.deal === "sprzedaz" && price.value < 50_000 ? area * 12_000 : price.value;
-    price.value = Math.round((base * factor) / 10) * 10;
+    const perM2Mean = target.deal === "wynajem" ? RENT_ZL_PER_M2 : SALE_ZL_PER_M2;
+    price.value = Math.round((flat.areaM2 * perM2Mean * flat.priceFactor * ad.priceFactor) / 10) * 10;
     const perM2 = item.pricePerSquareMeter as Json | null | undefined;
-    if (perM2 && area > 0) perM2.value = Math.round((price.value as number) / area);
+    if (perM2) perM2.value = Math.round((price.value as number) / flat.areaM2);
   }
 
   const templatePlace = targetOf(template).path;

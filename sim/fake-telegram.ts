@@ -45,8 +45,8 @@ export interface FakeTelegramMessage {
   parse_mode: string | null;
   reply_markup: unknown;
   link_preview_options: unknown;
-  /** sendMessage's reply_parameters (a reply to an earlier message of the chat), else null. */
-  reply_parameters: { message_id: number; allow_sending_without_reply?: boolean } | null;
+  /** The message it answers: `reply_parameters.message_id` (or the older `reply_to_message_id`); null: not a reply. */
+  reply_to: number | null;
   /** Sent with allow_paid_broadcast: counted against the paid 1 000 a second, not the free 30. */
   paid: boolean;
   /** Arrival time on the fake's clock (ms). */
@@ -309,6 +309,12 @@ function buttonsValid(markup: unknown): boolean {
 /** Telegram's ceiling for paid broadcasts (allow_paid_broadcast), messages a second. */
 const PAID_PER_SECOND = 1000;
 
+function replyTo(params: Params): number | null {
+  const reply = params.reply_parameters as { message_id?: unknown } | null | undefined;
+  const id = Number(reply?.message_id ?? params.reply_to_message_id ?? Number.NaN);
+  return Number.isInteger(id) ? id : null;
+}
+
 const isPaid = (params: Params) => params.allow_paid_broadcast === true || params.allow_paid_broadcast === "true";
 
 export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTelegram {
@@ -361,7 +367,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
       parse_mode: asString(params.parse_mode),
       reply_markup: params.reply_markup ?? null,
       link_preview_options: params.link_preview_options ?? null,
-      reply_parameters: replyParameters(params.reply_parameters),
+      reply_to: replyTo(params),
       paid: isPaid(params),
       at,
     });
@@ -501,11 +507,3 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
   };
 }
 
-/** reply_parameters as the Bot API takes it (an object, or its JSON in a form post); null when absent or malformed. */
-function replyParameters(value: unknown): FakeTelegramMessage["reply_parameters"] {
-  const parsed: unknown = typeof value === "string" ? safeJson(value) : value;
-  if (typeof parsed !== "object" || parsed === null || !("message_id" in parsed)) return null;
-  const { message_id, allow_sending_without_reply } = parsed as { message_id: unknown; allow_sending_without_reply?: unknown };
-  if (typeof message_id !== "number") return null;
-  return { message_id, ...(typeof allow_sending_without_reply === "boolean" ? { allow_sending_without_reply } : {}) };
-}

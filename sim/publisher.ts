@@ -8,6 +8,7 @@
  *
  * Plain TypeScript that Node runs by type stripping and workerd runs bundled.
  */
+import { type FlatAd, firstAd, flatAt } from "./flats.ts";
 import { type FeedRequests, type RequestLog, createRequestLog } from "./request-log.ts";
 
 /** A web-standard handler, as the fakes in sim/ export them (served by sim/serve.ts, wrapped by sim/faults.ts). */
@@ -32,8 +33,26 @@ export interface Arrival<Target> {
 /** What every published listing has; each site adds its own page content. */
 export interface PublishedListing<Target> {
   id: number;
+  /** When the ad was first published (a bump leaves it: see refreshedAt). */
   publishedAt: number;
+  /** When it last reached the top of the feed: its publication, or its latest bump. Pages sort on it. */
+  refreshedAt: number;
   target: Target;
+  /** The flat it shows and how (sim/flats.ts); `ad.flat.id` is the ground truth the bench counts flats by. */
+  ad: FlatAd;
+  /** The price it was published at (a price change is recorded in the site's priceChanges); null: none shown. */
+  firstPrice: number | null;
+}
+
+/** A published ad's price changed (the same ad, a new price): what the bench knows as the truth. */
+export interface PriceChange {
+  at: number;
+  /** The listing's id on its site. */
+  id: number;
+  old: number;
+  new: number;
+  /** The change came with a bump to the top of the feed. */
+  bumped: boolean;
 }
 
 /** The options every fake site takes besides its captures. */
@@ -60,6 +79,14 @@ export interface FakeSite<Target, Listing> {
   schedule(arrivals: Iterable<Arrival<Target>> | null): void;
   /** Publishes whatever the schedule (or steady mode) has due up to `now`, each stamped with its own due time. */
   advance(now: number): number[];
+  /** Publishes an ad of a flat already shown (a repost, or a cross-post of the other site's) at `at`; returns its id. */
+  publishAd(ad: FlatAd, at: number, target?: Partial<Target>): number;
+  /** Bumps a published listing to the top of its feed at `at` (paid for by its author: a "pushup"); its first publication stays. */
+  bump(id: number, at: number): void;
+  /** Changes a published listing's price at `at` (recorded in priceChanges), and bumps it with that when `bump`. */
+  changePrice(id: number, at: number, price: number, options?: { bump?: boolean }): void;
+  /** Every price change so far, in order. */
+  readonly priceChanges: readonly PriceChange[];
   /** ok; blocked (403); rate-limited (429 + Retry-After); changed-format (200, not the site's shape). */
   setMode(mode: FakeMode): void;
   /** Every page's items go through `edit` until it is set back to null. */
@@ -84,20 +111,29 @@ export interface Publisher<Target, Listing> {
   site(handle: (request: Request) => Promise<Response>): FakeSite<Target, Listing>;
 }
 
+/** Each site's flats are numbered apart, so two fakes never draw the same flat (sim/flats.ts). */
+const FLAT_STREAM = { olx: 1, otodom: 2 } as const;
+
 /**
  * The shared machinery of a fake site. `make` builds the listing with the
- * given id, time and (partial or absent) target; `index` is how many listings
- * came before it (for cycling templates and spreading prices).
+ * given id, time, (partial or absent) target and ad (a new flat's first one
+ * unless a repost or cross-post is published); `index` is how many listings
+ * came before it. `setPrice` and `bump` change a listing's page content.
  */
-export function createPublisher<Target, Listing>(
+export function createPublisher<Target, Listing extends PublishedListing<Target>>(
   options: PublisherOptions & {
+    site: keyof typeof FLAT_STREAM;
     firstId: number;
-    make: (id: number, at: number, target: Partial<Target> | undefined, index: number) => Listing;
+    make: (id: number, at: number, target: Partial<Target> | undefined, index: number, ad: FlatAd) => Listing;
+    setPrice: (listing: Listing, price: number) => void;
+    bump: (listing: Listing, at: number) => void;
   },
 ): Publisher<Target, Listing> {
   const clock = options.clock ?? Date.now;
   const make = options.make;
   const listings: Listing[] = [];
+  const byId = new Map<number, Listing>();
+  const priceChanges: PriceChange[] = [];
   let nextId = options.firstId;
   let mode: FakeMode = "ok";
   let pageEdit: PageEdit | null = null;
@@ -106,10 +142,24 @@ export function createPublisher<Target, Listing>(
   /** The schedule being followed, with its next publication read ahead. */
   let upcoming: { next: Arrival<Target> | undefined; rest: Iterator<Arrival<Target>> } | null = null;
 
-  function publishOne(at: number, target: Partial<Target> | undefined): number {
+  function publishOne(at: number, target: Partial<Target> | undefined, ad?: FlatAd): number {
     const id = nextId++;
-    listings.push(make(id, at, target, listings.length));
+    const index = listings.length;
+    const listing = make(id, at, target, index, ad ?? firstAd(flatAt(FLAT_STREAM[options.site] * 100_000_000 + index, `${options.site}:${id}`)));
+    listings.push(listing);
+    byId.set(id, listing);
     return id;
+  }
+
+  function listing(id: number): Listing {
+    const found = byId.get(id);
+    if (!found) throw new Error(`no listing ${id} on the fake ${options.site}`);
+    return found;
+  }
+
+  function bump(l: Listing, at: number): void {
+    l.refreshedAt = at;
+    options.bump(l, at);
   }
 
   function schedule(arrivals: Iterable<Arrival<Target>> | null): void {
@@ -143,6 +193,19 @@ export function createPublisher<Target, Listing>(
     site: (handle) => ({
       handle,
       publish: (n, now, target) => Array.from({ length: n }, () => publishOne(now, target)),
+      publishAd: (ad, at, target) => publishOne(at, target, ad),
+      bump: (id, at) => bump(listing(id), at),
+      changePrice(id, at, price, o = {}) {
+        const l = listing(id);
+        const old = priceChanges.findLast((c) => c.id === id)?.new ?? l.firstPrice;
+        if (old === null) throw new Error(`listing ${id} shows no price to change`);
+        options.setPrice(l, price);
+        if (o.bump) bump(l, at);
+        priceChanges.push({ at, id, old, new: price, bumped: o.bump === true });
+      },
+      get priceChanges() {
+        return priceChanges;
+      },
       steady: (o) => schedule(o && o.perMinute > 0 ? periodic(o.perMinute, o.from, o.target) : null),
       schedule,
       advance,

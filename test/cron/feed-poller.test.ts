@@ -123,7 +123,9 @@ describe("FeedPoller", () => {
     await poll();
     const row = (await stored()).find((l) => l.externalId === String(bumped));
     const at = Math.floor(clock.now / 1000) * 1000 - 5_000; // published at the poll before, to the second
-    expect(row).toMatchObject({ notify: true, firstListedAt: at - threeWeeks, bumpedAt: at, publishedAt: at, fingerprint: "rent|flat|wroclaw|2|48" });
+    const flat = olx.listings.find((l) => l.id === bumped)?.ad.flat;
+    const fingerprint = `rent|flat|wroclaw|${flat?.rooms}|${Math.round(flat?.areaM2 ?? 0)}`;
+    expect(row).toMatchObject({ notify: true, firstListedAt: at - threeWeeks, bumpedAt: at, publishedAt: at, fingerprint });
     expect(row?.enqueuedAt).not.toBeNull();
     await poll();
     expect((await stored()).filter((l) => l.externalId === String(bumped))).toHaveLength(1);

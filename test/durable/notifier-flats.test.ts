@@ -96,12 +96,12 @@ describe("Notifier: one message per flat", () => {
 
     expect(telegram.messages).toHaveLength(3);
     const [, drop, site] = telegram.messages;
-    expect(drop).toMatchObject({ method: "sendMessage", reply_parameters: { message_id: firstId, allow_sending_without_reply: true } });
+    expect(drop).toMatchObject({ method: "sendMessage", reply_to: firstId });
     expect(drop?.text?.split("\n")[0]).toBe("📉 <b>Cena spadła: 3 000 zł → 2 850 zł (−5 %)</b>");
     expect(drop?.text).toContain(`<a href="${cheaper.listing.url}">`);
     expect(drop?.reply_markup).toEqual({ inline_keyboard: [[{ text: "Otwórz ogłoszenie", url: cheaper.listing.url }]] });
     // Same price as told last (2 850), another site: said as such, price and all.
-    expect(site).toMatchObject({ reply_parameters: { message_id: firstId } });
+    expect(site).toMatchObject({ reply_to: firstId });
     expect(site?.text?.split("\n")[0]).toBe("🔗 <b>Również na Otodom</b>: <b>2 850 zł</b> + czynsz 800 zł");
     const rows = await notificationRows([first.notificationId, cheaper.notificationId, crossPost.notificationId]);
     expect(rows.map((r) => r.status)).toEqual(["sent", "merged", "merged"]);
@@ -161,7 +161,7 @@ describe("Notifier: one message per flat", () => {
     const [digest, ...rest] = telegram.messages;
     expect(digest?.text).toContain("📬 <b>2 nowe ogłoszenia</b>");
     expect(digest?.text?.match(/^• /gm)).toHaveLength(2);
-    expect(rest.map((m) => ({ first: m.text?.split("\n")[0], replyTo: m.reply_parameters?.message_id }))).toEqual([
+    expect(rest.map((m) => ({ first: m.text?.split("\n")[0], replyTo: m.reply_to }))).toEqual([
       { first: "🔗 <b>Również na Otodom</b>: <b>3 000 zł</b> + czynsz 800 zł", replyTo: digest?.message_id },
     ]);
     const rows = await notificationRows(deliveries.map((d) => d.notificationId));

@@ -262,7 +262,7 @@ describe("filter: price drops of ads already sent", () => {
 
     const toUser = telegram.messages.filter((m) => m.chat_id === user.chatId);
     expect(toUser).toHaveLength(2);
-    expect(toUser[1]).toMatchObject({ reply_parameters: { message_id: toUser[0]?.message_id } });
+    expect(toUser[1]).toMatchObject({ reply_to: toUser[0]?.message_id });
     expect(toUser[1]?.text).toContain("📉 <b>Cena spadła: 3 000 zł → 2 800 zł (−7 %)</b>");
     expect(await othersQueued()).toBe(1);
   });
