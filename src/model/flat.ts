@@ -135,9 +135,10 @@ function districtsAgree(a: string | null, b: string | null): boolean {
  * rooms and both areas known, within AREA_SLACK_M2 and AREA_SLACK_SHARE; districts that agree;
  * the same floor where both give one; prices within PRICE_GATE; pins within DISTANCE_GATE_KM.
  *
- * Evidence (SAME_FLAT_SCORE needed): a shared photo file 3; titles sharing ≥ 60 % of their words
- * 2, ≥ 35 % 1; the same price (within 1 %) 1; the same area to the hundredth where it has decimals
- * (82.79 and 82.79) 1; the same known floor 1; pins within 150 m 1.
+ * Evidence (SAME_FLAT_SCORE needed, at least one point of it from the photo or the title): a
+ * shared photo file 3; titles sharing ≥ 60 % of their words 2, ≥ 35 % 1; the same price (within
+ * 1 %) 1; the same area to the hundredth where it has decimals (82.79 and 82.79) 1; the same known
+ * floor 1; pins within 150 m 1.
  */
 export function sameFlat(a: FlatFacts, b: FlatFacts): FlatMatch {
   if (a.deal && b.deal && a.deal !== b.deal) return apart("deal differs");
@@ -167,11 +168,14 @@ export function sameFlat(a: FlatFacts, b: FlatFacts): FlatMatch {
   const words = jaccard(titleWords(a.title), titleWords(b.title));
   if (words >= 0.6) add(2, "same title words");
   else if (words >= 0.35) add(1, "similar title words");
+  // Price, area, floor and pin are what a neighbouring unit of one building shares by chance;
+  // only what the advertiser wrote or photographed tells a flat from its twin.
+  const ownWords = score > 0;
   if (priceGap !== null && priceGap <= 0.01) add(1, "same price");
   if (areaGap < 0.005 && !Number.isInteger(a.areaM2)) add(1, "same area to the hundredth");
   if (a.floor !== null && a.floor === b.floor) add(1, "same floor");
   if (km !== null && km <= 0.15) add(1, "pins within 150 m");
-  return { same: score >= SAME_FLAT_SCORE, gatesPassed: true, score, reasons };
+  return { same: ownWords && score >= SAME_FLAT_SCORE, gatesPassed: true, score, reasons };
 }
 
 /** A stored ad a new one may be another ad of: its dedup key, its flat, its facts. */
