@@ -192,7 +192,9 @@ export interface Written {
 /** Runs one owner-scoped write (RETURNING the search's chat) with the version bump; @returns null when it touched none of the user's searches */
 async function writeOwn(d1: D1Database, query: Parameters<typeof asD1Statement>[1]): Promise<Written | null> {
   const [result] = await d1.batch([asD1Statement(d1, query), bumpSearchVersionStatement(d1)]);
-  return (result && rowsOf<Written>(result)[0]) ?? null;
+  // A plain statement's rows carry the column's SQL name.
+  const row = result && rowsOf<{ chat_id: number | null }>(result)[0];
+  return row ? { chatId: row.chat_id } : null;
 }
 
 const written = { chatId: savedSearches.chatId };
