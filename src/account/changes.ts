@@ -1,10 +1,10 @@
 import { useDb } from "../db/client.ts";
-import { deleteSearch, insertSearch, setSearchActive, updateSearch } from "../db/saved-searches.ts";
+import { type Written, deleteSearch, insertSearch, setSearchActive, setSearchChat, updateSearch } from "../db/saved-searches.ts";
 import { type User, recipientOf, registerUser, saveAccountSettings, setLanguage, setPaused } from "../db/users.ts";
 import { config } from "../lib/config.ts";
 import { enlist } from "../model/dispatch.ts";
 import type { Language } from "../model/language.ts";
-import type { AccountSettings } from "../model/recipient.ts";
+import { type AccountSettings, notifierKey } from "../model/recipient.ts";
 import type { SearchDraft } from "../model/search.ts";
 
 /**
@@ -22,6 +22,10 @@ import type { SearchDraft } from "../model/search.ts";
 type Deps = Pick<Env, "DB" | "NOTIFIER" | "SEND_SCHEDULER">;
 
 const notifierOf = (env: Deps, userId: number) => env.NOTIFIER.getByName(String(userId));
+
+/** The Notifier that holds what a search queued: its group's when it delivers to one (notifierKey), else its owner's. */
+const searchNotifier = (env: Deps, userId: number, written: Written) =>
+  env.NOTIFIER.getByName(String(notifierKey({ userId, chatId: written.chatId ?? 0, group: written.chatId !== null })));
 
 /** What is queued goes by the user's new settings; new quiet hours may move when it may go. */
 async function updateRecipient(env: Deps, user: User): Promise<void> {
@@ -82,14 +86,29 @@ export async function saveAccount(env: Deps, userId: number, settings: AccountSe
   return { dropped: 0 };
 }
 
-/** A new search, unless the user has MAX_SEARCHES_PER_USER already. @returns its id, or null at the limit */
-export function createSearch(env: Deps & Pick<Env, "MAX_SEARCHES_PER_USER">, userId: number, draft: SearchDraft, now: number): Promise<number | null> {
-  return insertSearch(env.DB, userId, draft, config(env).maxSearchesPerUser, now);
+/**
+ * A new search, unless the user has MAX_SEARCHES_PER_USER already.
+ *
+ * @param chatId a group the caller checked the user may use (src/db/chats.ts usableChats); null: their private chat
+ * @returns its id, or null at the limit
+ */
+export function createSearch(env: Deps & Pick<Env, "MAX_SEARCHES_PER_USER">, userId: number, draft: SearchDraft, now: number, chatId: number | null = null): Promise<number | null> {
+  return insertSearch(env.DB, userId, draft, config(env).maxSearchesPerUser, now, chatId);
 }
 
-/** New criteria for one of the user's searches. @returns false when it is not theirs */
-export function changeSearch(env: Deps, userId: number, searchId: number, draft: SearchDraft, now: number): Promise<boolean> {
-  return updateSearch(env.DB, userId, searchId, draft, now);
+/**
+ * New criteria for one of the user's searches, and where it delivers when
+ * `chatId` is given. What it queued before a move still goes where it matched.
+ *
+ * @returns false when it is not theirs
+ */
+export async function changeSearch(env: Deps, userId: number, searchId: number, draft: SearchDraft, now: number, chatId?: number | null): Promise<boolean> {
+  return (await updateSearch(env.DB, userId, searchId, draft, now, chatId)) !== null;
+}
+
+/** Points one search at a group the caller checked the user may use, or (null) back at their private chat. @returns false when it is not theirs */
+export async function pointSearch(env: Deps, userId: number, searchId: number, chatId: number | null, now: number): Promise<boolean> {
+  return (await setSearchChat(env.DB, userId, searchId, chatId, now)) !== null;
 }
 
 /**
@@ -100,13 +119,13 @@ export function changeSearch(env: Deps, userId: number, searchId: number, draft:
  */
 export async function setSearchState(env: Deps, userId: number, searchId: number, active: boolean, now: number): Promise<boolean> {
   const changed = await setSearchActive(env.DB, userId, searchId, active, now);
-  if (changed && !active) await notifierOf(env, userId).dropSearches([searchId]);
-  return changed;
+  if (changed && !active) await searchNotifier(env, userId, changed).dropSearches([searchId]);
+  return changed !== null;
 }
 
 /** Deletes one of the user's searches and drops its waiting messages. @returns false when it is not theirs */
 export async function removeSearch(env: Deps, userId: number, searchId: number): Promise<boolean> {
   const removed = await deleteSearch(env.DB, userId, searchId);
-  if (removed) await notifierOf(env, userId).dropSearches([searchId]);
-  return removed;
+  if (removed) await searchNotifier(env, userId, removed).dropSearches([searchId]);
+  return removed !== null;
 }

@@ -6,6 +6,8 @@ import { start } from "./start.ts";
 import { membership } from "./membership.ts";
 import { answerOnError, unknownCallback } from "./callbacks.ts";
 import { fallback } from "./fallback.ts";
+import { groupChoiceButtons } from "./group-choice.ts";
+import { GROUP_SEARCHES_COMMAND, groupSearches } from "./group-searches.ts";
 import { pastedLink } from "./paste-link.ts";
 import { searches } from "./searches.ts";
 import { settingsCommand } from "./settings.ts";
@@ -41,8 +43,10 @@ function botInfo(token: string): UserFromGetMe {
 }
 
 /**
- * The bot for one webhook call: commands from private chats only, one
- * Composer per feature. Groups and channels are acknowledged and ignored.
+ * The bot for one webhook call, one Composer per feature: every command in
+ * private chats; in groups only /searches and its buttons (the bot's own
+ * membership and a group's upgrade in every chat). Anything else in a group,
+ * and channels, are acknowledged and ignored.
  */
 export function createBot(env: Env): Bot<BotContext> {
   const bot = new Bot<BotContext>(env.TELEGRAM_BOT_TOKEN, {
@@ -61,11 +65,18 @@ export function createBot(env: Env): Bot<BotContext> {
   dm.use(start);
   dm.use(account);
   dm.use(searches);
+  dm.use(groupChoiceButtons);
   dm.use(stats);
   dm.use(settingsCommand);
   dm.use(pastedLink);
   dm.use(wizard);
   dm.use(unknownCallback);
   dm.use(fallback);
+  // Only what the bot answers in a group reaches the session's D1 read: an admin bot sees every message there.
+  const group = bot.chatType(["group", "supergroup"]).filter((ctx) => ctx.callbackQuery !== undefined || GROUP_SEARCHES_COMMAND.test(ctx.message?.text ?? ""));
+  group.use(session);
+  group.use(answerOnError);
+  group.use(groupSearches);
+  group.use(unknownCallback);
   return bot;
 }

@@ -8,6 +8,7 @@ import { texts } from "../model/texts/index.ts";
 import { muteSearch } from "../telegram/callback-data.ts";
 import { escapeHtml, escapeTruncated } from "../telegram/html.ts";
 import type { BotContext } from "./context.ts";
+import { groupChoice } from "./group-choice.ts";
 import { goTo } from "./wizard/wizard.ts";
 
 /** Characters of one search's line in /list: 20 searches stay within one 4096-character message. */
@@ -20,16 +21,19 @@ const ACTIONS = { pause: "p", resume: "r", edit: "e", delete: "d", confirmDelete
 function renderList(ctx: BotContext, searches: readonly SavedSearch[]) {
   const t = ctx.texts;
   const s = texts(ctx.language).search;
+  const g = texts(ctx.language).groups;
   const lines = [`<b>${escapeHtml(t.listHeader(searches.length, config(ctx.env).maxSearchesPerUser))}</b>`];
   if (ctx.user?.paused) lines.push(escapeHtml(t.allPausedNote));
   const keyboard = new InlineKeyboard();
   searches.forEach((search, i) => {
     const n = i + 1;
     const state = search.active ? "" : ` (${s.paused})`;
-    lines.push(`${n}. ${escapeTruncated(compactSummary(search, search.cityName, ctx.language) + state, LINE_CAP)}`);
+    const where = search.chatTitle === null ? "" : ` ${g.deliversTo(search.chatTitle)}`;
+    lines.push(`${n}. ${escapeTruncated(compactSummary(search, search.cityName, ctx.language) + state + where, LINE_CAP)}`);
     keyboard
       .text(`${n} ${search.active ? t.buttons.pause : t.buttons.resume}`, `s:${search.active ? ACTIONS.pause : ACTIONS.resume}:${search.id}`)
       .text(`${n} ✏️`, `s:${ACTIONS.edit}:${search.id}`)
+      .text(`${n} ${g.chooseButton}`, groupChoice.open(search.id))
       .text(`${n} ${t.buttons.delete}`, `s:${ACTIONS.delete}:${search.id}`)
       .row();
   });

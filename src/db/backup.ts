@@ -4,19 +4,22 @@ import { DEALS, SOURCES } from "../model/listing.ts";
 import { LANGUAGES } from "../model/language.ts";
 import { SEARCH_PROPERTIES } from "../model/search.ts";
 import type { Db } from "./client.ts";
-import { savedSearches, users } from "./schema.ts";
+import { insertMissingChats } from "./chats.ts";
+import { chats, savedSearches, users } from "./schema.ts";
 import { bumpSearchVersion } from "./settings.ts";
 import { insertMissingUsers } from "./users.ts";
 
 /**
  * The daily export of what a user would miss after a bad day: who they are
- * and their settings (users) and their saved searches. Listings and
+ * and their settings (users), their saved searches and the group chats those
+ * deliver to (chats). Listings and
  * notifications are not in it: the feeds bring listings back, and a restored
  * search notifies about what is published next. One JSON document in R2
  * (BACKUPS), validated by the schema below both when written and when read.
  */
 
-export const BACKUP_VERSION = 1;
+/** 2 added chats; a version 1 export (none) still restores, its searches to their owners' private chats. */
+export const BACKUP_VERSION = 2;
 /** R2 keys: the export's time in ISO 8601, so they sort by age. */
 export const BACKUP_PREFIX = "exports/";
 /** Exports older than this are deleted when a new one is written. D1 Time Travel covers 30 days too. */
@@ -71,12 +74,23 @@ const searchRow = z.object({
   updatedAt: int,
 }) satisfies z.ZodType<typeof savedSearches.$inferSelect>;
 
+const chatRow = z.object({
+  chatId: int,
+  title: z.string(),
+  type: z.enum(["group", "supergroup"]),
+  addedBy: int.positive().nullable(),
+  leftAt: int.nullable(),
+  updatedAt: int,
+}) satisfies z.ZodType<typeof chats.$inferSelect>;
+
 /** An export as stored; every search's user is in it (checked, so a restore never half-writes). */
 export const backupSchema = z
   .object({
-    version: z.literal(BACKUP_VERSION),
+    version: z.union([z.literal(1), z.literal(BACKUP_VERSION)]),
     exportedAt: int,
     users: z.array(userRow),
+    // Version 1 exports have none.
+    chats: z.array(chatRow).default([]),
     savedSearches: z.array(searchRow),
   })
   .check((ctx) => {
@@ -88,12 +102,16 @@ export type Backup = z.infer<typeof backupSchema>;
 
 /** Everything the export holds, read in one round trip. */
 export async function readBackup(db: Db, now: number): Promise<Backup> {
-  const [userRows, searchRows] = await db.batch([db.select().from(users).orderBy(users.id), db.select().from(savedSearches).orderBy(savedSearches.id)]);
-  return backupSchema.parse({ version: BACKUP_VERSION, exportedAt: now, users: userRows, savedSearches: searchRows });
+  const [userRows, chatRows, searchRows] = await db.batch([
+    db.select().from(users).orderBy(users.id),
+    db.select().from(chats).orderBy(chats.chatId),
+    db.select().from(savedSearches).orderBy(savedSearches.id),
+  ]);
+  return backupSchema.parse({ version: BACKUP_VERSION, exportedAt: now, users: userRows, chats: chatRows, savedSearches: searchRows });
 }
 
 /** Rows per INSERT: D1 binds at most 100 values to one statement. */
-const rowsPerInsert = (table: typeof users | typeof savedSearches) => Math.floor(100 / Object.keys(getTableColumns(table)).length);
+const rowsPerInsert = (table: typeof users | typeof chats | typeof savedSearches) => Math.floor(100 / Object.keys(getTableColumns(table)).length);
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -107,17 +125,27 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * restore never overwrites a change made since, and running it twice changes
  * nothing the second time. One transaction (D1's batch): all or nothing.
  *
- * @returns how many users and searches were missing and were written
+ * A search whose group is not in the export (a version 1 export, or a row
+ * the export lacks) restores to its owner's private chat, as does a chat's
+ * adder who is not in it: the foreign keys would refuse them.
+ *
+ * @returns how many users, chats and searches were missing and were written
  */
-export async function restoreBackup(db: Db, backup: Backup): Promise<{ users: number; savedSearches: number }> {
+export async function restoreBackup(db: Db, backup: Backup): Promise<{ users: number; chats: number; savedSearches: number }> {
+  const userIds = new Set(backup.users.map((u) => u.id));
+  const chatIds = new Set(backup.chats.map((c) => c.chatId));
+  const chatRows = backup.chats.map((c) => ({ ...c, addedBy: c.addedBy !== null && userIds.has(c.addedBy) ? c.addedBy : null }));
+  const searchRows = backup.savedSearches.map((s) => ({ ...s, chatId: s.chatId !== null && chatIds.has(s.chatId) ? s.chatId : null }));
   const userInserts = chunks(backup.users, rowsPerInsert(users)).map((rows) => insertMissingUsers(db, rows));
-  const searchInserts = chunks(backup.savedSearches, rowsPerInsert(savedSearches)).map((rows) =>
+  const chatInserts = chunks(chatRows, rowsPerInsert(chats)).map((rows) => insertMissingChats(db, rows));
+  const searchInserts = chunks(searchRows, rowsPerInsert(savedSearches)).map((rows) =>
     db.insert(savedSearches).values(rows).onConflictDoNothing().returning({ id: savedSearches.id }),
   );
-  const results = await db.batch([bumpSearchVersion(db), ...userInserts, ...searchInserts]);
+  const results = await db.batch([bumpSearchVersion(db), ...userInserts, ...chatInserts, ...searchInserts]);
   const written = results.slice(1).map((rows) => (Array.isArray(rows) ? rows.length : 0));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  return { users: sum(written.slice(0, userInserts.length)), savedSearches: sum(written.slice(userInserts.length)) };
+  const chatsEnd = userInserts.length + chatInserts.length;
+  return { users: sum(written.slice(0, userInserts.length)), chats: sum(written.slice(userInserts.length, chatsEnd)), savedSearches: sum(written.slice(chatsEnd)) };
 }
 
 /** Writes an export to R2 and deletes those past BACKUP_RETENTION_MS. @returns its key */

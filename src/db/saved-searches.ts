@@ -4,7 +4,7 @@ import { quietHoursOf } from "../model/recipient.ts";
 import type { SearchCriteria, SearchDraft } from "../model/search.ts";
 import { type Db, asD1Statement, useDb } from "./client.ts";
 import { inJsonList, rowsOf } from "./json-list.ts";
-import { locations, savedSearches, users } from "./schema.ts";
+import { chats, locations, savedSearches, users } from "./schema.ts";
 import { bumpSearchVersionStatement } from "./settings.ts";
 
 /**
@@ -18,11 +18,15 @@ import { bumpSearchVersionStatement } from "./settings.ts";
 
 type SearchRow = typeof savedSearches.$inferSelect;
 
-/** A saved search with its id, state and city name, as lists show it. */
+/** A saved search with its id, state, city name and where it delivers, as lists show it. */
 export interface SavedSearch extends SearchDraft {
   id: number;
   active: boolean;
   cityName: string;
+  /** The group it delivers to (src/db/chats.ts); null: the owner's private chat. */
+  chatId: number | null;
+  /** That group's title; null with chatId. */
+  chatTitle: string | null;
 }
 
 /** An active search as the filter matches it, with the recipient it notifies. */
@@ -32,7 +36,7 @@ export interface ActiveSearch extends SearchCriteria {
 
 /** A row's criteria in the model's terms: a list column's null is the empty list ("no constraint"). */
 function draftOfRow(row: SearchRow): SearchDraft {
-  const { id: _id, userId: _user, active: _active, createdAt: _created, updatedAt: _updated, ...draft } = row;
+  const { id: _id, userId: _user, active: _active, chatId: _chat, createdAt: _created, updatedAt: _updated, ...draft } = row;
   return {
     ...draft,
     districts: row.districts ?? [],
@@ -54,20 +58,21 @@ function rowOfDraft(draft: SearchDraft) {
 
 /** What a saved search asks for, without its identity: to edit or duplicate it. */
 export function draftOf(search: SavedSearch): SearchDraft {
-  const { id: _id, active: _active, cityName: _cityName, ...draft } = search;
+  const { id: _id, active: _active, cityName: _cityName, chatId: _chatId, chatTitle: _chatTitle, ...draft } = search;
   return draft;
 }
 
-/** The user's searches joined with their city's name; callers add the filter. */
+/** The user's searches joined with their city's and group's names; callers add the filter. */
 function selectSearches(db: Db) {
   return db
-    .select({ search: savedSearches, cityName: locations.name })
+    .select({ search: savedSearches, cityName: locations.name, chatTitle: chats.title })
     .from(savedSearches)
-    .innerJoin(locations, eq(locations.id, savedSearches.cityId));
+    .innerJoin(locations, eq(locations.id, savedSearches.cityId))
+    .leftJoin(chats, eq(chats.chatId, savedSearches.chatId));
 }
 
-function toSaved({ search, cityName }: { search: SearchRow; cityName: string }): SavedSearch {
-  return { ...draftOfRow(search), id: search.id, active: search.active, cityName };
+function toSaved({ search, cityName, chatTitle }: { search: SearchRow; cityName: string; chatTitle: string | null }): SavedSearch {
+  return { ...draftOfRow(search), id: search.id, active: search.active, cityName, chatId: search.chatId, chatTitle: search.chatId === null ? null : chatTitle };
 }
 
 /** The user's searches, oldest first (the order /list numbers them in). */
@@ -80,6 +85,25 @@ export async function listSearches(db: Db, userId: number): Promise<SavedSearch[
 export async function getSearch(db: Db, userId: number, searchId: number): Promise<SavedSearch | null> {
   const [row] = await selectSearches(db).where(and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId)));
   return row ? toSaved(row) : null;
+}
+
+/** A search that delivers to a group, with its owner (group buttons: the owner or a group admin may change it). */
+export interface GroupSearch extends SavedSearch {
+  userId: number;
+  ownerTelegramId: number;
+}
+
+/** The searches that deliver to a group, oldest first, whoever owns them. */
+export async function searchesInChat(db: Db, chatId: number): Promise<GroupSearch[]> {
+  const rows = await db
+    .select({ search: savedSearches, cityName: locations.name, chatTitle: chats.title, ownerTelegramId: users.telegramId })
+    .from(savedSearches)
+    .innerJoin(locations, eq(locations.id, savedSearches.cityId))
+    .innerJoin(chats, eq(chats.chatId, savedSearches.chatId))
+    .innerJoin(users, eq(users.id, savedSearches.userId))
+    .where(eq(savedSearches.chatId, chatId))
+    .orderBy(asc(savedSearches.id));
+  return rows.map((row) => ({ ...toSaved(row), userId: row.search.userId, ownerTelegramId: row.ownerTelegramId }));
 }
 
 /**
@@ -97,9 +121,12 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
       quietEndMin: users.quietEndMin,
       digestThreshold: users.digestThreshold,
       priceDropPct: users.priceDropPct,
+      groupChatId: chats.chatId,
     })
     .from(savedSearches)
     .innerJoin(users, eq(users.id, savedSearches.userId))
+    // A search pointed at a group the bot has left delivers to its owner, as chatGoneStatements makes it.
+    .leftJoin(chats, and(eq(chats.chatId, savedSearches.chatId), isNull(chats.leftAt)))
     .where(
       and(
         eq(savedSearches.active, true),
@@ -108,18 +135,19 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
         inJsonList(savedSearches.cityId, cityIds),
       ),
     );
-  return rows.map(({ search, ...user }) => ({
+  return rows.map(({ search, groupChatId, ...user }) => ({
     ...draftOfRow(search),
     id: search.id,
     userId: search.userId,
     recipient: {
       userId: search.userId,
-      chatId: user.chatId,
+      chatId: groupChatId ?? user.chatId,
       language: user.language,
       isMock: user.isMock,
       quietHours: quietHoursOf(user.quietStartMin, user.quietEndMin),
       digestThreshold: user.digestThreshold,
       priceDropPct: user.priceDropPct,
+      ...(groupChatId === null ? {} : { group: true }),
     },
   }));
 }
@@ -138,10 +166,11 @@ function bindable(value: unknown): string | number | null {
  * (the bot's double tap on Save is kept from inserting twice by claiming its
  * flow first, src/bot/wizard/wizard.ts).
  *
+ * @param chatId the group it delivers to (the caller checked the user may use it); null: the user's private chat
  * @returns the new search's id, or null when the limit is reached
  */
-export async function insertSearch(d1: D1Database, userId: number, draft: SearchDraft, limit: number, now: number): Promise<number | null> {
-  const row: Record<string, unknown> = { ...rowOfDraft(draft), userId, active: true, createdAt: now, updatedAt: now };
+export async function insertSearch(d1: D1Database, userId: number, draft: SearchDraft, limit: number, now: number, chatId: number | null = null): Promise<number | null> {
+  const row: Record<string, unknown> = { ...rowOfDraft(draft), userId, chatId, active: true, createdAt: now, updatedAt: now };
   const table = getTableColumns(savedSearches);
   const keys = Object.keys(row) as (keyof typeof table)[];
   const names = keys.map((k) => `"${table[k].name}"`).join(", ");
@@ -157,25 +186,45 @@ export async function insertSearch(d1: D1Database, userId: number, draft: Search
   return (inserted && rowsOf<{ id: number }>(inserted)[0]?.id) ?? null;
 }
 
-/** Runs one owner-scoped write with the version bump; @returns whether it touched the user's search */
-async function writeOwn(d1: D1Database, query: Parameters<typeof asD1Statement>[1]): Promise<boolean> {
-  const [result] = await d1.batch([asD1Statement(d1, query), bumpSearchVersionStatement(d1)]);
-  return (result?.meta.changes ?? 0) > 0;
+/** Where a search written delivers: its group's chat id, or null for its owner's private chat. */
+export interface Written {
+  chatId: number | null;
 }
+
+/** Runs one owner-scoped write (RETURNING the search's chat) with the version bump; @returns null when it touched none of the user's searches */
+async function writeOwn(d1: D1Database, query: Parameters<typeof asD1Statement>[1]): Promise<Written | null> {
+  const [result] = await d1.batch([asD1Statement(d1, query), bumpSearchVersionStatement(d1)]);
+  // A plain statement's rows carry the column's SQL name.
+  const row = result && rowsOf<{ chat_id: number | null }>(result)[0];
+  return row ? { chatId: row.chat_id } : null;
+}
+
+const written = { chatId: savedSearches.chatId };
 
 const own = (userId: number, searchId: number) => and(eq(savedSearches.id, searchId), eq(savedSearches.userId, userId));
 
-/** Replaces the criteria of one of the user's searches. @returns false when it is not theirs (or gone) */
-export function updateSearch(d1: D1Database, userId: number, searchId: number, draft: SearchDraft, now: number): Promise<boolean> {
-  return writeOwn(d1, useDb(d1).update(savedSearches).set({ ...rowOfDraft(draft), updatedAt: now }).where(own(userId, searchId)));
+/**
+ * Replaces the criteria of one of the user's searches, and where it delivers
+ * when `chatId` is given (undefined: unchanged).
+ *
+ * @returns null when it is not theirs (or gone)
+ */
+export function updateSearch(d1: D1Database, userId: number, searchId: number, draft: SearchDraft, now: number, chatId?: number | null): Promise<Written | null> {
+  const target = chatId === undefined ? {} : { chatId };
+  return writeOwn(d1, useDb(d1).update(savedSearches).set({ ...rowOfDraft(draft), ...target, updatedAt: now }).where(own(userId, searchId)).returning(written));
 }
 
-/** Pauses or resumes one search. @returns false when it is not the user's */
-export function setSearchActive(d1: D1Database, userId: number, searchId: number, active: boolean, now: number): Promise<boolean> {
-  return writeOwn(d1, useDb(d1).update(savedSearches).set({ active, updatedAt: now }).where(own(userId, searchId)));
+/** Points one search at a group (the caller checked the user may use it) or, with null, back at the user's private chat. @returns null when it is not theirs */
+export function setSearchChat(d1: D1Database, userId: number, searchId: number, chatId: number | null, now: number): Promise<Written | null> {
+  return writeOwn(d1, useDb(d1).update(savedSearches).set({ chatId, updatedAt: now }).where(own(userId, searchId)).returning(written));
 }
 
-/** Deletes one search; its sent notifications stay (search_id set null). @returns false when it is not the user's */
-export function deleteSearch(d1: D1Database, userId: number, searchId: number): Promise<boolean> {
-  return writeOwn(d1, useDb(d1).delete(savedSearches).where(own(userId, searchId)));
+/** Pauses or resumes one search. @returns null when it is not the user's */
+export function setSearchActive(d1: D1Database, userId: number, searchId: number, active: boolean, now: number): Promise<Written | null> {
+  return writeOwn(d1, useDb(d1).update(savedSearches).set({ active, updatedAt: now }).where(own(userId, searchId)).returning(written));
+}
+
+/** Deletes one search; its sent notifications stay (search_id set null). @returns null when it is not the user's */
+export function deleteSearch(d1: D1Database, userId: number, searchId: number): Promise<Written | null> {
+  return writeOwn(d1, useDb(d1).delete(savedSearches).where(own(userId, searchId)).returning(written));
 }

@@ -11,6 +11,7 @@ import { type SentNotification, markDroppedStatement, markFailedStatement, markM
 import { toldAfter } from "../model/follow-up.ts";
 import type { ToldFlats } from "./told-flats.ts";
 import { markBlockedStatements } from "../db/users.ts";
+import { chatGoneStatements } from "../db/chats.ts";
 import type { Outcome, Transport } from "./transport.ts";
 
 /** What the bookkeeping reads from its Notifier each time (tests change it on a live object). */
@@ -226,14 +227,21 @@ export class Bookkeeper {
     this.#outbox.markPhotoRefused(row.notificationId);
   }
 
-  /** 403: the user blocked the bot. Everything queued is dropped; nothing more is sent. */
+  /**
+   * 403: the user blocked the bot, or (a group's Notifier) the bot is no longer in the group.
+   * Everything queued is dropped; nothing more is sent.
+   */
   async #blocked(recipient: Recipient, failure: TelegramFailure, at: number): Promise<void> {
     const ids = this.#outbox.queuedIds();
     this.#outbox.finish(ids, "dropped", at);
     log.warn("notifier_user_blocked", { user: recipient.userId, dropped: ids.length });
     await this.#d1("mark_blocked", (d1) =>
-      // The version bump in markBlockedStatements makes filter caches drop the user's searches at once.
-      d1.batch([...markBlockedStatements(d1, recipient.userId, at), markDroppedStatement(d1, ids, 403, failure.description)]),
+      // The version bump in either makes filter caches drop (or, for a group, move back to their owners) the searches at once.
+      // A group's 403 is the bot's removal, not its owner's block: the owner keeps getting their other searches.
+      d1.batch([
+        ...(recipient.group ? chatGoneStatements(d1, recipient.chatId, at) : markBlockedStatements(d1, recipient.userId, at)),
+        markDroppedStatement(d1, ids, 403, failure.description),
+      ]),
     );
   }
 

@@ -5,8 +5,8 @@ import { parseAmount, parseList } from "./input.ts";
 /** The form's input for each list field: keywords are typed as free text, districts as a list. */
 const LIST_INPUTS = { districts: "districts", includeKeywords: "includeText", excludeKeywords: "excludeText" } as const satisfies Record<ListField, string>;
 
-/** The settings page's search form, field by field, as the browser posts it. */
-export type SearchForm = Partial<Record<keyof SearchDraft | (typeof LIST_INPUTS)[ListField], string>>;
+/** The settings page's search form, field by field, as the browser posts it; `chatId` is "Deliver to" (readDeliverTo). */
+export type SearchForm = Partial<Record<keyof SearchDraft | (typeof LIST_INPUTS)[ListField] | "chatId", string>>;
 
 /**
  * The most characters a posted field may hold, checked before anything reads
@@ -84,6 +84,25 @@ export function draftFromForm(form: SearchForm): { input: Record<string, unknown
     else issues.push({ field, problem: value });
   }
   return { input, issues };
+}
+
+/** "Deliver to" as posted: "" (the private chat) or a group's chat id, negative. */
+const deliverToField = z
+  .string()
+  .max(FORM_FIELD_CHARS.choice)
+  .regex(/^(-\d{1,16})?$/)
+  .transform((v) => (v === "" ? null : Number(v)));
+
+/**
+ * The form's "Deliver to": the user's private chat (null), or one of the
+ * groups they may use (`usable`, src/db/chats.ts usableChats). Anything else,
+ * a forged or stale chat id included, is refused. Not posted at all: unchanged
+ * (undefined), as a form from before the field would be.
+ */
+export function readDeliverTo(posted: string | undefined, usable: readonly number[]): { ok: true; chatId: number | null | undefined } | { ok: false } {
+  if (posted === undefined) return { ok: true, chatId: undefined };
+  const parsed = deliverToField.refine((id) => id === null || usable.includes(id)).safeParse(posted);
+  return parsed.success ? { ok: true, chatId: parsed.data } : { ok: false };
 }
 
 /** A saved search as the form's initial values. */

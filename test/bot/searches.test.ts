@@ -20,14 +20,14 @@ async function aliceWithSearches() {
 }
 
 describe("/list", () => {
-  it("shows each search on one line with pause/resume, edit and delete buttons", async ({ expect }) => {
+  it("shows each search on one line with pause/resume, edit, send-to-a-group and delete buttons", async ({ expect }) => {
     const { chat, flat, house } = await aliceWithSearches();
     await chat.say("/list");
     const text = chat.last();
     expect(text).toContain("Twoje wyszukiwania (2/20):");
     expect(text).toContain("1. mieszkanie · wynajem · Warszawa · do 3 500 zł · 2–3 pok. · Mokotów, &lt;Wola&gt;");
     expect(text).toContain("2. Dom · dom · sprzedaż · Kraków · Otodom (wstrzymane)");
-    expect(chat.buttons()).toEqual([`s:p:${flat.id}`, `s:e:${flat.id}`, `s:d:${flat.id}`, `s:r:${house.id}`, `s:e:${house.id}`, `s:d:${house.id}`]);
+    expect(chat.buttons()).toEqual([`s:p:${flat.id}`, `s:e:${flat.id}`, `s:g:${flat.id}`, `s:d:${flat.id}`, `s:r:${house.id}`, `s:e:${house.id}`, `s:g:${house.id}`, `s:d:${house.id}`]);
   });
 
   it("pauses and resumes one search from its button, updating the list in place", async ({ expect }) => {

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, it } from "vitest";
 import worker from "../../src/index.ts";
-import { BACKUP_RETENTION_MS, listBackups } from "../../src/db/backup.ts";
+import { BACKUP_RETENTION_MS, BACKUP_VERSION, listBackups } from "../../src/db/backup.ts";
 import { FLOW_TTL_MS } from "../../src/db/bot-flows.ts";
 import { NOTIFICATION_RETENTION_MS, pruneTables } from "../../src/db/prune.ts";
 import { MAINTENANCE_CRONS } from "../../src/cron/scheduled.ts";
@@ -99,14 +99,14 @@ describe("backups", () => {
     expect(await count("saved_searches")).toBe(1);
 
     const latest = await request("/admin/backups/latest", { headers: { Authorization: "Bearer test-admin-token" } });
-    expect(await latest.json()).toMatchObject({ key, backup: { version: 1, users: [{ id: ala.id }, { id: bob.id }] } });
+    expect(await latest.json()).toMatchObject({ key, backup: { version: BACKUP_VERSION, users: [{ id: ala.id }, { id: bob.id }] } });
     const first = await restore(key ?? "");
-    expect(await first.json()).toEqual({ key, restored: { users: 1, savedSearches: 2 } });
+    expect(await first.json()).toEqual({ key, restored: { users: 1, chats: 0, savedSearches: 2 } });
     const after = await snapshot();
     // Ala and her searches as they were; Bob's later change kept.
     expect(after.searches).toEqual(before.searches);
     expect(after.users).toEqual(before.users.map((u) => (u.id === bob.id ? { ...u, paused: 0 } : u)));
-    expect(await (await restore(key ?? "")).json()).toEqual({ key, restored: { users: 0, savedSearches: 0 } });
+    expect(await (await restore(key ?? "")).json()).toEqual({ key, restored: { users: 0, chats: 0, savedSearches: 0 } });
     expect((await request("/admin/backups/latest")).status).toBe(401);
   });
 

@@ -17,6 +17,7 @@ export interface Texts {
   wizard: WizardTexts;
   settingsPage: SettingsPageTexts;
   commands: CommandTexts;
+  groups: GroupTexts;
 }
 
 /** The words inside numbers and lengths of time (format.ts). */
@@ -229,6 +230,47 @@ export interface SettingsPageTexts {
   limitReached: (limit: number) => string;
   /** Plain-text 403 when a post lacks a valid CSRF token. */
   staleForm: string;
+}
+
+/**
+ * Searches that deliver to a group chat (src/bot/membership.ts, src/bot/groups.ts,
+ * the settings page's "Deliver to"). Titles passed in are the group's, as Telegram gives them.
+ */
+export interface GroupTexts {
+  /** Posted in a group when the bot is added: how to point a search there. */
+  greeting: string;
+  /** Told privately to each owner whose searches delivered to a group the bot was removed from. */
+  removed: (title: string, searches: number) => string;
+  /** The per-search button in /list that opens the group choice. */
+  chooseButton: string;
+  /** Above the groups a search may be sent to; the search's one-line summary passed in. */
+  choose: (search: string) => string;
+  /** The choice when the user may use no group. */
+  noGroups: string;
+  /** The choice back to the user's private chat. */
+  myChatButton: string;
+  /** Answered after a search was pointed at a group / back at the private chat. */
+  pointed: (title: string) => string;
+  pointedHome: string;
+  /** Refused: the user is not (or no longer) a member, or the bot left the group. */
+  notMember: string;
+  /** In /list and on the settings page after a search that delivers to a group. */
+  deliversTo: (title: string) => string;
+  /** /searches in a group: its header, and when none deliver there. */
+  listHeader: (title: string, count: number) => string;
+  listEmpty: string;
+  /** Under the group's /searches: send the presser the list of their own searches to point here. */
+  addMineButton: string;
+  /** The private message that button sends: the user's searches, each a button that points it at the group. */
+  addMine: (title: string) => string;
+  /** Answered in the group after that private message went. */
+  sentPrivately: string;
+  /** A group button pressed by someone who is neither the search's owner nor a group admin. */
+  notAllowed: string;
+  /** The settings page's select, its private-chat choice, and its refusal of a chat the user may not use. */
+  deliverTo: string;
+  privateChat: string;
+  chatRefused: string;
 }
 
 /** The chat's "/" menu (src/bot/commands.ts): each command's description. */

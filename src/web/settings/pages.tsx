@@ -3,6 +3,7 @@ import { ICON_PATH } from "../favicon.ts";
 import { usePageNonce } from "../page.tsx";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { City } from "../../model/location.ts";
+import type { Chat } from "../../db/chats.ts";
 import type { SavedSearch } from "../../db/saved-searches.ts";
 import { type DraftField, type DraftIssue, SEARCH_PROPERTIES } from "../../model/search.ts";
 import type { SearchForm as FormValues } from "../../searches/form.ts";
@@ -161,6 +162,7 @@ export const SearchList: FC<{
   };
   const w = texts(language).settingsPage;
   const t = texts(language).search;
+  const g = texts(language).groups;
   return (
     <Layout title={w.title} language={language}>
       <h1>{w.title}</h1>
@@ -176,6 +178,7 @@ export const SearchList: FC<{
               <div>
                 {compactSummary(s, s.cityName, language)}
                 {s.active ? "" : ` (${t.paused})`}
+                {s.chatTitle === null ? "" : ` ${g.deliversTo(s.chatTitle)}`}
               </div>
               <a href={`/app/searches/${s.id}/edit`}>{w.edit}</a>{" "}
               <Action action={`/app/searches/${s.id}/${s.active ? "pause" : "resume"}`} csrf={csrf} label={s.active ? w.pause : w.resume} quiet />{" "}
@@ -221,9 +224,14 @@ export const SearchFormPage: FC<{
   editing: boolean;
   values: FormValues;
   cities: readonly City[];
+  /** The groups "Deliver to" offers besides the private chat. */
+  chats: readonly Pick<Chat, "chatId" | "title">[];
   issues: readonly DraftIssue[];
-}> = ({ language, csrf, action, editing, values, cities, issues }) => {
+  /** "Deliver to" named a chat the user may not use. */
+  chatRefused: boolean;
+}> = ({ language, csrf, action, editing, values, cities, chats, issues, chatRefused }) => {
   const w = texts(language).settingsPage;
+  const g = texts(language).groups;
   const t = texts(language).search;
   const problem = (field: DraftField) => {
     const issue = issues.find((i) => i.field === field);
@@ -290,6 +298,18 @@ export const SearchFormPage: FC<{
         <label>
           <input type="checkbox" name="privateOnly" checked={values.privateOnly === "on"} /> {t.fields.privateOnly}
         </label>
+        <label for="chatId">{g.deliverTo}</label>
+        <select id="chatId" name="chatId" aria-invalid={chatRefused ? "true" : undefined} aria-describedby={chatRefused ? errorId("chatId") : undefined}>
+          <option value="" selected={!values.chatId}>
+            {g.privateChat}
+          </option>
+          {chats.map((chat) => (
+            <option value={String(chat.chatId)} selected={values.chatId === String(chat.chatId)}>
+              👥 {chat.title}
+            </option>
+          ))}
+        </select>
+        <FieldError name="chatId" message={chatRefused ? g.chatRefused : null} />
         <p>
           <button type="submit">{w.save}</button>
         </p>

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import type { SecureHeadersVariables } from "hono/secure-headers";
 import { changeSearch, createSearch, register, removeSearch, saveAccount, setSearchState } from "../../account/changes.ts";
 import { useDb } from "../../db/client.ts";
+import { type Chat, usableChats } from "../../db/chats.ts";
 import { listCities } from "../../db/locations.ts";
 import { draftOf, getSearch, listSearches } from "../../db/saved-searches.ts";
 import { redeemLoginNonce } from "../../db/used-login-links.ts";
@@ -9,7 +10,7 @@ import { type User, findUser } from "../../db/users.ts";
 import { config } from "../../lib/config.ts";
 import { languageOf } from "../../model/language.ts";
 import { type DraftIssue, validateDraft } from "../../model/search.ts";
-import { type SearchForm, formFromDraft, readSearchForm } from "../../searches/form.ts";
+import { type SearchForm, formFromDraft, readDeliverTo, readSearchForm } from "../../searches/form.ts";
 import { log } from "../../lib/log.ts";
 import type { Language } from "../../model/language.ts";
 import { texts } from "../../model/texts/index.ts";
@@ -144,31 +145,51 @@ async function postedForm(c: Context<SettingsEnv>): Promise<Record<string, strin
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
-async function formPage(c: Context<SettingsEnv>, action: string, values: SearchForm, issues: DraftIssue[], status: 200 | 422) {
-  const user = c.get("user");
-  const cities = await listCities(useDb(c.env.DB));
-  const editing = action !== "/app/searches";
-  return renderPage(c, <SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} issues={issues} />, status);
+/** What a refused form is shown with: the draft's problems, and whether "Deliver to" named a chat the user may not use. */
+interface FormProblems {
+  issues: DraftIssue[];
+  chatRefused: boolean;
 }
 
-/** Validates a posted form with the shared draft schema, and its city against ours; every problem at once. */
+const noProblems: FormProblems = { issues: [], chatRefused: false };
+
+async function formPage(c: Context<SettingsEnv>, action: string, values: SearchForm, problems: FormProblems, status: 200 | 422) {
+  const user = c.get("user");
+  const db = useDb(c.env.DB);
+  const [cities, chats] = await Promise.all([listCities(db), usableChats(db, user.id)]);
+  const editing = action !== "/app/searches";
+  return renderPage(
+    c,
+    <SearchFormPage language={user.language} csrf={c.get("csrf")} action={action} editing={editing} values={values} cities={cities} chats={chats} issues={problems.issues} chatRefused={problems.chatRefused} />,
+    status,
+  );
+}
+
+/**
+ * Validates a posted form with the shared draft schema, its city against
+ * ours and its "Deliver to" against the groups the user may use (the bot is
+ * in them, and the user added it or already sends a search there); every problem at once.
+ */
 async function checkForm(c: Context<SettingsEnv>, posted: Record<string, string>) {
   const { input, issues } = readSearchForm(posted);
-  const cities = await listCities(useDb(c.env.DB));
+  const db = useDb(c.env.DB);
+  const [cities, chats] = await Promise.all([listCities(db), usableChats(db, c.get("user").id)]);
   if (!cities.some((city) => city.id === input.cityId)) issues.push({ field: "cityId", problem: "required" });
+  const deliverTo = readDeliverTo(posted.chatId, chats.map((chat: Chat) => chat.chatId));
   const checked = validateDraft(input);
-  if (checked.ok && !issues.length) return { ok: true as const, draft: checked.draft };
+  if (checked.ok && !issues.length && deliverTo.ok) return { ok: true as const, draft: checked.draft, chatId: deliverTo.chatId };
+  if (!deliverTo.ok) log.warn("app_chat_refused", { user: c.get("user").id });
   const all = [...issues, ...(checked.ok ? [] : checked.issues.filter((i) => !issues.some((j) => j.field === i.field)))];
-  return { ok: false as const, issues: all };
+  return { ok: false as const, problems: { issues: all, chatRefused: !deliverTo.ok } };
 }
 
-settings.get("/searches/new", (c) => formPage(c, "/app/searches", { source: "both", deal: "rent", property: "flat" }, [], 200));
+settings.get("/searches/new", (c) => formPage(c, "/app/searches", { source: "both", deal: "rent", property: "flat", chatId: "" }, noProblems, 200));
 
 settings.post("/searches", async (c) => {
   const form = await postedForm(c);
   const checked = await checkForm(c, form);
-  if (!checked.ok) return formPage(c, "/app/searches", form, checked.issues, 422);
-  const id = await createSearch(c.env, c.get("user").id, checked.draft, c.get("now"));
+  if (!checked.ok) return formPage(c, "/app/searches", form, checked.problems, 422);
+  const id = await createSearch(c.env, c.get("user").id, checked.draft, c.get("now"), checked.chatId ?? null);
   if (id === null) return limitReached(c);
   return c.redirect("/app", 303);
 });
@@ -183,7 +204,7 @@ async function ownSearch(c: Context<SettingsEnv>) {
 settings.get("/searches/:id/edit", async (c) => {
   const search = await ownSearch(c);
   if (!search) return c.notFound();
-  return formPage(c, `/app/searches/${search.id}`, formFromDraft(search), [], 200);
+  return formPage(c, `/app/searches/${search.id}`, { ...formFromDraft(search), chatId: search.chatId === null ? "" : String(search.chatId) }, noProblems, 200);
 });
 
 settings.post("/searches/:id", async (c) => {
@@ -191,8 +212,8 @@ settings.post("/searches/:id", async (c) => {
   if (!search) return c.notFound();
   const form = await postedForm(c);
   const checked = await checkForm(c, form);
-  if (!checked.ok) return formPage(c, `/app/searches/${search.id}`, form, checked.issues, 422);
-  await changeSearch(c.env, c.get("user").id, search.id, checked.draft, c.get("now"));
+  if (!checked.ok) return formPage(c, `/app/searches/${search.id}`, form, checked.problems, 422);
+  await changeSearch(c.env, c.get("user").id, search.id, checked.draft, c.get("now"), checked.chatId);
   return c.redirect("/app", 303);
 });
 
@@ -203,7 +224,7 @@ settings.post("/searches/:id/:action{pause|resume|duplicate|delete}", async (c) 
   const action = c.req.param("action");
   if (action === "delete") await removeSearch(c.env, user.id, search.id);
   else if (action === "duplicate") {
-    if ((await createSearch(c.env, user.id, draftOf(search), c.get("now"))) === null) return limitReached(c);
+    if ((await createSearch(c.env, user.id, draftOf(search), c.get("now"), search.chatId)) === null) return limitReached(c);
   } else await setSearchState(c.env, user.id, search.id, action === "resume", c.get("now"));
   return c.redirect("/app", 303);
 });
