@@ -21,7 +21,7 @@ describe("a search that delivers to a group", () => {
     const warszawa = await cityId("warszawa");
     const recipients = async () => Object.fromEntries((await loadActiveSearches(env.DB, [warszawa])).map((s) => [s.id, s.recipient]));
 
-    const base = { userId: owner.id, language: "en", isMock: false, quietHours: { startMin: 60, endMin: 120 }, digestThreshold: 4 };
+    const base = { userId: owner.id, language: "en", isMock: false, quietHours: { startMin: 60, endMin: 120 }, digestThreshold: 4, priceDropPct: null };
     expect(await recipients()).toEqual({ [inGroup.id]: { ...base, chatId: GROUP, group: true }, [own.id]: { ...base, chatId: owner.chatId } });
     expect((await usableChats(db(), owner.id)).map((c) => c.chatId)).toEqual([GROUP]);
 
