@@ -73,6 +73,18 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS outbox_done_idx;
    DROP INDEX IF EXISTS sent_log_at_idx;
    ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;`,
+  // The flats the chat was told of (told-flats.ts). WITHOUT ROWID: the key is the table, so a
+  // row is one write, with no index beside it.
+  `CREATE TABLE IF NOT EXISTS told_flats (
+     flat_key TEXT PRIMARY KEY,
+     message_id INTEGER,
+     card INTEGER NOT NULL,
+     search_id INTEGER,
+     price REAL,
+     currency TEXT,
+     ads TEXT NOT NULL,
+     told_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 /** What MIGRATIONS come to, for a new Notifier (test/durable/outbox-schema.test.ts holds the two equal). */
@@ -97,7 +109,17 @@ export const CURRENT = `
     photo TEXT,
     notification_ids TEXT NOT NULL,
     at INTEGER NOT NULL
-  );`;
+  );
+  CREATE TABLE IF NOT EXISTS told_flats (
+    flat_key TEXT PRIMARY KEY,
+    message_id INTEGER,
+    card INTEGER NOT NULL,
+    search_id INTEGER,
+    price REAL,
+    currency TEXT,
+    ads TEXT NOT NULL,
+    told_at INTEGER NOT NULL
+  ) WITHOUT ROWID;`;
 
 /**
  * The outbox's side state in the object's KV storage. The stored names are

@@ -19,13 +19,12 @@ describe("Notifier outbox schema", () => {
   it("a new object's schema is what an old object's migrations come to", async ({ expect }) => {
     // A Notifier's storage, emptied and rebuilt as an object from before `current` existed would have it.
     const migrated = await runInDurableObject(env.NOTIFIER.getByName("schema-migrated"), (_n, state) => {
-      state.storage.sql.exec(`DROP TABLE outbox; DROP TABLE sent_log;`);
+      state.storage.sql.exec(`DROP TABLE outbox; DROP TABLE sent_log; DROP TABLE told_flats;`);
       applyDoMigrations(state.storage, { migrations: MIGRATIONS }, "scratch_version");
       return shape(state.storage.sql);
     });
     const fresh = await runInDurableObject(env.NOTIFIER.getByName("schema-fresh"), (_n, state) => shape(state.storage.sql));
     expect(fresh).toEqual(migrated);
-    // told_flats is the ToldFlats store's own schema beside the outbox (src/durable/told-flats.ts).
     expect(fresh.map((t) => t.name)).toEqual(["outbox", "sent_log", "told_flats"]);
     expect(CURRENT).toContain("uncertain");
   });
