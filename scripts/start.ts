@@ -9,7 +9,10 @@
  * Local D1 is migrated and a demo user with two saved searches is seeded; the
  * cron is fired like Cloudflare would: its reconciler starts a FeedPoller per
  * national feed, which polls every few seconds within the sites' budgets.
- * Messages the bot sends are printed here as they arrive.
+ * Messages the bot sends are printed here as they arrive. Besides new flats the
+ * fakes publish reposts, bumps and price drops (sim/flat-events.ts): a repost
+ * comes as no second card (its link is added to the first card's buttons), a
+ * drop of 3 % or more as a 📉 reply to the flat's first message.
  *
  * `npm start -- --blocked`: the same, with both fakes behind a fake anti-bot
  * (sim/anti-bot.ts) that, a minute in, refuses the Worker's own fetch with
@@ -24,6 +27,8 @@ import { listen } from "../relay/src/node-server.ts";
 import { createRelay } from "../relay/src/relay.ts";
 import { refuseNonBrowsers } from "../sim/anti-bot.ts";
 import { createFakeTelegram, type FakeTelegramMessage } from "../sim/fake-telegram.ts";
+import { type SiteTarget, createFlatEvents } from "../sim/flat-events.ts";
+import { prng } from "../sim/random.ts";
 import { serve } from "../sim/serve.ts";
 import { createFakeSites, fireCron as fireCronOnce, startWorker, waitForWorker, wranglerSync } from "../sim/world.ts";
 import { localSecrets } from "./lib/dev-vars.ts";
@@ -42,16 +47,31 @@ wrangler(["d1", "execute", "DB", "--local", "--file", "scripts/demo-seed.sql"]);
 
 const now = Date.now();
 const { olx, otodom } = createFakeSites({ initial: 20, now });
-olx.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 15_000 });
-otodom.steady({ perMinute: PUBLISH_PER_MINUTE, from: now + 20_000 });
+// Besides new flats, what real feeds carry (sim/flat-events.ts): reposts, bumps, price drops, some
+// under the 3 % threshold. The demo searches are one site each, so no cross-posts.
+const events = createFlatEvents({ olx, otodom, shares: { repost: 0.15, crossPost: 0, bump: 0.05, drop: 0.1, smallDrop: 0.05 }, random: prng(Date.now() % 1_000_003), counterpart: () => null });
+const publishEvery = (where: SiteTarget, from: number) =>
+  setTimeout(() => {
+    events.publish(where, Date.now());
+    setInterval(() => events.publish(where, Date.now()), 60_000 / PUBLISH_PER_MINUTE);
+  }, from - Date.now());
+publishEvery({ site: "olx", target: {} }, now + 15_000);
+publishEvery({ site: "otodom", target: {} }, now + 20_000);
 const telegram = createFakeTelegram({});
 
 let printed = 0;
+let printedEdits = 0;
+const plain = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 function printNewMessages() {
   for (; printed < telegram.messages.length; printed++) {
     const m = telegram.messages[printed] as FakeTelegramMessage;
-    const body = (m.caption ?? m.text ?? "").replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    console.log(`\n📨 ${new Date(m.at).toLocaleTimeString("pl-PL")} → chat ${m.chat_id} (${m.method})\n${body}`);
+    const reply = m.reply_to === null ? "" : `, a reply to message ${m.reply_to}`;
+    console.log(`\n📨 ${new Date(m.at).toLocaleTimeString("pl-PL")} → chat ${m.chat_id} (${m.method} #${m.message_id}${reply})\n${plain(m.caption ?? m.text ?? "")}`);
+  }
+  for (; printedEdits < telegram.edits.length; printedEdits++) {
+    const e = telegram.edits[printedEdits];
+    const buttons = (e?.reply_markup as { inline_keyboard?: { text: string }[][] } | null)?.inline_keyboard?.flat().map((b) => b.text) ?? [];
+    console.log(`\n✏️  → chat ${e?.chat_id}: message #${e?.message_id}'s buttons now: ${buttons.join(" | ")}`);
   }
 }
 
