@@ -24,9 +24,10 @@ test("registers the webhook with its secret and the menu in Polish and English",
       drop_pending_updates: true,
     });
     assert.deepEqual(
-      telegram.commandSets.map((s) => s.language_code),
-      ["en", "pl", null],
+      telegram.commandSets.map((s) => [s.scope, s.language_code]),
+      [[null, "en"], [null, "pl"], [null, null], ["all_group_chats", "en"], ["all_group_chats", "pl"], ["all_group_chats", null]],
     );
+    assert.deepEqual((telegram.commandSets[4]?.commands as { command: string }[]).map((c) => c.command), ["searches"]);
     const pl = telegram.commandSets[1]?.commands as { command: string }[];
     assert.deepEqual(pl.map((c) => c.command), ["new", "list", "pause", "resume", "delete", "stats", "settings", "lang", "cancel", "help"]);
     assert.ok(log.every((line) => !line.includes("123:abc")), "the token is never printed");

@@ -6,7 +6,7 @@
  * else from .dev.vars. Prints what Telegram reports, never the token.
  */
 import { parseArgs } from "node:util";
-import { ALLOWED_UPDATES, BOT_COMMANDS } from "../src/bot/commands.ts";
+import { ALLOWED_UPDATES, BOT_COMMANDS, GROUP_BOT_COMMANDS } from "../src/bot/commands.ts";
 import { readVarsFile } from "./lib/dev-vars.ts";
 
 type Vars = Record<string, string | undefined>;
@@ -39,9 +39,12 @@ export async function setup(vars: Vars, options: { url?: string; dropPendingUpda
   });
   log.push(`webhook: ${url} (updates: ${ALLOWED_UPDATES.join(", ")}${options.dropPendingUpdates ? "; pending updates dropped" : ""})`);
   // The default menu (no language_code) is English; Polish clients get theirs.
-  for (const [language, commands] of [["en", BOT_COMMANDS.en], ["pl", BOT_COMMANDS.pl], [null, BOT_COMMANDS.en]] as const) {
-    await call(apiRoot, token, "setMyCommands", { commands, ...(language ? { language_code: language } : {}) });
-    log.push(`commands (${language ?? "default"}): ${commands.map((c) => `/${c.command}`).join(" ")}`);
+  // Private chats keep the default scope; groups get their own, shorter menu.
+  for (const [scope, menus] of [[null, BOT_COMMANDS], ["all_group_chats", GROUP_BOT_COMMANDS]] as const) {
+    for (const [language, commands] of [["en", menus.en], ["pl", menus.pl], [null, menus.en]] as const) {
+      await call(apiRoot, token, "setMyCommands", { commands, ...(language ? { language_code: language } : {}), ...(scope ? { scope: { type: scope } } : {}) });
+      log.push(`commands (${scope ?? "private chats"}, ${language ?? "default"}): ${commands.map((c) => `/${c.command}`).join(" ")}`);
+    }
   }
   const info = (await call(apiRoot, token, "getWebhookInfo", {})) as { url?: string; pending_update_count?: number; last_error_message?: string };
   log.push(`Telegram reports: url ${info.url ?? "?"}, ${info.pending_update_count ?? 0} pending${info.last_error_message ? `, last error: ${info.last_error_message}` : ""}`);

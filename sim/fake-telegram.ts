@@ -98,7 +98,7 @@ export interface FakeTelegram {
   /** The last setWebhook call's parameters, if any. */
   readonly webhook: { url: string; secret_token: string | null; allowed_updates: unknown; drop_pending_updates: unknown } | null;
   /** setMyCommands calls' parameters, in order. */
-  readonly commandSets: { commands: unknown; language_code: string | null }[];
+  readonly commandSets: { commands: unknown; language_code: string | null; scope: unknown }[];
   /** answerCallbackQuery calls: which query, and the toast text if any. */
   readonly callbackAnswers: { callback_query_id: string; text: string | null }[];
   /** editMessageText / editMessageReplyMarkup calls, in order. */
@@ -407,7 +407,7 @@ export function createFakeTelegram(options: FakeTelegramOptions = {}): FakeTeleg
     if (method === "deleteWebhook") webhook = null;
     if (method === "setMyCommands") {
       commands = params.commands ?? [];
-      commandSets.push({ commands, language_code: asString(params.language_code) });
+      commandSets.push({ commands, language_code: asString(params.language_code), scope: (params.scope as { type?: unknown } | undefined)?.type ?? null });
     }
     if (method === "answerCallbackQuery") callbackAnswers.push({ callback_query_id: asString(params.callback_query_id) ?? "", text: asString(params.text) });
     if (TRUE_METHODS.has(method)) return reply({ ok: true, result: true });

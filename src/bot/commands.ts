@@ -12,8 +12,14 @@ const MENU: readonly (keyof CommandTexts)[] = ["new", "list", "pause", "resume",
 
 const menuIn = (language: Language): BotCommandEntry[] => MENU.map((command) => ({ command, description: texts(language).commands[command] }));
 
-/** The "/" menu in each language, as `npm run telegram:setup` registers it. */
+/** The "/" menu of private chats in each language, as `npm run telegram:setup` registers it. */
 export const BOT_COMMANDS: Record<Language, BotCommandEntry[]> = { pl: menuIn("pl"), en: menuIn("en") };
+
+/** The "/" menu of group chats (src/bot/group-searches.ts): what a group can ask the bot. */
+export const GROUP_BOT_COMMANDS: Record<Language, BotCommandEntry[]> = {
+  pl: [{ command: "searches", description: texts("pl").commands.searches }],
+  en: [{ command: "searches", description: texts("en").commands.searches }],
+};
 
 /** The updates the webhook handles; Telegram sends nothing else. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;

@@ -241,6 +241,7 @@ export const en: Texts = {
     lang: "Language: polski / English",
     cancel: "Stop the current questions",
     help: "Help",
+    searches: "Searches sent to this group",
   },
   groups: {
     greeting: [

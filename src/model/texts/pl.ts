@@ -246,6 +246,7 @@ export const pl: Texts = {
     lang: "Język: polski / English",
     cancel: "Przerwij bieżące pytania",
     help: "Pomoc",
+    searches: "Wyszukiwania wysyłane do tej grupy",
   },
   groups: {
     greeting: [

@@ -285,4 +285,6 @@ export interface CommandTexts {
   lang: string;
   cancel: string;
   help: string;
+  /** The group chats' menu: the searches that deliver to the group. */
+  searches: string;
 }
