@@ -76,7 +76,9 @@ export function pickWork(
   const threshold = outbox.heldForQuietHours() ? 1 : (recipient.digestThreshold ?? defaultThreshold);
   outbox.releaseQuietHold();
   if (digestRows.length === 0 && outbox.queuedCount() > threshold) {
-    outbox.startDigest(digestable(outbox, told));
+    // Only follow-ups queued (they go one by one, as replies): no digest to start.
+    const cards = digestable(outbox, told);
+    if (cards.length > 0) outbox.startDigest(cards);
     digestRows = outbox.digestRows(now);
   }
   if (digestRows.length > 0) {

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import type { Delivery } from "../../src/model/delivery.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { drain, notificationRows, notifierFor, seedDeliveries, seedRecipient } from "./seed.ts";
+import { HOUR, NIGHT, drain, lateEvening, nextSendAt, notificationRows, notifierFor, seedDeliveries, seedRecipient } from "./seed.ts";
 
 /** One flat, three ads: the OLX ad first, an OLX repost of it, and its Otodom cross-post. */
 const FLAT = "olx:first-ad";
@@ -185,5 +185,27 @@ describe("Notifier: one message per flat", () => {
     await stub.deliver(recipient, [quarterLater]);
     await drain(stub, clock);
     expect(telegram.messages).toHaveLength(2);
+  });
+
+  it("keeps a price drop that came in the quiet hours for their end, as a reply, not a digest", async ({ expect }) => {
+    const clock = testClock();
+    const { telegram } = installFakeTelegram(clock);
+    const recipient = await seedRecipient({ quietHours: NIGHT });
+    const [first] = await seedDeliveries(recipient, 1, clock.now, () => ({ flatKey: FLAT, price: 3000 }));
+    if (!first) throw new Error("no delivery");
+    const { stub } = await notifierFor(recipient, clock);
+    clock.now = lateEvening(clock.now) - 2 * HOUR; // 21:30 in Warsaw
+    await stub.deliver(recipient, [first]);
+    await drain(stub, clock);
+    clock.now += 2 * HOUR; // 23:30: quiet
+    await stub.deliver(recipient, [{ ...first, notificationId: 0, priceUpdate: true, listing: { ...first.listing, price: 2700 } }]);
+    const morning = clock.now + 7.5 * HOUR;
+    expect(await nextSendAt(stub)).toBe(morning);
+    await drain(stub, clock);
+    expect(telegram.messages.map((m) => [m.at, m.reply_to])).toEqual([
+      [morning - 9.5 * HOUR, null],
+      [morning, telegram.messages[0]?.message_id],
+    ]);
+    expect(telegram.messages[1]?.text).toContain("📉");
   });
 });
