@@ -161,7 +161,7 @@ test("a delivery no seeded search asked for is unexpected, and fails the run", (
   const r = analyse(input({ expected: new Set([key(A, L1)]), telegram: telegram([message(A, T + 5_000, [urlOf(L1)]), message(B, T + 5_000, [urlOf(L1)])]) }));
   assert.equal(r.result.delivered, 1);
   assert.equal(r.result.unexpected, 1);
-  assert.deepEqual(r.result.failures, ["1 unexpected"]);
+  assert.deepEqual(r.result.failures, [`1 unexpected (${key(B, L1)})`]);
   // Only expected deliveries are timed.
   assert.equal(r.points.length, 1);
 });

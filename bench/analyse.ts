@@ -325,7 +325,7 @@ export function analyse(input: AnalysisInput): Analysis {
   const failures: string[] = [];
   if (lost) failures.push(`${lost} lost (${lostDetail.join("; ")}${lost > lostDetail.length ? "; …" : ""})`);
   if (d.duplicates) failures.push(`${d.duplicates} duplicated`);
-  if (d.unexpected) failures.push(`${d.unexpected} unexpected`);
+  if (d.unexpected.length) failures.push(`${d.unexpected.length} unexpected (${d.unexpected.slice(0, 5).join("; ")}${d.unexpected.length > 5 ? "; …" : ""})`);
   const few = (pairs: readonly string[]) => `${pairs.slice(0, 5).join(", ")}${pairs.length > 5 ? ", …" : ""}`;
   if (drops.missing.length) failures.push(`${drops.missing.length} price drops never replied (${few(drops.missing)})`);
   if (drops.repeated.length) failures.push(`${drops.repeated.length} price drops replied more than once (${few(drops.repeated)})`);
@@ -346,7 +346,7 @@ export function analyse(input: AnalysisInput): Analysis {
     delivered: d.delivered,
     lost,
     duplicates: d.duplicates,
-    unexpected: d.unexpected,
+    unexpected: d.unexpected.length,
     reposts_merged: byStatus.merged ?? 0,
     price_drops_expected: drops.expected,
     price_drops_sent: drops.sent,
@@ -406,7 +406,7 @@ function deliveries(
 ) {
   let delivered = 0;
   let duplicates = 0;
-  let unexpected = 0;
+  const unexpected: string[] = [];
   const e2e: number[] = [];
   const fromPublished: number[] = [];
   const fromPublishedBySource: Record<Source, number[]> = { olx: [], otodom: [] };
@@ -416,7 +416,7 @@ function deliveries(
   for (const [pair, copies] of got) {
     duplicates += copies.length - 1;
     if (!expected.has(pair)) {
-      if (!tolerated.has(pair)) unexpected++;
+      if (!tolerated.has(pair)) unexpected.push(pair);
       continue;
     }
     delivered++;
@@ -497,7 +497,7 @@ function burstOf(
  * (chat, flat) pairs a search matches only at a dropped price: whether the lowered ad reaches a
  * chat that never had its flat is the filter's choice, so such a card is neither lost nor unexpected.
  */
-function matchedAfterDrop(world: BenchWorld, published: readonly Published[], changes: readonly PriceChangeRecord[]): Set<string> {
+export function matchedAfterDrop(world: BenchWorld, published: readonly Published[], changes: readonly PriceChangeRecord[]): Set<string> {
   const byKey = new Map(published.map((l) => [l.key, l]));
   const byFeed = Map.groupBy(world.searches, (s) => feedKeyOf(s.feed));
   const out = new Set<string>();

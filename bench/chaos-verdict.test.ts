@@ -29,6 +29,7 @@ const input = (messages: FakeTelegramMessage[], more: Partial<ChaosInput> = {}):
   published: [early, late],
   baseline: [],
   expected: new Set([`${A}|${early.key}`, `${B}|${early.key}`, `${A}|${late.key}`, `${B}|${late.key}`]),
+  tolerated: new Set(),
   messages,
   blockedChats: new Set(),
   unknownOutcomes: 0,
@@ -69,4 +70,12 @@ test("the control run is its own reference: no extra delay", () => {
 test("a user who blocked the bot loses only their own", () => {
   const f = chaosFigures(input([sent(A, early, T - 6_000), sent(B, early, T - 6_000), sent(A, late, T + 3_000)], { blockedChats: new Set([B]) }));
   assert.deepEqual([f.expected, f.delivered, f.lost, f.delivered_to_blocked, f.ok], [2, 2, 0, 1, true]);
+});
+
+test("a card a price drop made due is not unexpected; any other card nobody expected is", () => {
+  const C = 500_003;
+  const cards = [sent(A, early, T - 6_000), sent(B, early, T - 6_000), sent(A, late, T + 3_000), sent(B, late, T + 3_000), sent(C, late, T + 4_000)];
+  assert.deepEqual([chaosFigures(input(cards)).unexpected, chaosFigures(input(cards)).ok], [1, false]);
+  const afterDrop = chaosFigures(input(cards, { tolerated: new Set([`${C}|${late.key}`]) }));
+  assert.deepEqual([afterDrop.unexpected, afterDrop.ok], [0, true]);
 });

@@ -21,6 +21,7 @@ import { type FaultySite, type FaultyTelegram, cloudfrontBlock, datadomeCaptcha,
 import type { PageEdit } from "../sim/publisher.ts";
 import { prng } from "../sim/random.ts";
 import { fireCron } from "../sim/world.ts";
+import { matchedAfterDrop } from "./analyse.ts";
 import { type ChaosFigures, chaosFigures } from "./chaos-verdict.ts";
 import { PRESETS, type Preset } from "./presets.ts";
 import { FIRST_TELEGRAM_ID } from "./seed.ts";
@@ -431,6 +432,7 @@ async function runScenario(scenario: Scenario, seed: number, keepState: boolean,
       published: input.published,
       baseline: input.baseline,
       expected: input.expected,
+      tolerated: matchedAfterDrop(input.world, input.published, input.priceChanges),
       messages: input.telegram.messages,
       blockedChats,
       unknownOutcomes: switches.telegram?.unknownOutcomes ?? 0,
