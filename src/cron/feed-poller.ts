@@ -28,6 +28,8 @@ const CITIES_TTL_MS = 10 * 60_000;
 /** A site's move to one fetcher is told to the admin chat at most this often, whichever of its feeds moves. */
 const ESCALATION_ALERT_EVERY_MS = 24 * 60 * 60_000;
 const DIRECT_ONLY: readonly FetcherName[] = ["direct"];
+/** An alarm this close to the backoff's end polls: it is the backoff's own alarm, fired a moment early. */
+const ALARM_EARLY_MS = 250;
 
 const emptyStats = (key: string, since: number): PollerStats => ({
   key,
@@ -124,7 +126,10 @@ export class FeedPoller extends DurableObject<Env> {
     const state = this.#store.state();
     if (!config || !state.running) return;
     const now = this.now();
-    if (state.blockedUntil !== null && state.blockedUntil > now) {
+    // An alarm set for a backoff can fire a moment before it (the time is stored to the ms, the
+    // backoff is not): re-arming it for the instant that is firing would be cleared with it, and
+    // the feed would stop until the cron's next configure().
+    if (state.blockedUntil !== null && state.blockedUntil - now > ALARM_EARLY_MS) {
       await this.ctx.storage.setAlarm(state.blockedUntil);
       return;
     }
@@ -226,7 +231,7 @@ export class FeedPoller extends DurableObject<Env> {
     const backedOff = blocked && !moved;
     const failures = moved ? 0 : state.consecutiveFailures + 1;
     const interval = pollIntervalMs(config.sharePerMin, 1);
-    const retryAt = now + (moved ? interval : blocked ? blockDelayMs(interval, failures) : retryDelayMs(interval, failures));
+    const retryAt = Math.ceil(now + (moved ? interval : blocked ? blockDelayMs(interval, failures) : retryDelayMs(interval, failures)));
     const alert = backedOff && state.blockAlertedAt === null;
     this.#store.setState({ ...state, consecutiveFailures: failures, blockedUntil: backedOff ? retryAt : null, blockAlertedAt: alert ? now : state.blockAlertedAt, ladder: step?.state ?? state.ladder });
     stats.polls++;

@@ -131,6 +131,23 @@ describe("FeedPoller", () => {
     expect((await stored()).filter((l) => l.externalId === String(bumped))).toHaveLength(1);
   });
 
+  it("polls when its backoff's alarm fires a moment before the backoff's end, instead of re-arming that very instant", async ({ expect }) => {
+    const { clock, olx, stub, poll } = await olxRentals(2);
+    await poll(0);
+    olx.setMode("blocked");
+    await poll();
+    const blockedUntil = (await stub.stats())?.blockedUntil ?? 0;
+    expect(Number.isInteger(blockedUntil)).toBe(true);
+    expect(await pollerAlarm(stub)).toBe(blockedUntil);
+    olx.setMode("ok");
+    // The alarm's clock reads just under the backoff's end (an alarm is kept to the ms).
+    clock.now = blockedUntil - 100;
+    await setPollerClock(stub, clock);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.stats()).toMatchObject({ consecutiveFailures: 0, blockedUntil: null, polls: 3 });
+    expect(await pollerAlarm(stub)).not.toBeNull();
+  });
+
   it("counts an alarm that runs twice once: nothing is stored or queued twice", async ({ expect }) => {
     const { clock, olx, stub, poll } = await olxRentals(2);
     await poll(0);
