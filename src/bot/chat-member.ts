@@ -5,14 +5,15 @@ import { log } from "../lib/log.ts";
 /**
  * What Telegram says a user is in a group (getChatMember, asked when it
  * matters: D1 does not know who is in a group). A 4xx answer (no such user
- * there, the bot is not in the chat any more) is "not a member"; a failed
- * request throws, and the caller's button answers "something went wrong".
+ * there, the bot is not in the chat any more) is "not a member"; a 429 or a
+ * failed request throws (a busy Telegram says nothing about membership), and
+ * the caller's button answers "something went wrong".
  */
 async function memberOf(api: Api, chatId: number, telegramId: number): Promise<ChatMember | null> {
   try {
     return await api.getChatMember(chatId, telegramId);
   } catch (error) {
-    if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500) {
+    if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429) {
       log.info("bot_chat_member_refused", { chat: chatId, code: error.error_code, description: error.description });
       return null;
     }
