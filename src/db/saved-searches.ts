@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { Recipient } from "../model/recipient.ts";
-import { quietHoursOf } from "../model/recipient.ts";
+import { recipientOf } from "./users.ts";
 import type { SearchCriteria, SearchDraft } from "../model/search.ts";
 import { type Db, asD1Statement, useDb } from "./client.ts";
 import { inJsonList, rowsOf } from "./json-list.ts";
@@ -112,17 +112,7 @@ export async function searchesInChat(db: Db, chatId: number): Promise<GroupSearc
  */
 export async function loadActiveSearches(d1: D1Database, cityIds: readonly number[]): Promise<ActiveSearch[]> {
   const rows = await useDb(d1)
-    .select({
-      search: savedSearches,
-      chatId: users.chatId,
-      language: users.language,
-      isMock: users.isMock,
-      quietStartMin: users.quietStartMin,
-      quietEndMin: users.quietEndMin,
-      digestThreshold: users.digestThreshold,
-      priceDropPct: users.priceDropPct,
-      groupChatId: chats.chatId,
-    })
+    .select({ search: savedSearches, user: users, groupChatId: chats.chatId })
     .from(savedSearches)
     .innerJoin(users, eq(users.id, savedSearches.userId))
     // A search pointed at a group the bot has left delivers to its owner, as chatGoneStatements makes it.
@@ -135,20 +125,12 @@ export async function loadActiveSearches(d1: D1Database, cityIds: readonly numbe
         inJsonList(savedSearches.cityId, cityIds),
       ),
     );
-  return rows.map(({ search, groupChatId, ...user }) => ({
+  return rows.map(({ search, user, groupChatId }) => ({
     ...draftOfRow(search),
     id: search.id,
     userId: search.userId,
-    recipient: {
-      userId: search.userId,
-      chatId: groupChatId ?? user.chatId,
-      language: user.language,
-      isMock: user.isMock,
-      quietHours: quietHoursOf(user.quietStartMin, user.quietEndMin),
-      digestThreshold: user.digestThreshold,
-      priceDropPct: user.priceDropPct,
-      ...(groupChatId === null ? {} : { group: true }),
-    },
+    // The owner's settings; a group's chat when the search delivers there.
+    recipient: { ...recipientOf(user), ...(groupChatId === null ? {} : { chatId: groupChatId, group: true }) },
   }));
 }
 
