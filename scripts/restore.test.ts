@@ -52,8 +52,9 @@ test("the dry run says what an export holds and what a restore would do", () => 
   assert.deepEqual(describeBackup("exports/2026-11-20T03:17:00.000Z.json", read.backup), [
     "export exports/2026-11-20T03:17:00.000Z.json, taken 2026-11-20T03:17:00.000Z",
     "users: 2 (1 paused, 0 blocked the bot)",
-    "saved searches: 3 (2 active), of 2 users, at most 2 for one",
-    "a restore writes back the users and searches D1 lacks (by id) and leaves every row D1 has as it is",
+    "saved searches: 3 (2 active), of 2 users, at most 2 for one; 0 deliver to a group",
+    "group chats: 0 (0 the bot has left)",
+    "a restore writes back the users, group chats and searches D1 lacks (by id) and leaves every row D1 has as it is",
   ]);
 });
 

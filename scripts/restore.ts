@@ -20,8 +20,9 @@ export function describeBackup(key: string, backup: Backup): string[] {
   return [
     `export ${key}, taken ${new Date(backup.exportedAt).toISOString()}`,
     `users: ${backup.users.length} (${backup.users.filter((u) => u.paused).length} paused, ${backup.users.filter((u) => u.blockedAt !== null).length} blocked the bot)`,
-    `saved searches: ${backup.savedSearches.length} (${active} active), of ${perUser.size} users, at most ${Math.max(0, ...perUser.values())} for one`,
-    "a restore writes back the users and searches D1 lacks (by id) and leaves every row D1 has as it is",
+    `saved searches: ${backup.savedSearches.length} (${active} active), of ${perUser.size} users, at most ${Math.max(0, ...perUser.values())} for one; ${backup.savedSearches.filter((s) => s.chatId !== null).length} deliver to a group`,
+    `group chats: ${backup.chats.length} (${backup.chats.filter((c) => c.leftAt !== null).length} the bot has left)`,
+    "a restore writes back the users, group chats and searches D1 lacks (by id) and leaves every row D1 has as it is",
   ];
 }
 

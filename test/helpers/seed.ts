@@ -56,7 +56,7 @@ export async function seedSearch(userId: number, fields: Partial<typeof savedSea
  */
 export async function resetDb(): Promise<void> {
   await env.DB.batch(
-    ["notifications", "flat_prices", "price_medians", "listings", "feeds", "saved_searches", "users", "dead_letters", "bot_flows", "rate_limits"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+    ["notifications", "flat_prices", "price_medians", "listings", "feeds", "saved_searches", "users", "chats", "dead_letters", "bot_flows", "rate_limits"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
   );
 }
 
