@@ -255,6 +255,25 @@ test("each 429 is a failure, split into the chat's limit (a message to it accept
   assert.deepEqual(r.result.failures, ["3 HTTP 429"]);
 });
 
+test("the steady lane's figure leaves out a listing that reached more than 100 chats beside the burst", () => {
+  const burst = listing("olx", 50, T + 30_000);
+  const wide = Array.from({ length: 101 }, (_, i) => 600_000 + i);
+  const r = analyse(input({
+    preset: { name: "large", burstUsers: 2, feedIntervalS: 5 },
+    published: [burst, L1, L2],
+    expected: new Set([key(A, burst), key(B, burst), key(500_004, L1), ...wide.map((c) => key(c, L2))]),
+    telegram: telegram([
+      message(A, T + 31_000, [urlOf(burst)]),
+      message(500_004, T + 32_000, [urlOf(L1)]),
+      ...wide.map((c) => message(c, T + 33_000, [urlOf(L2)])),
+      message(B, T + 60_000, [urlOf(burst)]),
+    ]),
+    burstListing: burst,
+  }));
+  assert.equal(r.result.burst?.steady_during.n, 102);
+  assert.deepEqual(r.result.burst?.steady_lane_during, { n: 1, p50_ms: T + 32_000 - L1.publishedAt, p95_ms: T + 32_000 - L1.publishedAt });
+});
+
 test("a world that expects nothing fails: a bench that checks nothing must not pass", () => {
   const r = analyse(input());
   assert.deepEqual(r.result.failures, ["nothing was expected: the world matched no search"]);
@@ -287,6 +306,7 @@ test("the burst is timed from its publication, and the steady users' messages wh
     // 4 messages from 31 s to 33 s.
     all_msgs_per_s: 2,
     steady_during: { n: 1, p50_ms: T + 32_000 - L1.publishedAt, p95_ms: T + 32_000 - L1.publishedAt, seen_p95_ms: null },
+    steady_lane_during: { n: 1, p50_ms: T + 32_000 - L1.publishedAt, p95_ms: T + 32_000 - L1.publishedAt },
     steady_outside: { n: 0, p95_ms: null },
   });
   assert.equal(r.result.steady_during_burst_p95_ms, T + 32_000 - L1.publishedAt);

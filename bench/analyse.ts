@@ -5,6 +5,7 @@
  * per-notification samples and verdict. Pure: no files, no network, no clock;
  * every time it uses is passed in, so it can be tested on hand-built inputs.
  */
+import { BULK_FANOUT } from "../src/model/dispatch.ts";
 import type { FakeTelegramCall, FakeTelegramMessage } from "../sim/fake-telegram.ts";
 import type { FeedRequests } from "../sim/request-log.ts";
 import { estimateMonthlyCost } from "./cost.ts";
@@ -383,6 +384,7 @@ export function analyse(input: AnalysisInput): Analysis {
     feed_interval_s: preset.feedIntervalS,
     drift: drift(d.points, input.drainFrom - input.publishFrom),
     steady_during_burst_p95_ms: burst?.steady_during.p95_ms ?? null,
+    steady_lane_during_burst_p95_ms: burst?.steady_lane_during.p95_ms ?? null,
     burst_msgs_per_s: burst?.all_msgs_per_s ?? null,
     burst,
     ok: failures.length === 0,
@@ -468,6 +470,13 @@ function burstOf(
   const during = (t: number) => start !== undefined && end !== undefined && t >= start && t <= end;
   const steady = [...got].filter(([pair]) => !pair.endsWith(`|${listing.flatId}`)).map(([, d]) => d[0] as Delivery);
   const inside = steady.filter((d) => during(d.at));
+  // A flat's fan-out: the chats it reached (the filter's lane is by the users a listing matched).
+  const fanout = new Map<string, number>();
+  for (const pair of got.keys()) {
+    const flat = pair.slice(pair.indexOf("|") + 1);
+    fanout.set(flat, (fanout.get(flat) ?? 0) + 1);
+  }
+  const lane = inside.filter((d) => (fanout.get(d.listing.flatId) ?? 1) <= BULK_FANOUT).map((d) => d.at - d.listing.publishedAt);
   const outside = steady.filter((d) => !during(d.at));
   const seenToAccepted = inside.flatMap((d) => {
     const row = listingRow.get(d.listing.key);
@@ -489,6 +498,7 @@ function burstOf(
       p95_ms: percentile(inside.map((d) => d.at - d.listing.publishedAt), 95),
       seen_p95_ms: percentile(seenToAccepted, 95),
     },
+    steady_lane_during: { n: lane.length, p50_ms: percentile(lane, 50), p95_ms: percentile(lane, 95) },
     steady_outside: { n: outside.length, p95_ms: percentile(outside.map((d) => d.at - d.listing.publishedAt), 95) },
   };
 }

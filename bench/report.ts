@@ -3,6 +3,7 @@
  * markdown table and an SVG scatter of end-to-end latency over time. Pure:
  * no clock, no files.
  */
+import { BULK_FANOUT } from "../src/model/dispatch.ts";
 import type { CostEstimate } from "./cost.ts";
 import type { DetectionFigures } from "./detection.ts";
 
@@ -151,6 +152,8 @@ export interface BenchResult extends DetectionFigures {
   /** The one listing that matches many users (--large): its messages, timed from its publication. */
   /** Published → accepted p95 of the other listings' messages accepted while the burst's went out. */
   steady_during_burst_p95_ms: number | null;
+  /** The same for listings in the scheduler's steady lane only (at most BULK_FANOUT chats a listing). */
+  steady_lane_during_burst_p95_ms: number | null;
   /** Every user message a second while the burst's went out (Telegram's ceiling: 30). */
   burst_msgs_per_s: number | null;
   burst: {
@@ -165,6 +168,11 @@ export interface BenchResult extends DetectionFigures {
     /** All user messages a second while it drained. */
     all_msgs_per_s: number | null;
     steady_during: { n: number; p50_ms: number | null; p95_ms: number | null; seen_p95_ms: number | null };
+    /**
+     * Of steady_during, the listings that went to at most BULK_FANOUT chats: the scheduler's steady
+     * lane (src/durable/send-line.ts). Larger fan-outs wait in the bulk lane beside the burst.
+     */
+    steady_lane_during: { n: number; p50_ms: number | null; p95_ms: number | null };
     steady_outside: { n: number; p95_ms: number | null };
   } | null;
   ok: boolean;
@@ -271,7 +279,8 @@ function rows(r: BenchResult, dists: { e2e: Distribution; published: Distributio
       "steady users while the burst drained (published → accepted; first seen → accepted)",
       r.burst
         ? `${r.burst.steady_during.n} messages: p50 ${fmt(r.burst.steady_during.p50_ms)} ms, p95 ${fmt(r.burst.steady_during.p95_ms)} ms; ` +
-          `first seen → accepted p95 ${fmt(r.burst.steady_during.seen_p95_ms)} ms (outside the burst: p95 ${fmt(r.burst.steady_outside.p95_ms)} ms, n ${r.burst.steady_outside.n})`
+          `first seen → accepted p95 ${fmt(r.burst.steady_during.seen_p95_ms)} ms (outside the burst: p95 ${fmt(r.burst.steady_outside.p95_ms)} ms, n ${r.burst.steady_outside.n}); ` +
+          `of them in the steady lane (≤ ${BULK_FANOUT} chats a listing): ${r.burst.steady_lane_during.n}, p50 ${fmt(r.burst.steady_lane_during.p50_ms)} ms, p95 ${fmt(r.burst.steady_lane_during.p95_ms)} ms`
         : "—",
     ],
     ["result", r.ok ? "OK" : `FAILED: ${r.failures.join("; ")}`],
