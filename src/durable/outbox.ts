@@ -40,6 +40,21 @@ export interface SentLogEntry {
 }
 
 /**
+ * The flats the chat was told of (told-flats.ts), the latest migration and part of CURRENT as it
+ * is. WITHOUT ROWID: the key is the table, so a row is one write, with no index beside it.
+ */
+const TOLD_FLATS = `CREATE TABLE IF NOT EXISTS told_flats (
+    flat_key TEXT PRIMARY KEY,
+    message_id INTEGER,
+    card INTEGER NOT NULL,
+    search_id INTEGER,
+    price REAL,
+    currency TEXT,
+    ads TEXT NOT NULL,
+    told_at INTEGER NOT NULL
+  ) WITHOUT ROWID;`;
+
+/**
  * Versioned schema, applied in order (agents' idempotent migrations): the
  * stored version says which statements already ran.
  */
@@ -73,18 +88,7 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX IF EXISTS outbox_done_idx;
    DROP INDEX IF EXISTS sent_log_at_idx;
    ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;`,
-  // The flats the chat was told of (told-flats.ts). WITHOUT ROWID: the key is the table, so a
-  // row is one write, with no index beside it.
-  `CREATE TABLE IF NOT EXISTS told_flats (
-     flat_key TEXT PRIMARY KEY,
-     message_id INTEGER,
-     card INTEGER NOT NULL,
-     search_id INTEGER,
-     price REAL,
-     currency TEXT,
-     ads TEXT NOT NULL,
-     told_at INTEGER NOT NULL
-   ) WITHOUT ROWID;`,
+  TOLD_FLATS,
 ];
 
 /** What MIGRATIONS come to, for a new Notifier (test/durable/outbox-schema.test.ts holds the two equal). */
@@ -110,16 +114,7 @@ export const CURRENT = `
     notification_ids TEXT NOT NULL,
     at INTEGER NOT NULL
   );
-  CREATE TABLE IF NOT EXISTS told_flats (
-    flat_key TEXT PRIMARY KEY,
-    message_id INTEGER,
-    card INTEGER NOT NULL,
-    search_id INTEGER,
-    price REAL,
-    currency TEXT,
-    ads TEXT NOT NULL,
-    told_at INTEGER NOT NULL
-  ) WITHOUT ROWID;`;
+  ${TOLD_FLATS}`;
 
 /**
  * The outbox's side state in the object's KV storage. The stored names are

@@ -13,45 +13,13 @@ import worker from "../../src/index.ts";
 import type { Listing } from "../../src/model/listing.ts";
 import { countingD1 } from "../helpers/count-d1.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
-import { db, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
+import { db, rental, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
 import { drain, notifierFor } from "../helpers/notifier.ts";
 import type { Enlisted } from "../../src/model/dispatch.ts";
 
 const QUEUE = "getmeone-new-listings";
 
 beforeEach(resetDb);
-
-/** A Wrocław rental as the OLX parser would normalise it. */
-function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey: string } {
-  const place = { olxCityId: 19701, region: "dolnoslaskie" };
-  return {
-    source: "olx",
-    externalId: String(800_000_000 + i),
-    url: `https://www.olx.pl/d/oferta/mieszkanie-${i}-CID3-ID${i}.html`,
-    title: `2 pokoje z balkonem ${i}`,
-    price: 2500 + (i % 100),
-    currency: "PLN",
-    rent: 500,
-    areaM2: 48,
-    rooms: 2,
-    pricePerM2: null,
-    city: "Wrocław",
-    district: "Krzyki",
-    lat: null,
-    lon: null,
-    isPrivate: true,
-    photoUrl: null,
-    deal: "rent",
-    property: "flat",
-    publishedAt: Date.now() - 120_000,
-    floor: null,
-    firstListedAt: null,
-    bumpedAt: null,
-    dedupKey: `olx:${800_000_000 + i}`,
-    ...place,
-    ...fields,
-  };
-}
 
 /** Stores `n` new listings in Wrocław as the OLX rentals feed's poller would; returns their ids. */
 async function storeListings(n: number, fields: (i: number) => Partial<Listing> = () => ({})): Promise<number[]> {

@@ -4,10 +4,9 @@ import { upsertChat } from "../../src/db/chats.ts";
 import { filterListings } from "../../src/filter/consume.ts";
 import { SearchCache } from "../../src/filter/search-cache.ts";
 import type { Enlisted } from "../../src/model/dispatch.ts";
-import type { Listing } from "../../src/model/listing.ts";
 import { installFakeTelegram, testClock } from "../helpers/fake-telegram.ts";
 import { drain, notifierFor } from "../helpers/notifier.ts";
-import { db, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
+import { db, rental, resetDb, seedSearch, seedUser, storeAsThePoller } from "../helpers/seed.ts";
 
 beforeEach(async () => {
   await resetDb();
@@ -15,35 +14,6 @@ beforeEach(async () => {
 });
 
 const GROUP = -4_012_345_678;
-
-/** A Wrocław rental as the OLX parser would normalise it. */
-const rental = (id: number, fields: Partial<Listing> = {}): Listing => ({
-  source: "olx",
-  externalId: String(id),
-  url: `https://www.olx.pl/d/oferta/mieszkanie-CID3-ID${id}.html`,
-  title: "2 pokoje z balkonem, Krzyki",
-  price: 2900,
-  currency: "PLN",
-  rent: 500,
-  areaM2: 48.3,
-  rooms: 2,
-  pricePerM2: null,
-  city: "Wrocław",
-  district: "Krzyki",
-  lat: null,
-  lon: null,
-  isPrivate: true,
-  photoUrl: null,
-  deal: "rent",
-  property: "flat",
-  publishedAt: Date.now() - 60_000,
-  floor: 2,
-  firstListedAt: null,
-  bumpedAt: null,
-  olxCityId: 19701,
-  region: "dolnoslaskie",
-  ...fields,
-});
 
 describe("filter: a search that delivers to a group", () => {
   it("hands the group's matches to the group's Notifier; two partners' searches make one message per flat", async ({ expect }) => {
@@ -59,7 +29,7 @@ describe("filter: a search that delivers to a group", () => {
     const enlisted: Enlisted[] = [];
     const deps = { d1: env.DB, notifier: env.NOTIFIER, enlist: async (e: readonly Enlisted[]) => void enlisted.push(...e), cache: new SearchCache(), clock: Date.now };
 
-    const ids = await storeAsThePoller([rental(901), rental(902, { price: 1900 }), rental(903, { price: 900 })], { seenAt: Date.now(), city: "wroclaw" });
+    const ids = await storeAsThePoller([rental(901, { price: 2900 }), rental(902, { price: 1900 }), rental(903, { price: 900 })], { seenAt: Date.now(), city: "wroclaw" });
     const result = await filterListings(ids, deps);
     // Ania's search takes all three to the group; Bartek's the first two there, the third to him.
     expect(result).toMatchObject({ listings: 3, matches: 6, handedOver: 6 });

@@ -98,3 +98,35 @@ export async function storeAsThePoller(
     return row.id;
   });
 }
+
+/** A Wrocław rental as the OLX parser would normalise it. */
+export function rental(i: number, fields: Partial<Listing> = {}): Listing & { dedupKey: string } {
+  const place = { olxCityId: 19701, region: "dolnoslaskie" };
+  return {
+    source: "olx",
+    externalId: String(800_000_000 + i),
+    url: `https://www.olx.pl/d/oferta/mieszkanie-${i}-CID3-ID${i}.html`,
+    title: `2 pokoje z balkonem ${i}`,
+    price: 2500 + (i % 100),
+    currency: "PLN",
+    rent: 500,
+    areaM2: 48,
+    rooms: 2,
+    pricePerM2: null,
+    city: "Wrocław",
+    district: "Krzyki",
+    lat: null,
+    lon: null,
+    isPrivate: true,
+    photoUrl: null,
+    deal: "rent",
+    property: "flat",
+    publishedAt: Date.now() - 120_000,
+    floor: null,
+    firstListedAt: null,
+    bumpedAt: null,
+    dedupKey: `olx:${800_000_000 + i}`,
+    ...place,
+    ...fields,
+  };
+}

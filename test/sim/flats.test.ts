@@ -2,23 +2,16 @@ import { describe, it } from "vitest";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
 import { type FlatEventShares, type SiteTarget, createFlatEvents } from "../../sim/flat-events.ts";
-import { nationalCaptures } from "../../sim/national.ts";
 import { prng } from "../../sim/random.ts";
 import type { Listing } from "../../src/model/listing.ts";
 import { flatBlockKey, flatBlockKeys, sameFlat } from "../../src/model/flat.ts";
 import { olxOfferToListing } from "../../src/sources/olx/offer.ts";
 import { searchItemToListing } from "../../src/sources/otodom/next-data.ts";
-import { json, raw } from "../sources/fixtures.ts";
+import { fakeCaptures } from "../sources/fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 
-const captures = () =>
-  nationalCaptures({
-    olxAnswer2026: json(raw.olxGdansk2026),
-    olxRental2023: json(raw.olxApiOffer),
-    otodomPage2026: json(raw.otodomKrakow2026),
-    otodomItems2026: [json(raw.otodomGdanskItem2026), json(raw.otodomRentItem2026)],
-  });
+const captures = fakeCaptures;
 
 /** The four feeds of the bench's small world: both sites in Wrocław (rent) and Kraków (sale). */
 const FEEDS: readonly SiteTarget[] = [

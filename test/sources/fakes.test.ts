@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { nationalCities } from "../../sim/cities.ts";
 import { createFakeOlx } from "../../sim/fake-olx.ts";
 import { createFakeOtodom } from "../../sim/fake-otodom.ts";
-import { type NationalSitesOptions, createNationalSites, nationalCaptures } from "../../sim/national.ts";
+import { type NationalSitesOptions, createNationalSites } from "../../sim/national.ts";
 import { toBase62 } from "../../src/sources/base62.ts";
 import type { FeedTarget } from "../../src/model/feed.ts";
 import type { Deal } from "../../src/model/listing.ts";
@@ -11,7 +11,7 @@ import { dedupKey, directFetcher, PageError, readSearchPage } from "../../src/so
 import { olxAdapter } from "../../src/sources/olx/adapter.ts";
 import { otodomAdapter } from "../../src/sources/otodom/adapter.ts";
 import { fakeWeb } from "../helpers/fake-web.ts";
-import { json, raw } from "./fixtures.ts";
+import { fakeCaptures, json, raw } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const MINUTE = 60_000;
@@ -23,13 +23,7 @@ type Json = Record<string, unknown>;
 
 const cities = nationalCities(json(raw.olxCities));
 const cityByOlxId = new Map(cities.map((c) => [c.olxId, c]));
-const captures = () =>
-  nationalCaptures({
-    olxAnswer2026: json(raw.olxGdansk2026),
-    olxRental2023: json(raw.olxApiOffer),
-    otodomPage2026: json(raw.otodomKrakow2026),
-    otodomItems2026: [json(raw.otodomGdanskItem2026), json(raw.otodomRentItem2026)],
-  });
+const captures = fakeCaptures;
 
 /** The national fakes with six hours of stock, answering as of the test's clock. */
 function national(clock = { now: T0 }, over: Partial<NationalSitesOptions> = {}) {

@@ -3,6 +3,7 @@
  * (data/olx-cities.json), imported as text with Vite's `?raw` so the files on
  * disk stay byte-exact.
  */
+import { nationalCaptures } from "../../sim/national.ts";
 import olxCities from "../../data/olx-cities.json?raw";
 import cloudfrontBlocked2025 from "../fixtures/blocked/cloudfront-request-blocked-2025.html?raw";
 import datadomeCaptcha2026 from "../fixtures/blocked/datadome-captcha-2026.html?raw";
@@ -56,3 +57,12 @@ export function jsonResponse(body: unknown, status = 200): Response {
     headers: { "content-type": "application/json" },
   });
 }
+
+/** The real captures the fakes are built from (sim/national.ts), as the workerd tests import them. */
+export const fakeCaptures = () =>
+  nationalCaptures({
+    olxAnswer2026: json(raw.olxGdansk2026),
+    olxRental2023: json(raw.olxApiOffer),
+    otodomPage2026: json(raw.otodomKrakow2026),
+    otodomItems2026: [json(raw.otodomGdanskItem2026), json(raw.otodomRentItem2026)],
+  });
