@@ -119,16 +119,15 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
   const fanout = new Map<number, number>();
   for (const n of pending) fanout.set(n.listingId, (fanout.get(n.listingId) ?? 0) + 1);
   const marketOf = new Map(located.map((l) => [l.id, compareToMedian(l, medians)]));
-  const deliveryOf = (listingId: number, search: ActiveSearch | undefined, note: Pick<Delivery, "notificationId" | "searchId" | "matchedAt">): Delivery | null => {
+  const deliveryOf = (listingId: number, search: ActiveSearch, note: Pick<Delivery, "notificationId" | "searchId" | "matchedAt">): Delivery | null => {
     const listing = byId.get(listingId);
     if (!listing) return null;
     const { cityId: _city, filteredAt: _filtered, ...card } = listing;
-    return { ...note, searchName: search?.name ?? "", fanout: fanout.get(listingId) ?? 1, listing: card, market: marketOf.get(listingId) ?? null };
+    return { ...note, searchName: search.name, fanout: fanout.get(listingId) ?? 1, listing: card, market: marketOf.get(listingId) ?? null };
   };
 
   // Each chat's deliveries: the chat its search delivers to. A match whose search is gone from the
-  // cache (deleted, paused, its user blocked the bot since) waits pending, unless the batch has the
-  // user's own chat to take it.
+  // cache (deleted or paused since, its user paused or blocked the bot) stays pending: it is not wanted.
   const chats = new Map<number, { recipient: Recipient; deliveries: Delivery[] }>();
   const toChat = (recipient: Recipient, delivery: Delivery | null) => {
     if (!delivery) return;
@@ -137,11 +136,9 @@ export async function filterListings(listingIds: readonly number[], deps: Filter
     if (chat) chat.deliveries.push(delivery);
     else chats.set(key, { recipient, deliveries: [delivery] });
   };
-  const ownChat = new Map(searches.filter((s) => !s.recipient.group).map((s) => [s.userId, s.recipient]));
   for (const n of pending) {
     const search = n.searchId === null ? undefined : searchById.get(n.searchId);
-    const recipient = search?.recipient ?? ownChat.get(n.userId);
-    if (recipient) toChat(recipient, deliveryOf(n.listingId, search, { notificationId: n.id, searchId: n.searchId, matchedAt: n.matchedAt }));
+    if (search) toChat(search.recipient, deliveryOf(n.listingId, search, { notificationId: n.id, searchId: n.searchId, matchedAt: n.matchedAt }));
   }
   // The notificationId is the Notifier's to give (0 here): a price update has no row of its own.
   for (const { userId, listingId } of holders) {

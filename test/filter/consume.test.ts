@@ -235,3 +235,20 @@ describe("filter: price drops of ads already sent", () => {
     expect(await othersQueued()).toBe(1);
   });
 });
+
+describe("filter: matches of a search gone since", () => {
+  it("leaves a pending match of a deleted search pending, though its user has other searches", async ({ expect }) => {
+    const user = await seedUser();
+    const gone = await seedSearch(user.id, { city: "wroclaw", priceMax: 10_000 });
+    await seedSearch(user.id, { city: "wroclaw", priceMax: 1 });
+    const [id] = await storeListings(1);
+    if (id === undefined) throw new Error("no listing");
+    // An earlier try recorded the match and could not hand it over; the user deleted the search since.
+    await env.DB.prepare("INSERT INTO notifications (user_id, listing_id, search_id, matched_at, status) VALUES (?, ?, ?, ?, 'pending')").bind(user.id, id, gone.id, Date.now()).run();
+    await env.DB.prepare("DELETE FROM saved_searches WHERE id = ?").bind(gone.id).run();
+    const result = await filterListings([id], { d1: env.DB, notifier: env.NOTIFIER, enlist: noEnlist, cache: new SearchCache(), clock: Date.now });
+    expect(result).toMatchObject({ matches: 0, handedOver: 0 });
+    expect((await env.NOTIFIER.getByName(String(user.id)).inspect()).counts.queued).toBe(0);
+    expect((await db().select().from(notifications).where(eq(notifications.listingId, id)))[0]?.status).toBe("pending");
+  });
+});
