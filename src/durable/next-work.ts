@@ -7,7 +7,7 @@ import { digestPartMessage, flatButtonsEdit, followUpMessage, listingMessage } f
 import type { Outbox, OutboxRow } from "./outbox.ts";
 import type { ToldFlats } from "./told-flats.ts";
 
-/** A reply to a told flat's first message, and what the chat knew of the flat before it. */
+/** A follow-up of a told flat (a reply to its first message, or new buttons on it), and what the chat knew of the flat before it. */
 export interface FollowUpWork {
   flatKey: string;
   told: ToldFlat;
@@ -27,19 +27,20 @@ export interface Work {
 }
 
 /** What a row of the outbox comes to, given what the chat was told. */
-type Verdict = { kind: "card" } | { kind: "reply"; work: FollowUpWork } | { kind: "merge" };
+type Verdict = { kind: "card" } | { kind: "followUp"; work: FollowUpWork } | { kind: "merge" };
 
 /**
  * A row's verdict: the first ad of a flat the chat has not had is a card; a later ad of a told
  * flat (or a new price of it) is a follow-up when it adds something (followUpOf: a reply, or the
- * card's buttons edited to list a new link), else it is merged without a call. A price update of a flat the chat was never told of is nothing to them.
+ * card's buttons edited to list a new link), else it is merged without a call. A price update
+ * of a flat the chat was never told of is nothing to them.
  */
 function verdictOf(delivery: Delivery, told: ToldFlats, recipient: Recipient): Verdict {
   const { listing, priceUpdate } = delivery;
   const known = listing.flatKey === null ? null : told.get(listing.flatKey);
   if (!known || listing.flatKey === null) return priceUpdate ? { kind: "merge" } : { kind: "card" };
   const followUp = followUpOf(known, listing, recipient.priceDropPct ?? DEFAULT_PRICE_DROP_THRESHOLD_PCT);
-  return followUp ? { kind: "reply", work: { flatKey: listing.flatKey, told: known, followUp } } : { kind: "merge" };
+  return followUp ? { kind: "followUp", work: { flatKey: listing.flatKey, told: known, followUp } } : { kind: "merge" };
 }
 
 /**
@@ -100,7 +101,7 @@ export function pickWork(
     if (verdict.kind === "card") {
       return { work: { digest: false, rows: [row], followUp: null, ...listingMessage(row.delivery, recipient, now, { photo: !row.photoRefused }) }, merged };
     }
-    if (verdict.kind === "reply") {
+    if (verdict.kind === "followUp") {
       const { told, followUp } = verdict.work;
       const message =
         followUp.kind === "reply"
